@@ -1,0 +1,48 @@
+/**
+ * A DB installs and runs one system on the nodes of a started cluster: the bundled raftkv, or
+ * etcd. As Jepsen's db protocol: a required core (setup, teardown) and optional capabilities
+ * (kill, pause, leader lookup, clock sensitivity) that the nemesis asks for with type guards.
+ */
+import type { StartedCluster, StartedNode } from './runtime/runtime.js';
+
+export interface DbOptions {
+  /** Injectable bugs to switch on (raftkv only). */
+  bugs?: string[];
+}
+
+export interface Db {
+  readonly name: string;
+  /** Start the system on every node and wait until it serves. */
+  setup(cluster: StartedCluster, opts: DbOptions): Promise<void>;
+  /** Stop it everywhere and copy its logs out. Idempotent. */
+  teardown(cluster: StartedCluster): Promise<void>;
+  /** The base URL (or endpoint) a client uses to reach this node's DB. */
+  clientEndpoint(node: StartedNode): string;
+}
+
+/** Can be killed with SIGKILL and started again from its data directory. */
+export interface Killable {
+  kill(node: StartedNode): Promise<void>;
+  start(node: StartedNode): Promise<void>;
+}
+
+/** Can be paused with SIGSTOP and resumed with SIGCONT. */
+export interface Pausable {
+  pause(node: StartedNode): Promise<void>;
+  resume(node: StartedNode): Promise<void>;
+}
+
+/** Can say which node leads now (asked of the DB itself). */
+export interface LeaderAware {
+  leader(cluster: StartedCluster): Promise<string | undefined>;
+}
+
+/** Says whether its processes read wall-clock time through libc (so libfaketime affects them). */
+export interface ClockAware {
+  readonly clockSkewEffective: boolean;
+}
+
+export const isKillable = (db: Db): db is Db & Killable => 'kill' in db && 'start' in db;
+export const isPausable = (db: Db): db is Db & Pausable => 'pause' in db && 'resume' in db;
+export const isLeaderAware = (db: Db): db is Db & LeaderAware => 'leader' in db;
+export const isClockAware = (db: Db): db is Db & ClockAware => 'clockSkewEffective' in db;

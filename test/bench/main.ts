@@ -1,0 +1,11 @@
+/**
+ * `npm run bench`: every benchmark section, run one after another, each printing its own numbers.
+ * A section is a module exporting `run(): Promise<void>`; add yours to the list.
+ */
+const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }> }[] = [];
+
+for (const section of sections) {
+  console.log(`\n== ${section.name} ==`);
+  const mod = await section.load();
+  await mod.run();
+}
