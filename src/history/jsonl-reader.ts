@@ -1,0 +1,78 @@
+/**
+ * Reads `history.jsonl` line by line (spec/history-format.md), validating every field. A torn last
+ * line, what a recorder killed mid-write leaves behind, is a warning, not an error: the rest of
+ * the history is still worth checking.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { HistoryEvent } from './event.js';
+import { MalformedHistoryError } from './malformed-history-error.js';
+import { validateEvent } from './validate-event.js';
+
+/** A history as read from a file: its events, the 1-based line of each, and non-fatal problems. */
+export interface ReadHistory {
+  events: HistoryEvent[];
+  /** `lines[i]` is the 1-based source line of `events[i]`, for error messages. */
+  lines: number[];
+  warnings: string[];
+}
+
+/** Parses JSONL text already in memory; `file` only names it in messages. */
+export function parseJsonl(text: string, file?: string): ReadHistory {
+  const parser = new JsonlParser(file);
+  const rows = text.split('\n');
+  // A trailing newline yields one empty last row, which is not a line.
+  if (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
+  rows.forEach((row) => parser.push(row));
+  return parser.finish();
+}
+
+/** Streams a JSONL history file from disk line by line; throws MalformedHistoryError on bad input. */
+export async function readJsonl(file: string): Promise<ReadHistory> {
+  const parser = new JsonlParser(file);
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) parser.push(line);
+  return parser.finish();
+}
+
+/**
+ * The line-at-a-time state machine behind both readers. A line that is not JSON is held back
+ * until the next non-blank line arrives: only then do we know it was not the last one.
+ */
+class JsonlParser {
+  private readonly result: ReadHistory = { events: [], lines: [], warnings: [] };
+  private lineNo = 0;
+  private pending: { line: number; problem: string } | undefined;
+
+  constructor(private readonly file: string | undefined) {}
+
+  push(row: string): void {
+    this.lineNo++;
+    const text = row.endsWith('\r') ? row.slice(0, -1) : row;
+    if (text.trim() === '') return;
+    this.throwPending();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      this.pending = { line: this.lineNo, problem: `not valid JSON (${(err as Error).message})` };
+      return;
+    }
+    const checked = validateEvent(raw);
+    if ('problem' in checked) throw new MalformedHistoryError(checked.problem, this.file, this.lineNo);
+    this.result.events.push(checked.event);
+    this.result.lines.push(this.lineNo);
+  }
+
+  finish(): ReadHistory {
+    if (this.pending) {
+      const where = `${this.file ?? '<history>'}:${this.pending.line}`;
+      this.result.warnings.push(`${where}: last line is torn (${this.pending.problem}); ignored it and checked the rest`);
+    }
+    return this.result;
+  }
+
+  private throwPending(): void {
+    if (this.pending) throw new MalformedHistoryError(this.pending.problem, this.file, this.pending.line);
+  }
+}

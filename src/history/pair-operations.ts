@@ -1,0 +1,101 @@
+/**
+ * Pairs invoke events with their completions into the Operations the checker searches over,
+ * applying the spec's semantics: `fail` never happened (dropped), `info` or no completion at all
+ * is crashed (`return: null`), and an invoke while its process already has one outstanding is
+ * malformed input.
+ */
+import type { Operation } from '../../checker/result.js';
+import type { HistoryEvent } from './event.js';
+import { MalformedHistoryError } from './malformed-history-error.js';
+
+/** The client ops of a history, paired, plus how many `fail` ops were dropped. */
+export interface PairedHistory {
+  /** ok and crashed ops, ids dense in invoke order. */
+  ops: Operation[];
+  /** Number of ops completed by `fail`, which are not searched. */
+  failed: number;
+}
+
+/** Where the events came from, for error messages. */
+export interface PairOptions {
+  file?: string;
+  /** 1-based source line of each event; defaults to `index + 1` or the position + 1. */
+  lines?: number[];
+}
+
+/** Pairs invoke/completion events into operations; throws MalformedHistoryError on impossible input. */
+export function pairOperations(events: readonly HistoryEvent[], options: PairOptions = {}): PairedHistory {
+  const lineOf = (i: number): number => options.lines?.[i] ?? (events[i]!.index ?? i) + 1;
+  const outstanding = new Map<number, { event: HistoryEvent; at: number }>();
+  // Ops are numbered after pairing, in invoke order, skipping fails; keep the invoke position.
+  const done: { op: Omit<Operation, 'id'>; at: number }[] = [];
+  let failed = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.process === 'nemesis') continue;
+    const p = e.process;
+    if (e.type === 'invoke') {
+      const prior = outstanding.get(p);
+      if (prior) {
+        throw new MalformedHistoryError(
+          `process ${p} invokes ${e.f} while its ${prior.event.f} from line ${lineOf(prior.at)} is still outstanding`,
+          options.file,
+          lineOf(i),
+        );
+      }
+      outstanding.set(p, { event: e, at: i });
+      continue;
+    }
+    const inv = outstanding.get(p);
+    if (!inv) {
+      throw new MalformedHistoryError(`${e.type} ${e.f} for process ${p}, which has no outstanding invoke`, options.file, lineOf(i));
+    }
+    if (inv.event.f !== e.f) {
+      throw new MalformedHistoryError(
+        `${e.type} ${e.f} for process ${p} does not match its invoke ${inv.event.f} on line ${lineOf(inv.at)}`,
+        options.file,
+        lineOf(i),
+      );
+    }
+    if (e.time < inv.event.time) {
+      throw new MalformedHistoryError(
+        `${e.type} at time ${e.time} precedes its invoke at time ${inv.event.time} (line ${lineOf(inv.at)})`,
+        options.file,
+        lineOf(i),
+      );
+    }
+    outstanding.delete(p);
+    if (e.type === 'fail') {
+      failed++;
+      continue;
+    }
+    const op = baseOp(inv.event, inv.at);
+    op.completeIndex = e.index ?? i;
+    if (e.node !== undefined && op.node === undefined) op.node = e.node;
+    if (e.error !== undefined) op.error = e.error;
+    if (e.type === 'ok') {
+      op.status = 'ok';
+      op.output = e.value;
+      op.return = e.time;
+    }
+    done.push({ op, at: inv.at });
+  }
+  for (const { event, at } of outstanding.values()) done.push({ op: baseOp(event, at), at });
+  done.sort((a, b) => a.at - b.at);
+  return { ops: done.map(({ op }, id) => ({ id, ...op })), failed };
+}
+
+function baseOp(e: HistoryEvent, at: number): Omit<Operation, 'id'> {
+  const op: Omit<Operation, 'id'> = {
+    process: e.process as number,
+    f: e.f,
+    input: e.value,
+    status: 'info',
+    call: e.time,
+    return: null,
+    invokeIndex: e.index ?? at,
+  };
+  if (e.key !== undefined) op.key = e.key;
+  if (e.node !== undefined) op.node = e.node;
+  return op;
+}
