@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  independent,
+  kvWorkload,
+  limit,
+  phases,
+  registerWorkload,
+  casRegisterWorkload,
+  repeat,
+  sequence,
+  stagger,
+  timeLimit,
+  VALUES,
+  type Generator,
+} from '../../workloads/index.js';
+import { simulate, type SimulatedOp } from './simulate.js';
+
+const MS = 1_000_000;
+const S = 1_000_000_000;
+const invokes = (h: SimulatedOp[]) => h.filter((e) => e.type === 'invoke');
+const brief = (h: SimulatedOp[]) => invokes(h).map((e) => [e.f, e.key, e.value, e.time, e.thread]);
+
+describe('generators', () => {
+  it('replay the same ops at the same times for the same seed, and differ for another seed', () => {
+    const run = (seed: number) =>
+      brief(simulate(timeLimit(2 * S, kvWorkload({ concurrency: 10, rate: 200, seed }).generator()), {
+        threads: 10,
+        latencyNs: 3 * MS,
+        untilNs: 10 * S,
+      }));
+    const a = run(7);
+    expect(a.length).toBeGreaterThan(100);
+    expect(run(7)).toEqual(a);
+    expect(run(8)).not.toEqual(a);
+  });
+
+  it('give exactly as many ops as a limit allows', () => {
+    const gen = limit(37, repeat((rng) => [{ f: 'read', value: null }, rng], 1));
+    const h = simulate(gen, { threads: 4, latencyNs: MS, untilNs: 100 * S });
+    expect(invokes(h)).toHaveLength(37);
+    expect(h.filter((e) => e.type === 'ok')).toHaveLength(37);
+  });
+
+  it('hold a requested rate when the workers keep up', () => {
+    const gen = timeLimit(10 * S, registerWorkload({ concurrency: 5, rate: 100, seed: 3 }).generator());
+    const n = invokes(simulate(gen, { threads: 5, latencyNs: 2 * MS, untilNs: 20 * S })).length;
+    expect(n).toBeGreaterThan(850);
+    expect(n).toBeLessThan(1150);
+  });
+
+  it('are limited by the workers when the rate is higher than they can serve', () => {
+    // 2 workers, 10 ms per op: at most 200 ops/s whatever the rate asked.
+    const gen = timeLimit(5 * S, registerWorkload({ concurrency: 2, rate: 10_000, seed: 3 }).generator());
+    const n = invokes(simulate(gen, { threads: 2, latencyNs: 10 * MS, untilNs: 20 * S })).length;
+    expect(n).toBeLessThanOrEqual(1002);
+    expect(n).toBeGreaterThan(900);
+  });
+
+  it('invoke nothing after a time limit', () => {
+    const gen = timeLimit(3 * S, stagger(10 * MS, repeat((rng) => [{ f: 'read', value: null }, rng], 1), 1));
+    const h = simulate(gen, { threads: 3, latencyNs: MS, untilNs: 30 * S });
+    const times = invokes(h).map((e) => e.time);
+    expect(Math.max(...times)).toBeLessThan(3 * S);
+    expect(times.length).toBeGreaterThan(200);
+  });
+
+  it('start a phase only after every op of the previous phase completed', () => {
+    const first = limit(20, repeat((rng) => [{ f: 'write', value: 1 }, rng], 1));
+    const second = sequence([{ f: 'read', value: null }, { f: 'read', value: null }]);
+    const h = simulate(phases(first, second), { threads: 4, latencyNs: 5 * MS, untilNs: 10 * S });
+    const lastWriteDone = Math.max(...h.filter((e) => e.f === 'write' && e.type === 'ok').map((e) => e.time));
+    const reads = invokes(h).filter((e) => e.f === 'read');
+    expect(reads).toHaveLength(2);
+    for (const r of reads) expect(r.time).toBeGreaterThanOrEqual(lastWriteDone);
+  });
+});
+
+describe('workloads', () => {
+  it('register reads and writes small integers and never issues a cas', () => {
+    const w = registerWorkload({ concurrency: 3, rate: 0, seed: 1 });
+    expect(w.model).toBe('register');
+    const h = invokes(simulate(limit(500, w.generator()), { threads: 3, latencyNs: MS, untilNs: 10 * S }));
+    expect(new Set(h.map((e) => e.f))).toEqual(new Set(['read', 'write']));
+    for (const e of h) {
+      expect(e.key).toBeUndefined();
+      if (e.f === 'write') expect(e.value).toSatisfy((v: number) => Number.isInteger(v) && v >= 0 && v < VALUES);
+      else expect(e.value).toBeNull();
+    }
+  });
+
+  it('cas-register also issues compare-and-set of [expected, new] pairs', () => {
+    const w = casRegisterWorkload({ concurrency: 3, rate: 0, seed: 1 });
+    expect(w.model).toBe('cas-register');
+    const h = invokes(simulate(limit(300, w.generator()), { threads: 3, latencyNs: MS, untilNs: 10 * S }));
+    const cas = h.filter((e) => e.f === 'cas');
+    expect(cas.length).toBeGreaterThan(50);
+    for (const e of cas) expect(e.value).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
+  it('kv gives each key a bounded number of ops from a bounded group of workers, then moves to fresh keys', () => {
+    const w = kvWorkload({ concurrency: 10, rate: 0, seed: 5, opsPerKey: 40, threadsPerKey: 5 });
+    expect(w.model).toBe('kv');
+    const h = invokes(simulate(limit(2000, w.generator()), { threads: 10, latencyNs: MS, untilNs: 100 * S }));
+    const byKey = new Map<unknown, SimulatedOp[]>();
+    for (const e of h) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
+    expect(byKey.size).toBeGreaterThanOrEqual(2000 / 40);
+    for (const [, ops] of byKey) {
+      expect(ops.length).toBeLessThanOrEqual(40);
+      expect(new Set(ops.map((e) => e.thread)).size).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('kv keeps every worker busy: both groups of workers get ops', () => {
+    const gen = independent(10, {
+      threadsPerKey: 5,
+      perKey: () => limit(10, repeat((rng) => [{ f: 'read', value: null }, rng], 1)),
+    });
+    const h = invokes(simulate(limit(200, gen), { threads: 10, latencyNs: MS, untilNs: 10 * S }));
+    expect(new Set(h.map((e) => e.thread)).size).toBe(10);
+  });
+
+  it('final reads read every key that was touched, once', () => {
+    const w = kvWorkload({ concurrency: 4, rate: 0, seed: 1 });
+    const gen: Generator = w.finalGenerator([0, 1, 2, 'x']);
+    const h = invokes(simulate(gen, { threads: 4, latencyNs: MS, untilNs: 10 * S }));
+    expect(h.map((e) => [e.f, e.key])).toEqual([
+      ['read', 0],
+      ['read', 1],
+      ['read', 2],
+      ['read', 'x'],
+    ]);
+  });
+
+  it('retire a process after an indeterminate op: its worker continues under a fresh number', () => {
+    const w = registerWorkload({ concurrency: 2, rate: 0, seed: 1 });
+    const h = simulate(limit(50, w.generator()), {
+      threads: 2,
+      latencyNs: MS,
+      untilNs: 10 * S,
+      outcome: (op) => (op.f === 'write' ? 'info' : 'ok'),
+    });
+    const infoProcesses = new Set(h.filter((e) => e.type === 'info').map((e) => e.process));
+    expect(infoProcesses.size).toBeGreaterThan(0);
+    for (const p of infoProcesses) {
+      const last = h.findLastIndex((e) => e.process === p);
+      expect(h[last]!.type).toBe('info');
+    }
+  });
+});

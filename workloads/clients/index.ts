@@ -1,0 +1,17 @@
+/**
+ * Clients, one per DB: raftkv over its HTTP API and etcd over its v3 JSON gateway.
+ */
+export {
+  SINGLE_KEY,
+  isReadOnly,
+  indeterminate,
+  type Client,
+  type ClientEndpoint,
+  type ClientOp,
+  type ClientOptions,
+  type ClientPool,
+  type Completion,
+} from './client.js';
+export { raftkvClientPool } from './raftkv-client.js';
+export { etcdClientPool } from './etcd-client.js';
+export { requestJson, keepAliveAgent, RequestError, type JsonResponse } from './http-json.js';

@@ -1,0 +1,36 @@
+/**
+ * A workload is a partial test, as Jepsen's linearizable_register.clj: the ops a generator
+ * yields, the final reads that close the run, and the checker model that judges the history.
+ * The client is left to the DB (workloads/clients/).
+ */
+import type { Key } from '../src/history/event.js';
+import type { Generator } from './generator/index.js';
+
+/** The built-in workloads. */
+export const WORKLOAD_NAMES = ['register', 'cas-register', 'kv'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/** What a workload needs to build its schedule. */
+export interface WorkloadOptions {
+  /** Worker threads (`--concurrency`). */
+  concurrency: number;
+  /** Target ops per second over all workers (`--rate`); 0 or Infinity means as fast as they go. */
+  rate: number;
+  seed: number;
+  /** For keyed workloads: ops each key gets before the workload moves to a fresh key. */
+  opsPerKey?: number;
+  /** For keyed workloads: workers on one key at once. */
+  threadsPerKey?: number;
+}
+
+export interface Workload {
+  readonly name: WorkloadName;
+  /** The checker model: `register`, `cas-register` or `kv`. */
+  readonly model: 'register' | 'cas-register' | 'kv';
+  /** True when ops carry a `key`. */
+  readonly keyed: boolean;
+  /** The main phase's ops: endless; the runner bounds it with `timeLimit`. */
+  generator(): Generator;
+  /** One read of every key touched (`keys` as seen in the history; ignored when not keyed). */
+  finalGenerator(keys: readonly Key[]): Generator;
+}
