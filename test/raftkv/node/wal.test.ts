@@ -6,7 +6,7 @@ import type { Entry } from '../../../cluster/raftkv/core/types.js';
 import { crc32 } from '../../../cluster/raftkv/node/crc32.js';
 import { writeSnapshotFile } from '../../../cluster/raftkv/node/snapshot-file.js';
 import { Wal } from '../../../cluster/raftkv/node/wal.js';
-import { decodeRecords, encodeRecord, replayRecords } from '../../../cluster/raftkv/node/wal-record.js';
+import { decodeRecords, encodeRecord, replayRecords, type WalRecord } from '../../../cluster/raftkv/node/wal-record.js';
 
 const ent = (index: number, term: number, data = `d${index}`): Entry => ({ index, term, type: 'normal', data });
 
@@ -16,11 +16,11 @@ describe('WAL records', () => {
   });
 
   it('decodes exactly what was encoded', () => {
-    const recs = [
+    const recs: WalRecord[] = [
       { type: 'hardState', hardState: { term: 3, vote: 'n2', commit: 7 } },
       { type: 'entries', entries: [ent(1, 1), ent(2, 3)] },
       { type: 'snapshot', metadata: { index: 2, term: 3, voters: ['n1', 'n2'] } },
-    ] as const;
+    ];
     const buf = Buffer.concat(recs.map((r) => encodeRecord(r)));
     const d = decodeRecords(buf);
     expect(d.records).toEqual(recs);
