@@ -1,0 +1,129 @@
+/**
+ * `results.json`: the summary of one run that a person, CI or `splitbrain serve` reads first.
+ * Computed from the history (op counts, throughput, latency) plus what the runner knows (the
+ * verdict, the check, the nemesis, the seed, versions, the exact command line).
+ */
+import type { CheckResult, Verdict } from '../../checker/result.js';
+import type { HistoryEvent } from '../history/event.js';
+import { computeQuantiles, type Quantiles } from './quantiles.js';
+
+/** Counts of completions by type; `pending` counts invokes that never completed. */
+export interface TypeCounts {
+  ok: number;
+  fail: number;
+  info: number;
+  pending: number;
+}
+
+/** What the history alone says about a run. */
+export interface HistoryStats {
+  /** Client ops (invokes). */
+  ops: number;
+  byType: TypeCounts;
+  /** Counts by op name, e.g. `{ read: { ok, fail, info, pending } }`. */
+  byF: Record<string, TypeCounts>;
+  /** Distinct keys touched (keyed workloads). */
+  keys: number;
+  /** Seconds from the first to the last client event. */
+  durationS: number;
+  throughput: { okPerS: number; allPerS: number };
+  /** Latency from invoke to completion, by completion type, in ms. */
+  latencyMs: { ok: Quantiles; fail: Quantiles; info: Quantiles };
+  /** Nemesis history events (invokes and completions) by `f`, e.g. `{ "start-partition": 6 }`. */
+  nemesisEvents: Record<string, number>;
+}
+
+/** Everything results.json holds. Extend compatibly: the report and `serve` read it. */
+export interface RunResults {
+  /** The test's name, as in the store path. */
+  name: string;
+  valid: Verdict;
+  /** The process exit code this run maps to (0 valid, 1 invalid, 2 unknown, 3 infrastructure). */
+  exitCode: number;
+  /** When the verdict could not be reached: the cause on one line. */
+  error?: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The run's parameters (db, runtime, workload, nodes, concurrency, rate, time limit, nemesis, bugs...). */
+  test: Record<string, unknown>;
+  seed: number;
+  stats: HistoryStats;
+  /** The checker's result without the bulky counterexample ops (kept in check.json / the report). */
+  check?: Omit<CheckResult, 'counterexample'> & { counterexample?: { key?: unknown; failedOp: number; explanation: string } };
+  /** The nemesis's own summary: faults injected per kind, whether they bit, faults skipped and why. */
+  nemesis: Record<string, unknown>;
+  /** Phase durations in ms, in order. */
+  phases: { name: string; ms: number; error?: string }[];
+  versions: Record<string, string>;
+  /** The exact command line (argv, program name included). */
+  command: string[];
+}
+
+const zero = (): TypeCounts => ({ ok: 0, fail: 0, info: 0, pending: 0 });
+
+/** Computes the history's statistics in one pass. */
+export function computeHistoryStats(events: readonly HistoryEvent[]): HistoryStats {
+  const byType = zero();
+  const byF: Record<string, TypeCounts> = {};
+  const open = new Map<number, HistoryEvent>();
+  const latency = { ok: [] as number[], fail: [] as number[], info: [] as number[] };
+  const nemesisEvents: Record<string, number> = {};
+  const keys = new Set<unknown>();
+  let first = Infinity;
+  let last = -Infinity;
+  let ops = 0;
+  for (const e of events) {
+    if (e.process === 'nemesis') {
+      nemesisEvents[e.f] = (nemesisEvents[e.f] ?? 0) + 1;
+      continue;
+    }
+    first = Math.min(first, e.time);
+    last = Math.max(last, e.time);
+    if (e.type === 'invoke') {
+      ops++;
+      open.set(e.process, e);
+      if (e.key !== undefined) keys.add(e.key);
+      continue;
+    }
+    const inv = open.get(e.process);
+    if (!inv) continue;
+    open.delete(e.process);
+    byType[e.type]++;
+    (byF[inv.f] ??= zero())[e.type]++;
+    latency[e.type].push((e.time - inv.time) / 1e6);
+  }
+  for (const inv of open.values()) {
+    byType.pending++;
+    (byF[inv.f] ??= zero()).pending++;
+  }
+  const durationS = ops > 0 ? (last - first) / 1e9 : 0;
+  const per = (n: number) => (durationS > 0 ? Math.round((n / durationS) * 10) / 10 : 0);
+  return {
+    ops,
+    byType,
+    byF,
+    keys: keys.size,
+    durationS: Math.round(durationS * 1000) / 1000,
+    throughput: { okPerS: per(byType.ok), allPerS: per(ops) },
+    latencyMs: {
+      ok: computeQuantiles(latency.ok),
+      fail: computeQuantiles(latency.fail),
+      info: computeQuantiles(latency.info),
+    },
+    nemesisEvents,
+  };
+}
+
+/** Strips the counterexample's op list (it can be large) for results.json. */
+export function summarizeCheck(check: CheckResult): RunResults['check'] {
+  const { counterexample, ...rest } = check;
+  if (!counterexample) return rest;
+  return {
+    ...rest,
+    counterexample: {
+      ...(counterexample.key !== undefined ? { key: counterexample.key } : {}),
+      failedOp: counterexample.failedOp,
+      explanation: counterexample.explanation,
+    },
+  };
+}
