@@ -1,0 +1,142 @@
+import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/result.js';
+import type { HistoryEvent, Key } from '../history/event.js';
+import { explainCounterexample } from './explain.js';
+import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
+import type { MinimizeResult } from './minimize.js';
+import { pairOps } from './pair-ops.js';
+import { computePlotData, hasRealTimes, type PlotData } from './plot-data.js';
+
+/** An op of a counterexample picture, with the raw events it was paired from (for the tooltip). */
+export interface TimelineOp extends Operation {
+  events: HistoryEvent[];
+}
+
+/** One timeline: the ops of one key, which one fails, and the linearization points before it. */
+export interface TimelineData {
+  ops: TimelineOp[];
+  failedOp: number;
+  prefix: LinearizationStep[];
+  concurrent: number[];
+  /** Ops of the key left out of this picture before and after the window shown. */
+  omittedBefore: number;
+  omittedAfter: number;
+}
+
+/**
+ * One row of the full-history table, as a positional array to keep a 100,000-op report small:
+ * process, type, f, key, input, output, call (ns), completion (ns), node, error, invoke index.
+ */
+export type HistoryRow = [
+  number,
+  'ok' | 'fail' | 'info',
+  string,
+  Key | null,
+  unknown,
+  unknown,
+  number,
+  number | null,
+  string | null,
+  string | null,
+  number,
+];
+
+/** Everything the page script draws, embedded in the report as one JSON value. */
+export interface ReportData {
+  verdict: 'valid' | 'invalid' | 'unknown';
+  counterexample: null | {
+    key?: Key;
+    explanation: string;
+    /** The minimized picture (or the checker's, when minimization was skipped or found nothing). */
+    minimized: TimelineData;
+    /** All ops of the failing key (windowed around the failed op when there are many). */
+    full: TimelineData;
+    minimize: { from: number; to: number; checks: number; minimal: boolean } | null;
+  };
+  faults: FaultWindow[];
+  history: { rows: HistoryRow[]; failedRow: number | null };
+  plots: PlotData | null;
+}
+
+/** Ops beyond this many around the failed op are left out of the full-key timeline. */
+const FULL_TIMELINE_WINDOW = 300;
+
+/** Builds the embedded data of a report from a check result, its history and a minimization. */
+export function buildReportData(
+  result: CheckResult,
+  events: readonly HistoryEvent[],
+  minimized: MinimizeResult | null,
+  plots: boolean | undefined,
+): ReportData {
+  const byIndex = new Map<number, HistoryEvent>();
+  events.forEach((e, i) => byIndex.set(e.index ?? i, e));
+  const paired = pairOps(events);
+  const cx = result.valid === false ? result.counterexample : undefined;
+  const failedInvoke = cx?.ops.find((op) => op.id === cx.failedOp)?.invokeIndex;
+  const failedRow = failedInvoke === undefined ? -1 : paired.findIndex((op) => op.invokeIndex === failedInvoke);
+
+  let counterexample: ReportData['counterexample'] = null;
+  if (cx) {
+    const small = minimized?.counterexample ?? cx;
+    const explanation = minimized || !cx.explanation.trim() ? explainCounterexample(small) : cx.explanation;
+    counterexample = {
+      explanation,
+      minimized: timeline(small, byIndex, Infinity),
+      full: timeline(cx, byIndex, FULL_TIMELINE_WINDOW),
+      minimize: minimized
+        ? { from: minimized.from, to: minimized.to, checks: minimized.checks, minimal: minimized.minimal }
+        : null,
+    };
+    if (cx.key !== undefined) counterexample.key = cx.key;
+  }
+
+  return {
+    verdict: result.valid === true ? 'valid' : result.valid === false ? 'invalid' : 'unknown',
+    counterexample,
+    faults: computeFaultWindows(events),
+    history: {
+      rows: paired.map((op) => [
+        op.process,
+        op.type,
+        op.f,
+        op.key ?? null,
+        op.input ?? null,
+        op.output ?? null,
+        op.call,
+        op.complete,
+        op.node ?? null,
+        op.error ?? null,
+        op.invokeIndex,
+      ]),
+      failedRow: failedRow < 0 ? null : failedRow,
+    },
+    plots: (plots ?? hasRealTimes(paired)) ? computePlotData(paired) : null,
+  };
+}
+
+/** The ops of a counterexample as a timeline, keeping at most `window` ops nearest the failed one. */
+function timeline(cx: Counterexample, byIndex: Map<number, HistoryEvent>, window: number): TimelineData {
+  const failed = cx.ops.find((op) => op.id === cx.failedOp);
+  let ops = cx.ops;
+  if (failed && ops.length > window) {
+    ops = [...ops]
+      .sort((a, b) => Math.abs(a.call - failed.call) - Math.abs(b.call - failed.call))
+      .slice(0, window)
+      .sort((a, b) => a.id - b.id);
+  }
+  const kept = new Set(ops.map((op) => op.id));
+  const firstKept = Math.min(...ops.map((op) => op.id));
+  const omittedBefore = cx.ops.filter((op) => !kept.has(op.id) && op.id < firstKept).length;
+  return {
+    ops: ops.map((op) => ({
+      ...op,
+      events: [op.invokeIndex, op.completeIndex]
+        .map((i) => (i === undefined ? undefined : byIndex.get(i)))
+        .filter((e): e is HistoryEvent => e !== undefined),
+    })),
+    failedOp: cx.failedOp,
+    prefix: cx.prefix.filter((step) => kept.has(step.op)),
+    concurrent: cx.concurrent.filter((id) => kept.has(id)),
+    omittedBefore,
+    omittedAfter: cx.ops.length - ops.length - omittedBefore,
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CheckResult } from '../../checker/result.js';
+import type { HistoryEvent } from '../history/event.js';
+import { loadReportAssets } from './assets.js';
+import { minimizeCounterexample, type MinimizeOptions, type MinimizeResult, type RecheckFn } from './minimize.js';
+import { renderReport } from './render-report.js';
+import { buildReportData } from './report-data.js';
+
+/** What a report is made from. Only `result`, `events` and `command` are required. */
+export interface ReportInput {
+  /** The check result (results.json, or what `check` returned). */
+  result: CheckResult;
+  /** The raw history, nemesis events included (they become the shaded fault bands). */
+  events: readonly HistoryEvent[];
+  /** The command line that produced the run, shown verbatim. */
+  command: string;
+  /** A heading, e.g. the test name; defaults to the history file name. */
+  title?: string;
+  /** Facts about the run (nodes, nemesis, seed, time limit, ...), shown in the summary. */
+  runInfo?: Record<string, unknown>;
+  /** Files next to the report to link to (e.g. `history.jsonl`, `results.json`), relative paths. */
+  files?: string[];
+  /**
+   * Re-checks a candidate sub-history during minimization; without it the checker's
+   * counterexample is shown as found. The default one re-runs the checker's `check`.
+   */
+  recheck?: RecheckFn | null;
+  /** Minimization bounds (total budget 5 s by default). */
+  minimize?: MinimizeOptions;
+  /** Force the throughput/latency plots on or off; by default they appear when events carry real times. */
+  plots?: boolean;
+}
+
+/** Where a report was written and what went into it. */
+export interface WrittenReport {
+  /** Absolute or dir-relative path of index.html. */
+  path: string;
+  bytes: number;
+  minimized: MinimizeResult | null;
+}
+
+/**
+ * Writes `DIR/index.html`, a self-contained report (every script and style inlined, no network
+ * needed) of one checked history: summary, minimized counterexample timeline with fault bands,
+ * the full history paginated, and throughput/latency plots for runs with real times.
+ */
+export async function writeReport(dir: string, input: ReportInput): Promise<WrittenReport> {
+  const html = await renderReportHtml(input);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'index.html');
+  await writeFile(path, html.html);
+  return { path, bytes: Buffer.byteLength(html.html), minimized: html.minimized };
+}
+
+/** Builds the report HTML in memory (what writeReport writes), with the minimization it used. */
+export async function renderReportHtml(input: ReportInput): Promise<{ html: string; minimized: MinimizeResult | null }> {
+  const cx = input.result.valid === false ? input.result.counterexample : undefined;
+  let minimized: MinimizeResult | null = null;
+  if (cx && input.recheck) minimized = await minimizeCounterexample(cx, input.recheck, input.minimize);
+  const data = buildReportData(input.result, input.events, minimized, input.plots);
+  const summary = {
+    command: input.command,
+    generatedAt: new Date(),
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    ...(input.runInfo !== undefined ? { runInfo: input.runInfo } : {}),
+    ...(input.files !== undefined ? { files: input.files } : {}),
+  };
+  return { html: renderReport(input.result, data, summary, loadReportAssets()), minimized };
+}
