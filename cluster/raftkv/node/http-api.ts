@@ -86,7 +86,11 @@ async function route(svc: KvService, req: IncomingMessage, nodeId: string): Prom
 export async function startHttpApi(svc: KvService, nodeId: string, host: string, port: number): Promise<Server> {
   const server = createServer({ keepAlive: true, keepAliveTimeout: 60_000 }, (req, res) => {
     route(svc, req, nodeId).then(
-      (r) => reply(res, r),
+      (r) => {
+        // A redirect names the same path on the leader.
+        if (r.status === 307 && r.headers?.location) r.headers = { ...r.headers, location: r.headers.location + (req.url ?? '/') };
+        reply(res, r);
+      },
       (e: unknown) => reply(res, { status: 500, body: { error: String((e as Error)?.message ?? e), definite: false } }),
     );
   });

@@ -1,0 +1,438 @@
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import {
+  MemoryStorage,
+  NotLeaderError,
+  RawNode,
+  type BugName,
+  type CoreBug,
+  type Entry,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Role,
+} from '../core/index.js';
+import { encodeCommand, KvStateMachine, type ApplyResult, type KvCommand } from '../kv/index.js';
+import type { NodeArgs } from './args.js';
+import { startHttpApi, type HttpReply, type KvService } from './http-api.js';
+import { LeaseTracker } from './lease.js';
+import { writeSnapshotFile } from './snapshot-file.js';
+import { Transport } from './transport.js';
+import { Wal } from './wal.js';
+import type { WalRecord } from './wal-record.js';
+
+const CORE_BUGS: readonly CoreBug[] = ['vote-term-only', 'commit-old-term', 'leader-local-read'];
+/** A write not applied within this long is answered "may have happened" (the client records info). */
+const WRITE_TIMEOUT_MS = 5000;
+/** A read not served within this long is answered "did not happen" (reads have no effect). */
+const READ_TIMEOUT_MS = 5000;
+/** Entries kept in memory behind a snapshot so a slightly lagging follower catches up without one. */
+const CATCH_UP_ENTRIES = 1000;
+/** How long the ack-before-persist bug delays the WAL write it skipped. */
+const LATE_PERSIST_MS = 1000;
+
+interface PendingWrite {
+  resolve: (r: HttpReply) => void;
+  cmd: KvCommand;
+  timer: NodeJS.Timeout;
+}
+
+interface ReadRequest {
+  key: string;
+  resolve: (r: HttpReply) => void;
+}
+
+interface PendingRead {
+  reads: ReadRequest[];
+  timer: NodeJS.Timeout;
+  /** Set once the ReadState arrived: serve when applied reaches it. */
+  index?: number;
+}
+
+/**
+ * One raftkv server process: feeds the Raft core from timers, peer sockets and client requests,
+ * and handles each Ready in order (WAL append + fsync, send, apply, serve reads, advance), as
+ * etcd's node.go run loop does. All I/O of the node lives here and in its helpers.
+ */
+export class RaftKvNode implements KvService {
+  private raw!: RawNode;
+  private storage!: MemoryStorage;
+  private wal!: Wal;
+  private readonly sm = new KvStateMachine();
+  private transport!: Transport;
+  private http: Server | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private readonly bugs: ReadonlySet<BugName>;
+  private readonly clientAddrs = new Map<NodeId, string>();
+  private readonly pendingWrites = new Map<string, PendingWrite[]>();
+  private readonly pendingReads = new Map<string, PendingRead>();
+  private readBatch: ReadRequest[] = [];
+  private readonly lease: LeaseTracker;
+  private role: Role = 'follower';
+  private applied = 0;
+  private snapshotIndex = 0;
+  private processing = false;
+  private scheduled = false;
+  private started = false;
+  private stopped = false;
+  private readCounter = 0;
+  private readonly readPrefix = randomBytes(4).toString('hex');
+  /** Term of the last applied entry: lease reads need an applied entry of the leader's own term. */
+  private appliedTerm = 0;
+
+  constructor(private readonly args: NodeArgs) {
+    this.bugs = new Set(args.bugs);
+    const selfHost = args.peers.get(args.id)!.host;
+    this.clientAddrs.set(args.id, `${selfHost}:${args.clientPort}`);
+    for (const [id, addr] of args.clientAddrs) this.clientAddrs.set(id, addr);
+    this.lease = new LeaseTracker(args.id, [...args.peers.keys()], args.electionTicks * args.tickMs);
+  }
+
+  private log(line: string): void {
+    process.stderr.write(`${new Date().toISOString()} ${this.args.id} ${line}\n`);
+  }
+
+  /** Recovers from the data directory, then starts the peer listener, the client API and the tick timer. */
+  async start(): Promise<void> {
+    const { wal, state } = await Wal.open(this.args.dataDir);
+    this.wal = wal;
+    if (state.truncatedBytes > 0) this.log(`wal: truncated a torn tail of ${state.truncatedBytes} bytes (${state.tornReason})`);
+    const voters = [...this.args.peers.keys()];
+    this.storage = new MemoryStorage(voters);
+    if (state.snapshot) {
+      this.storage.applySnapshot(state.snapshot);
+      this.sm.restore(state.snapshot.data);
+      this.applied = state.snapshot.metadata.index;
+      this.snapshotIndex = this.applied;
+    }
+    this.storage.append(state.entries);
+    this.storage.setHardState(state.hardState);
+    this.log(
+      `recovered term=${state.hardState.term} vote=${state.hardState.vote || '-'} commit=${state.hardState.commit} ` +
+        `snapshot=${this.snapshotIndex} entries=${state.entries.length}`,
+    );
+    const coreBugs = new Set<BugName>(this.args.bugs.filter((b) => (CORE_BUGS as readonly string[]).includes(b)));
+    this.raw = new RawNode({
+      id: this.args.id,
+      peers: voters,
+      storage: this.storage,
+      electionTick: this.args.electionTicks,
+      heartbeatTick: this.args.heartbeatTicks,
+      preVote: true,
+      checkQuorum: true,
+      rng: Math.random,
+      bugs: coreBugs,
+      logger: (l) => this.log(l),
+      applied: this.applied,
+      maxInflight: 1024,
+      maxEntriesPerMsg: 512,
+    });
+    this.transport = new Transport({
+      id: this.args.id,
+      peers: this.args.peers,
+      listenHost: this.args.listenHost,
+      clientAddr: this.clientAddrs.get(this.args.id)!,
+      onMessages: (msgs) => this.onPeerMessages(msgs),
+      onHello: (id, addr) => {
+        if (!this.args.clientAddrs.has(id)) this.clientAddrs.set(id, addr);
+      },
+      log: (l) => this.log(l),
+    });
+    await this.transport.start();
+    this.http = await startHttpApi(this, this.args.id, this.args.listenHost, this.args.clientPort);
+    this.tickTimer = setInterval(() => {
+      this.raw.tick();
+      this.schedule();
+    }, this.args.tickMs);
+    this.started = true;
+    this.log(`serving: peers on ${this.args.listenHost}:${this.args.peers.get(this.args.id)!.port}, clients on port ${this.args.clientPort}, bugs=[${[...this.bugs].join(',')}]`);
+    this.schedule();
+  }
+
+  /** Stops timers and listeners (a clean shutdown; SIGKILL skips this, which recovery handles). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.transport?.close();
+    this.http?.close();
+    this.http?.closeAllConnections();
+    await this.wal?.close();
+  }
+
+  serving(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  status(): unknown {
+    const s = this.raw.status();
+    return {
+      id: s.id,
+      term: s.term,
+      lead: s.lead || null,
+      role: s.role,
+      commit: s.commit,
+      applied: this.applied,
+      leaderAddr: s.lead ? (this.clientAddrs.get(s.lead) ?? null) : null,
+      lastIndex: s.lastIndex,
+      snapshotIndex: this.snapshotIndex,
+      walBytes: this.wal.bytes,
+      walSyncs: this.wal.syncs,
+      droppedFrames: this.transport.dropped,
+      bugs: [...this.bugs],
+    };
+  }
+
+  // ------------------------------------------------------------------ client operations
+
+  private notLeader(lead: NodeId | ''): HttpReply {
+    const leader = lead && lead !== this.args.id ? (this.clientAddrs.get(lead) ?? null) : null;
+    const r: HttpReply = { status: 307, body: { error: 'not-leader', leader, definite: true } };
+    if (leader) r.headers = { location: `http://${leader}` };
+    return r;
+  }
+
+  get(key: string): Promise<HttpReply> {
+    // BUG stale-read: any node answers from its local applied state, skipping ReadIndex, so a
+    // partitioned follower or deposed leader serves stale data (Raft thesis §6.4 requires it).
+    if (this.bugs.has('stale-read')) return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
+    const st = this.raw.status();
+    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
+    if (this.bugs.has('lease-no-margin') && this.appliedTerm === st.term && this.lease.holds(st.term, Date.now())) {
+      // Leader-lease read: see LeaseTracker.holds for the missing drift margin.
+      return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
+    }
+    return new Promise<HttpReply>((resolve) => {
+      this.readBatch.push({ key, resolve });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts one ReadIndex for every read that arrived since the last batch: one heartbeat round
+   * confirms leadership for all of them (etcd batches reads the same way).
+   */
+  private flushReadBatch(): void {
+    if (this.readBatch.length === 0) return;
+    const reads = this.readBatch;
+    this.readBatch = [];
+    const ctx = `${this.readPrefix}-${++this.readCounter}`;
+    try {
+      this.raw.readIndex(ctx);
+    } catch (e) {
+      if (!(e instanceof NotLeaderError)) throw e;
+      for (const r of reads) r.resolve(this.notLeader(e.lead));
+      return;
+    }
+    const timer = setTimeout(() => {
+      const p = this.pendingReads.get(ctx);
+      this.pendingReads.delete(ctx);
+      for (const r of p?.reads ?? []) r.resolve({ status: 503, body: { error: 'read-timeout', definite: true } });
+    }, READ_TIMEOUT_MS);
+    this.pendingReads.set(ctx, { reads, timer });
+  }
+
+  put(key: string, value: unknown, requestId: string): Promise<HttpReply> {
+    return this.proposeCommand({ requestId, kind: 'write', key, value });
+  }
+
+  cas(key: string, expected: unknown, next: unknown, requestId: string): Promise<HttpReply> {
+    return this.proposeCommand({ requestId, kind: 'cas', key, expected, new: next });
+  }
+
+  private proposeCommand(cmd: KvCommand): Promise<HttpReply> {
+    const st = this.raw.status();
+    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
+    try {
+      this.raw.propose(encodeCommand(cmd));
+    } catch (e) {
+      // ProposalDroppedError extends NotLeaderError: nothing was appended anywhere.
+      if (e instanceof NotLeaderError) return Promise.resolve(this.notLeader(e.lead));
+      throw e;
+    }
+    return new Promise<HttpReply>((resolve) => {
+      const list = this.pendingWrites.get(cmd.requestId) ?? [];
+      const p: PendingWrite = {
+        resolve,
+        cmd,
+        timer: setTimeout(() => {
+          this.removePendingWrite(cmd.requestId, p);
+          resolve({ status: 503, body: { error: 'timeout', definite: false } });
+        }, WRITE_TIMEOUT_MS),
+      };
+      list.push(p);
+      this.pendingWrites.set(cmd.requestId, list);
+      this.schedule();
+    });
+  }
+
+  private removePendingWrite(requestId: string, p: PendingWrite): void {
+    const list = this.pendingWrites.get(requestId);
+    if (!list) return;
+    const rest = list.filter((x) => x !== p);
+    if (rest.length > 0) this.pendingWrites.set(requestId, rest);
+    else this.pendingWrites.delete(requestId);
+  }
+
+  private answerWrite(result: ApplyResult): void {
+    const list = this.pendingWrites.get(result.requestId);
+    if (!list) return;
+    this.pendingWrites.delete(result.requestId);
+    for (const p of list) {
+      clearTimeout(p.timer);
+      if (result.ok) {
+        const value = p.cmd.kind === 'cas' ? [p.cmd.expected ?? null, p.cmd.new ?? null] : result.value;
+        p.resolve({ status: 200, body: { value } });
+      } else {
+        p.resolve({ status: 409, body: { error: 'cas-mismatch', definite: true, current: result.current } });
+      }
+    }
+  }
+
+  /** Leadership was lost: pending writes may still commit under the next leader, so they are indefinite. */
+  private failPendingOnLeaderLoss(): void {
+    for (const list of this.pendingWrites.values()) {
+      for (const p of list) {
+        clearTimeout(p.timer);
+        p.resolve({ status: 503, body: { error: 'leader-lost', definite: false } });
+      }
+    }
+    this.pendingWrites.clear();
+    for (const p of this.pendingReads.values()) {
+      clearTimeout(p.timer);
+      for (const r of p.reads) r.resolve({ status: 503, body: { error: 'leader-lost', definite: true } });
+    }
+    this.pendingReads.clear();
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private onPeerMessages(msgs: Message[]): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const m of msgs) {
+      if (m.type === 'MsgAppResp' || m.type === 'MsgHeartbeatResp') this.lease.recordAck(m.from, m.term, now);
+      try {
+        this.raw.step(m);
+      } catch (e) {
+        this.log(`step ${m.type} from ${m.from} failed: ${(e as Error).message}`);
+        if ((e as Error).name === 'RaftInvariantError') this.fatal(e as Error);
+      }
+    }
+    this.schedule();
+  }
+
+  /** Runs the Ready loop soon, once, after the current burst of events has been stepped in. */
+  private schedule(): void {
+    if (this.scheduled || this.processing || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.processReadys();
+    });
+  }
+
+  private async processReadys(): Promise<void> {
+    if (this.processing || this.stopped) return;
+    this.processing = true;
+    try {
+      while (!this.stopped && (this.flushReadBatch(), this.raw.hasReady())) {
+        const rd = this.raw.ready();
+        await this.handleReady(rd);
+        this.raw.advance(rd);
+        this.maybeSnapshot();
+      }
+    } catch (e) {
+      this.fatal(e as Error);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) {
+      const was = this.role;
+      this.role = rd.softState.role;
+      if (was === 'leader' && this.role !== 'leader') this.failPendingOnLeaderLoss();
+      if (was !== this.role) this.log(`role ${was} -> ${this.role} (lead ${rd.softState.lead || '-'})`);
+    }
+    // 1. Persist: the snapshot file first (its WAL record must never lack its file), then the
+    //    records, fsynced (group-committed with any other Ready in flight) before anything below.
+    const records: WalRecord[] = [];
+    if (rd.snapshot) records.push({ type: 'snapshot', metadata: rd.snapshot.metadata });
+    if (rd.entries.length > 0) records.push({ type: 'entries', entries: rd.entries });
+    if (rd.hardState) records.push({ type: 'hardState', hardState: rd.hardState });
+    if (records.length > 0) {
+      const persist = async (): Promise<void> => {
+        if (rd.snapshot) writeSnapshotFile(this.args.dataDir, rd.snapshot);
+        await this.wal.append(records);
+      };
+      if (this.bugs.has('ack-before-persist')) {
+        // BUG ack-before-persist: messages (votes, MsgAppResp acks) go out and entries are applied
+        // before the WAL write; it happens a second later and is lost on SIGKILL. Raft paper
+        // figure 2 requires persistent state to be on stable storage before responding to RPCs.
+        setTimeout(() => void persist().catch((e: Error) => this.fatal(e)), LATE_PERSIST_MS);
+      } else if (rd.mustSync || rd.snapshot) {
+        await persist();
+      } else {
+        // Only the commit index moved: it is recoverable, so it rides along with the next fsync.
+        void persist().catch((e: Error) => this.fatal(e));
+      }
+    }
+    if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
+    if (rd.entries.length > 0) this.storage.append(rd.entries);
+    if (rd.hardState) this.storage.setHardState(rd.hardState);
+    // 2. Send.
+    if (rd.messages.length > 0) this.transport.send(rd.messages);
+    // 3. Apply.
+    if (rd.snapshot && rd.snapshot.metadata.index > this.applied) {
+      this.sm.restore(rd.snapshot.data);
+      this.applied = rd.snapshot.metadata.index;
+      this.snapshotIndex = this.applied;
+      this.appliedTerm = rd.snapshot.metadata.term;
+    }
+    for (const e of rd.committedEntries) this.applyEntry(e);
+    // 4. Serve reads whose index is applied.
+    for (const rs of rd.readStates) {
+      const p = this.pendingReads.get(rs.requestCtx);
+      if (p) p.index = rs.index;
+    }
+    this.serveReads();
+  }
+
+  private applyEntry(e: Entry): void {
+    if (e.index <= this.applied) return;
+    const result = this.sm.apply(e);
+    this.applied = e.index;
+    this.appliedTerm = e.term;
+    if (result) this.answerWrite(result);
+  }
+
+  private serveReads(): void {
+    for (const [ctx, p] of this.pendingReads) {
+      if (p.index !== undefined && p.index <= this.applied) {
+        clearTimeout(p.timer);
+        this.pendingReads.delete(ctx);
+        for (const r of p.reads) r.resolve({ status: 200, body: { value: this.sm.read(r.key) } });
+      }
+    }
+  }
+
+  /** Every snapshotEntries applied entries: snapshot the state machine, compact the WAL and the in-memory log. */
+  private maybeSnapshot(): void {
+    if (this.applied - this.snapshotIndex < this.args.snapshotEntries) return;
+    const index = this.applied;
+    const snap = this.storage.createSnapshot(index, this.sm.snapshot());
+    writeSnapshotFile(this.args.dataDir, snap);
+    this.snapshotIndex = index;
+    this.wal.compact(snap.metadata).catch((e: Error) => this.fatal(e));
+    const keepFrom = index - CATCH_UP_ENTRIES;
+    if (keepFrom >= this.storage.firstIndex()) this.storage.compact(keepFrom);
+    this.log(`snapshot at ${index}; wal compacted`);
+  }
+
+  private fatal(e: Error): void {
+    this.log(`fatal: ${e.stack ?? e.message}`);
+    // Exit without flushing anything: the WAL on disk is the only truth, as after SIGKILL.
+    process.exit(1);
+  }
+}
