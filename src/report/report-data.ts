@@ -80,7 +80,7 @@ export function buildReportData(
     const explanation = minimized || !cx.explanation.trim() ? explainCounterexample(small) : cx.explanation;
     counterexample = {
       explanation,
-      minimized: timeline(small, byIndex, Infinity),
+      minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW),
       full: timeline(cx, byIndex, FULL_TIMELINE_WINDOW),
       minimize: minimized
         ? { from: minimized.from, to: minimized.to, checks: minimized.checks, minimal: minimized.minimal }

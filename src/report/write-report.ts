@@ -30,6 +30,8 @@ export interface ReportInput {
   minimize?: MinimizeOptions;
   /** Force the throughput/latency plots on or off; by default they appear when events carry real times. */
   plots?: boolean;
+  /** Name of the file written in DIR (default `index.html`; the store's run folders use `report.html`). */
+  fileName?: string;
 }
 
 /** Where a report was written and what went into it. */
@@ -41,14 +43,14 @@ export interface WrittenReport {
 }
 
 /**
- * Writes `DIR/index.html`, a self-contained report (every script and style inlined, no network
+ * Writes `DIR/index.html` (or `DIR/<fileName>`), a self-contained report (every script and style inlined, no network
  * needed) of one checked history: summary, minimized counterexample timeline with fault bands,
  * the full history paginated, and throughput/latency plots for runs with real times.
  */
 export async function writeReport(dir: string, input: ReportInput): Promise<WrittenReport> {
   const html = await renderReportHtml(input);
   await mkdir(dir, { recursive: true });
-  const path = join(dir, 'index.html');
+  const path = join(dir, input.fileName ?? 'index.html');
   await writeFile(path, html.html);
   return { path, bytes: Buffer.byteLength(html.html), minimized: html.minimized };
 }

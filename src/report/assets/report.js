@@ -318,7 +318,11 @@
     var linTable = document.getElementById('linearization');
     var note = el('span', { class: 'note' });
     var choices = [
-      { name: 'minimized', label: 'Minimized (' + cx.minimized.ops.length + ' ops)', view: cx.minimized },
+      {
+        name: 'minimized',
+        label: (cx.minimize ? 'Minimized (' : 'Near the failure (') + cx.minimized.ops.length + ' ops)',
+        view: cx.minimized,
+      },
       { name: 'full', label: 'All ops of this key (' + (cx.full.ops.length + cx.full.omittedBefore + cx.full.omittedAfter) + ')', view: cx.full },
     ];
     choices.forEach(function (choice) {
@@ -341,7 +345,8 @@
         note.textContent = cx.minimize
           ? 'Shrunk from ' + cx.minimize.from + ' to ' + cx.minimize.to + ' ops with ' + cx.minimize.checks + ' re-checks' +
             (cx.minimize.minimal ? '; no single op can be dropped.' : '; the time budget ran out before it was fully minimal.')
-          : 'As found by the checker (not minimized).';
+          : 'As found by the checker (not minimized)' +
+            (v.omittedBefore + v.omittedAfter > 0 ? '; ' + (v.omittedBefore + v.omittedAfter) + ' ops farther from the failure are left out.' : '.');
       } else {
         note.textContent =
           v.omittedBefore + v.omittedAfter > 0

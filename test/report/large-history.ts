@@ -1,0 +1,60 @@
+import type { CheckResult, Operation } from '../../checker/result.js';
+import type { HistoryEvent } from '../../src/history/event.js';
+
+/**
+ * A register history of `n` ops over five processes, one op per millisecond with a partition
+ * every ten seconds, whose op `n/2` reads a value nobody wrote; with the check result that names
+ * it, carrying every op in the counterexample (the worst case for report size).
+ */
+export function largeHistory(n: number): { events: HistoryEvent[]; result: CheckResult } {
+  const events: HistoryEvent[] = [];
+  const ops: Operation[] = [];
+  const MS = 1_000_000;
+  for (let id = 0; id < n; id++) {
+    const process = id % 5;
+    const call = id * MS;
+    const ret = call + 3 * MS + (id % 7) * 100_000;
+    const isRead = id % 2 === 1;
+    const input = isRead ? null : id;
+    const output = isRead ? (id === Math.floor(n / 2) ? -1 : id - 1) : id;
+    if (id % 10_000 === 0) events.push({ type: 'invoke', process: 'nemesis', f: 'start-partition', value: 'majority', time: call });
+    if (id % 10_000 === 5_000) events.push({ type: 'info', process: 'nemesis', f: 'stop-partition', value: null, time: call });
+    const invokeIndex = events.length;
+    events.push({ type: 'invoke', process, f: isRead ? 'read' : 'write', value: input, time: call, node: `n${process}` });
+    ops.push({ id, process, f: isRead ? 'read' : 'write', input, output, status: 'ok', call, return: ret, invokeIndex });
+  }
+  // Completions in time order, after all invokes would be malformed (one outstanding op per
+  // process), so interleave: rebuild the event list sorted by time with completions included.
+  const all: HistoryEvent[] = [...events];
+  for (const op of ops) {
+    all.push({ type: 'ok', process: op.process, f: op.f, value: op.output, time: op.return ?? 0, node: `n${op.process}` });
+  }
+  all.sort((a, b) => a.time - b.time || (a.type === 'invoke' ? 1 : 0) - (b.type === 'invoke' ? 1 : 0));
+  all.forEach((e, index) => (e.index = index));
+  const invokeAt = new Map<number, number>();
+  const completeAt = new Map<number, number>();
+  for (const e of all) {
+    if (e.process === 'nemesis') continue;
+    if (e.type === 'invoke') invokeAt.set(e.time, e.index!);
+    else completeAt.set(e.time * 10 + e.process, e.index!);
+  }
+  for (const op of ops) {
+    op.invokeIndex = invokeAt.get(op.call)!;
+    op.completeIndex = completeAt.get((op.return ?? 0) * 10 + op.process)!;
+  }
+  const failedOp = Math.floor(n / 2);
+  const result: CheckResult = {
+    model: 'register',
+    valid: false,
+    ops: n,
+    ms: 1234,
+    counterexample: {
+      ops,
+      failedOp,
+      prefix: ops.slice(0, failedOp).map((op) => ({ op: op.id, stateAfter: String(op.f === 'write' ? op.input : op.output) })),
+      concurrent: [failedOp - 1, failedOp + 1],
+      explanation: '',
+    },
+  };
+  return { events: all, result };
+}
