@@ -11,3 +11,4 @@ export { encodeRecord, decodeRecords, replayRecords, type WalRecord, type Decode
 export { Transport, type TransportOptions } from './transport.js';
 export { startHttpApi, type HttpReply, type KvService } from './http-api.js';
 export { crc32 } from './crc32.js';
+export { LocalRaftkvCluster, getJson, type LocalClusterOptions, type NodeStatus } from './local-cluster.js';
