@@ -11,3 +11,5 @@ export { minimizeCounterexample, type RecheckFn, type MinimizeOptions, type Mini
 export { explainCounterexample } from './explain.js';
 export { computeFaultWindows, type FaultWindow, type FaultKind } from './fault-windows.js';
 export { embedJson } from './embed-json.js';
+export { startStoreServer, type StoreServerOptions, type StartedStoreServer } from './serve/store-server.js';
+export { listRuns, type StoredRun } from './serve/list-runs.js';

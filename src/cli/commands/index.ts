@@ -2,6 +2,7 @@
  * Every subcommand of `splitbrain`, one file each. Add a command by adding its module here.
  */
 import type { CommandModule } from 'yargs';
+import { serveCommand } from './serve.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [serveCommand];
