@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/index.js';
 
 /** The kinds of fault the report shades, one colour each. */
 export type FaultKind = 'partition' | 'kill' | 'pause' | 'clock' | 'packet-loss';

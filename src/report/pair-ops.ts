@@ -1,4 +1,4 @@
-import type { HistoryEvent, Key } from '../history/event.js';
+import type { HistoryEvent, Key } from '../history/index.js';
 
 /**
  * One client operation as the report shows it: unlike the checker's Operation it keeps `fail`

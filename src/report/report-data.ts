@@ -1,5 +1,5 @@
 import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/result.js';
-import type { HistoryEvent, Key } from '../history/event.js';
+import type { HistoryEvent, Key } from '../history/index.js';
 import { explainCounterexample } from './explain.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
 import type { MinimizeResult } from './minimize.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/result.js';
-import type { HistoryEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/index.js';
 import { loadReportAssets } from './assets.js';
 import { minimizeCounterexample, type MinimizeOptions, type MinimizeResult, type RecheckFn } from './minimize.js';
 import { renderReport } from './render-report.js';
