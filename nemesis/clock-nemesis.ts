@@ -1,0 +1,154 @@
+/**
+ * Clock skew through libfaketime: `bump-clock` sets per-node wall-clock offsets, `strobe-clock`
+ * flips nodes between an offset and true time every few hundred milliseconds until stopped, and
+ * `reset-clock` stops any strobe and puts every touched node back to true time. Only daemons
+ * spawned with `fakeTime` follow the offset, and only if they read time through libc: a DB that
+ * says `clockSkewEffective: false` (Go binaries such as etcd) gets the fault recorded as
+ * ineffective rather than pretended.
+ */
+import { isClockAware, type Db } from '../cluster/db.js';
+import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import { NemesisHealError } from './errors.js';
+import { defaultSleep } from './leader.js';
+import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
+
+/** The plan a `bump-clock` op carries: milliseconds to add to each named node's wall clock. */
+export interface BumpPlan {
+  offsets: Record<string, number>;
+}
+
+/** The plan a `strobe-clock` op carries. */
+export interface StrobePlan {
+  nodes: string[];
+  /** The offset the strobed nodes flip to and back from, in milliseconds. */
+  deltaMs: number;
+  periodMs: number;
+}
+
+/** What the clock nemesis needs; `sleep` paces the strobe and is injectable. */
+export interface ClockNemesisOptions {
+  cluster: StartedCluster;
+  db?: Db;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Says whether skewing this DB's clock changes anything, and if not, why, for the history and the output. */
+export function describeClockEffect(db: Db | undefined): { effective: boolean; note?: string } {
+  if (db !== undefined && isClockAware(db) && !db.clockSkewEffective) {
+    return {
+      effective: false,
+      note: `${db.name} does not read its wall clock through libc (a Go binary reads it from the vDSO), so libfaketime offsets do not reach it`,
+    };
+  }
+  return { effective: true };
+}
+
+/** Makes the nemesis that handles `bump-clock`, `strobe-clock` and `reset-clock`. */
+export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
+  const { cluster } = opts;
+  const sleep = opts.sleep ?? defaultSleep;
+  const serial = createSerializer();
+  const effect = describeClockEffect(opts.db);
+  /** node -> offset now in force (only nodes set to non-zero, or set and not yet reset). */
+  const offsets = new Map<string, number>();
+  let strobe: { stop: boolean; done: Promise<number> } | undefined;
+
+  const set = async (name: string, ms: number): Promise<void> => {
+    offsets.set(name, ms);
+    await cluster.node(name).setClockOffset(ms);
+  };
+
+  const bump = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
+    const plan = op.value as BumpPlan;
+    const errors: string[] = [];
+    const applied: Record<string, number> = {};
+    for (const [name, ms] of Object.entries(plan.offsets)) {
+      try {
+        await set(name, (offsets.get(name) ?? 0) + ms);
+        applied[name] = offsets.get(name) as number;
+      } catch (e) {
+        errors.push(`${name}: ${msg(e)}`);
+      }
+    }
+    const value = { injected: Object.keys(applied).length, offsets: applied, ...effect };
+    return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
+  };
+
+  const startStrobe = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
+    const plan = op.value as StrobePlan;
+    await stopStrobe();
+    const errors: string[] = [];
+    const nodes: string[] = [];
+    // The first flip happens here, so a node that cannot be skewed is reported on this op.
+    for (const name of plan.nodes) {
+      try {
+        await set(name, plan.deltaMs);
+        nodes.push(name);
+      } catch (e) {
+        errors.push(`${name}: ${msg(e)}`);
+      }
+    }
+    if (nodes.length > 0) {
+      const state = { stop: false, done: Promise.resolve(1) };
+      state.done = (async () => {
+        let flips = 1;
+        let on = true;
+        while (!state.stop) {
+          await sleep(plan.periodMs);
+          if (state.stop) break;
+          on = !on;
+          await Promise.all(nodes.map((n) => set(n, on ? plan.deltaMs : 0).catch(() => undefined)));
+          flips++;
+        }
+        return flips;
+      })();
+      strobe = state;
+    }
+    const value = { injected: nodes.length, nodes, deltaMs: plan.deltaMs, periodMs: plan.periodMs, ...effect };
+    return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
+  };
+
+  const stopStrobe = async (): Promise<number | undefined> => {
+    if (strobe === undefined) return undefined;
+    strobe.stop = true;
+    const flips = await strobe.done;
+    strobe = undefined;
+    return flips;
+  };
+
+  const reset = async (): Promise<CompletedNemesisOp> => {
+    const flips = await stopStrobe();
+    const nodes = [...offsets.keys()].sort();
+    const errors: string[] = [];
+    let healed = 0;
+    for (const name of nodes) {
+      try {
+        await cluster.node(name).setClockOffset(0);
+        offsets.delete(name);
+        healed++;
+      } catch (e) {
+        errors.push(`${name}: ${msg(e)}`);
+      }
+    }
+    const value = { healed, nodes, ...(flips !== undefined ? { strobeFlips: flips } : {}) };
+    return errors.length > 0 ? { f: 'reset-clock', value, error: errors.join('; ') } : { f: 'reset-clock', value };
+  };
+
+  return {
+    fs: ['bump-clock', 'strobe-clock', 'reset-clock'],
+    setup: async () => {},
+    invoke: (op) =>
+      serial(() => (op.f === 'bump-clock' ? bump(op) : op.f === 'strobe-clock' ? startStrobe(op) : reset())),
+    teardown: () =>
+      serial(async () => {
+        if (offsets.size === 0 && strobe === undefined) return [];
+        const done = await reset();
+        if (done.error !== undefined) throw new NemesisHealError([`clock: ${done.error}`]);
+        return [done];
+      }),
+  };
+}
+
+function msg(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

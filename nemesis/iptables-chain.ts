@@ -1,0 +1,132 @@
+/**
+ * Applies and heals one splitbrain-owned iptables chain across the nodes of a cluster, keeping
+ * the record of exactly which rules are in force where. Rules go in with one atomic
+ * `iptables-restore --noflush` per node; what is in force is then read back from the node, so
+ * "injected" counts rules the kernel holds, not rules we meant to add.
+ */
+import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import {
+  computeHealCommands,
+  countChainRules,
+  linesMentioning,
+  type IptablesRule,
+  type NodeRules,
+  renderApplyScript,
+  renderHealScript,
+} from './iptables.js';
+
+const EXEC_TIMEOUT_MS = 20_000;
+
+/** The outcome of applying or healing on every node: counts, per-node rules, and failures. */
+export interface ChainOutcome {
+  /** Rules in force (after apply) or removed (after heal), per node, as `iptables -S` would print them. */
+  rules: Record<string, string[]>;
+  count: number;
+  errors: string[];
+}
+
+/** One chain's state across a cluster. Not safe for concurrent calls: callers serialize. */
+export class IptablesChain {
+  /** node -> rules this object added and has not yet removed. */
+  private readonly active = new Map<string, readonly IptablesRule[]>();
+
+  constructor(
+    private readonly cluster: StartedCluster,
+    readonly chain: string,
+  ) {}
+
+  /** True while any node holds rules this object added. */
+  get inForce(): boolean {
+    return this.active.size > 0;
+  }
+
+  /** Nodes holding rules this object added. */
+  nodes(): string[] {
+    return [...this.active.keys()].sort();
+  }
+
+  /** Adds the rules on each node and reads back how many the node's chain now holds. */
+  async apply(rules: NodeRules): Promise<ChainOutcome> {
+    const out: ChainOutcome = { rules: {}, count: 0, errors: [] };
+    await Promise.all(
+      Object.entries(rules).map(async ([name, nodeRules]) => {
+        const node = this.cluster.node(name);
+        try {
+          // Recorded before the exec: if it half-fails or times out, heal still tries to remove it.
+          this.active.set(name, nodeRules);
+          await run(node, ['iptables-restore', '-w', '5', '--noflush'], renderApplyScript(this.chain, nodeRules));
+          const listed = await run(node, ['iptables', '-w', '5', '-S', this.chain]);
+          const held = countChainRules(listed, this.chain);
+          out.rules[name] = listed.split('\n').filter((l) => l.startsWith(`-A ${this.chain} `));
+          out.count += held;
+          if (held !== nodeRules.length) out.errors.push(`${name}: ${held} of ${nodeRules.length} rules in force`);
+        } catch (e) {
+          out.errors.push(`${name}: ${message(e)}`);
+        }
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Removes exactly the rules this object added, the jumps and the chain, on every node that
+   * has them; falls back to deleting one by one when the atomic script fails (say a rule was
+   * already gone), and verifies the chain is gone afterwards.
+   */
+  async heal(): Promise<ChainOutcome> {
+    const out: ChainOutcome = { rules: {}, count: 0, errors: [] };
+    await Promise.all(
+      [...this.active.entries()].map(async ([name, nodeRules]) => {
+        const node = this.cluster.node(name);
+        try {
+          try {
+            await run(node, ['iptables-restore', '-w', '5', '--noflush'], renderHealScript(this.chain, nodeRules));
+          } catch {
+            for (const argv of computeHealCommands(this.chain, nodeRules)) {
+              await node.exec(argv, { timeoutMs: EXEC_TIMEOUT_MS }).catch(() => undefined);
+            }
+          }
+          const left = linesMentioning(await run(node, ['iptables-save', '-t', 'filter']), this.chain);
+          if (left.length > 0) throw new Error(`still present after heal: ${left.join(' | ')}`);
+          out.rules[name] = nodeRules.map((r) => `-A ${this.chain} ${r.join(' ')}`);
+          out.count += nodeRules.length;
+          this.active.delete(name);
+        } catch (e) {
+          out.errors.push(`${name}: ${message(e)}`);
+        }
+      }),
+    );
+    return out;
+  }
+}
+
+/**
+ * Removes a splitbrain chain a crashed run left in a node: the jumps to it, its rules and the
+ * chain. Flushing is safe because splitbrain owns the chain; nothing else is touched. Returns
+ * the lines removed.
+ */
+export async function sweepChain(node: StartedNode, chain: string): Promise<string[]> {
+  const lines = linesMentioning(await run(node, ['iptables-save', '-t', 'filter']), chain);
+  if (lines.length === 0) return [];
+  for (const line of lines) {
+    const m = /^-A (\S+) (.*)$/.exec(line);
+    if (m !== null && m[1] !== chain) {
+      await run(node, ['iptables', '-w', '5', '-D', m[1] as string, ...(m[2] as string).split(' ')]);
+    }
+  }
+  await run(node, ['iptables', '-w', '5', '-F', chain]);
+  await run(node, ['iptables', '-w', '5', '-X', chain]);
+  return lines;
+}
+
+async function run(node: StartedNode, argv: string[], input?: string): Promise<string> {
+  const r = await node.exec(argv, input === undefined ? { timeoutMs: EXEC_TIMEOUT_MS } : { timeoutMs: EXEC_TIMEOUT_MS, input });
+  if (r.exitCode !== 0) {
+    throw new Error(`${argv[0]} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+  }
+  return r.stdout;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

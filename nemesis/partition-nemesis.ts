@@ -1,0 +1,94 @@
+/**
+ * Partitions: a grudge applied as iptables DROP rules in the SPLITBRAIN-PARTITION chain of each
+ * node (Jepsen's partitioner). `start-partition` takes `{partition: kind, grudge?}`; the
+ * schedule computes random grudges itself so a seed replays them, and `leader` is resolved
+ * here by asking the DB. `stop-partition` heals exactly the rules that went in.
+ */
+import type { Db } from '../cluster/db.js';
+import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import { computeGrudge, describeGrudge, type Grudge, type PartitionKind } from './grudge.js';
+import { IptablesChain, sweepChain } from './iptables-chain.js';
+import { computePartitionRules, PARTITION_CHAIN } from './iptables.js';
+import { findLeader, type FindLeaderOptions } from './leader.js';
+import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
+import { NemesisHealError } from './errors.js';
+import { createRng } from './random.js';
+
+/** The plan a `start-partition` op carries. */
+export interface PartitionPlan {
+  partition: PartitionKind;
+  /** The grudge to apply; absent for `leader`, and for shapes the nemesis should draw itself. */
+  grudge?: Grudge;
+}
+
+/** What the partition nemesis needs: the cluster, and the DB when partitions aim at the leader. */
+export interface PartitionNemesisOptions {
+  cluster: StartedCluster;
+  db?: Db;
+  leader?: FindLeaderOptions;
+  /** Seeds shapes drawn here when a plan carries no grudge. */
+  seed?: number;
+}
+
+/** Makes the nemesis that handles `start-partition` and `stop-partition`. */
+export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
+  const { cluster } = opts;
+  const chain = new IptablesChain(cluster, PARTITION_CHAIN);
+  const serial = createSerializer();
+  const rng = createRng(opts.seed ?? 0);
+  const addresses = Object.fromEntries(cluster.nodes.map((n) => [n.name, n.address]));
+  const names = cluster.nodes.map((n) => n.name);
+  let current: { partition: PartitionKind; grudge: Grudge } | undefined;
+
+  const heal = async (): Promise<CompletedNemesisOp> => {
+    const was = current;
+    const nodes = chain.nodes();
+    const r = await chain.heal();
+    if (!chain.inForce) current = undefined;
+    const value = { healed: r.count, nodes, ...(was ? { partition: was.partition } : {}) };
+    return r.errors.length > 0 ? { f: 'stop-partition', value, error: r.errors.join('; ') } : { f: 'stop-partition', value };
+  };
+
+  const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
+    const plan = op.value as PartitionPlan;
+    const prior = chain.inForce ? await heal() : undefined;
+    if (chain.inForce) {
+      return { f: op.f, value: { injected: 0, partition: plan.partition }, error: `previous partition not healed: ${prior?.error}` };
+    }
+    let grudge = plan.grudge;
+    let leader: string | undefined;
+    if (grudge === undefined) {
+      if (plan.partition === 'leader') leader = await findLeader(opts.db, cluster, opts.leader);
+      grudge = computeGrudge(plan.partition, names, rng, { leader });
+    }
+    if (grudge === undefined || Object.keys(grudge).length === 0) {
+      const why = plan.partition === 'leader' ? 'the DB named no leader' : 'the shape cuts nothing with these nodes';
+      return { f: op.f, value: { injected: 0, partition: plan.partition, skipped: why } };
+    }
+    const r = await chain.apply(computePartitionRules(grudge, addresses));
+    current = { partition: plan.partition, grudge };
+    const value = {
+      injected: r.count,
+      partition: plan.partition,
+      ...(leader !== undefined ? { leader } : {}),
+      grudge,
+      cut: describeGrudge(grudge),
+      rules: r.rules,
+    };
+    return r.errors.length > 0 ? { f: op.f, value, error: r.errors.join('; ') } : { f: op.f, value };
+  };
+
+  return {
+    fs: ['start-partition', 'stop-partition'],
+    // A crashed earlier run may have left our chain in a reused node; we own it, so sweep it.
+    setup: () => serial(async () => void (await Promise.all(cluster.nodes.map((n) => sweepChain(n, PARTITION_CHAIN))))),
+    invoke: (op) => serial(() => (op.f === 'start-partition' ? start(op) : heal())),
+    teardown: () =>
+      serial(async () => {
+        if (!chain.inForce) return [];
+        const done = await heal();
+        if (done.error !== undefined) throw new NemesisHealError([`partition: ${done.error}`]);
+        return [done];
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Which nodes a kill or pause hits. Pure: the random choices come from an injected Rng and the
+ * leader, when asked for, from whoever calls (the nemesis asks the DB at invoke time).
+ */
+import { majority } from './grudge.js';
+import type { Rng } from './random.js';
+
+/** The target sets `kill` and `pause` choose from (Jepsen's db-nodes specs). */
+export const TARGET_KINDS = ['one', 'leader', 'minority', 'majority', 'all'] as const;
+
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/**
+ * Picks the nodes a target kind names, sorted. `minority` is the largest minority
+ * (floor((n-1)/2), at least one node), `majority` the smallest majority. Returns [] when
+ * `leader` is asked for and no leader is known.
+ */
+export function computeTargets(
+  kind: TargetKind,
+  nodes: readonly string[],
+  rng: Rng,
+  leader?: string | undefined,
+): string[] {
+  const take = (k: number): string[] => rng.shuffle(nodes).slice(0, k).sort();
+  switch (kind) {
+    case 'one':
+      return nodes.length === 0 ? [] : [rng.pick(nodes)];
+    case 'leader':
+      return leader !== undefined && nodes.includes(leader) ? [leader] : [];
+    case 'minority':
+      return take(Math.max(1, Math.floor((nodes.length - 1) / 2)));
+    case 'majority':
+      return take(majority(nodes.length));
+    case 'all':
+      return [...nodes].sort();
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { computeCoverageSeconds, FAULTS, parseNemesisOption } from '../../nemesis/index.js';
+
+describe('--nemesis', () => {
+  it('takes a comma list, keeps its order and drops duplicates', () => {
+    expect(parseNemesisOption('kill, partition,kill')).toEqual({ faults: ['kill', 'partition'], all: false });
+  });
+
+  it('all means every fault, skipping rather than refusing the ones that cannot run', () => {
+    expect(parseNemesisOption('all')).toEqual({ faults: [...FAULTS], all: true });
+  });
+
+  it('none or nothing means no faults', () => {
+    expect(parseNemesisOption('none').faults).toEqual([]);
+    expect(parseNemesisOption(undefined).faults).toEqual([]);
+  });
+
+  it('an unknown fault is refused with the valid choices listed', () => {
+    expect(() => parseNemesisOption('partition,flood')).toThrow(/unknown fault "flood"; choose from partition, kill, pause/);
+  });
+
+  it('says how long a run needs to try every requested fault once', () => {
+    expect(computeCoverageSeconds(4, 10)).toBe(70);
+  });
+});
