@@ -31,7 +31,10 @@ export interface ExecResult {
 export interface DaemonSpec {
   /** A name unique within the node, e.g. "raftkv" or "etcd"; used for log file names. */
   name: string;
-  /** argv; argv[0] is resolved inside the node. */
+  /**
+   * argv; argv[0] is resolved inside the node. In both runtimes `process.execPath` (the host's
+   * node binary) and the project folder (so its `dist/`) exist at the same paths inside a node.
+   */
   command: string[];
   env?: Record<string, string>;
   /** Working directory inside the node. */
@@ -70,12 +73,28 @@ export interface StartedNode {
   setClockOffset(offsetMs: number): Promise<void>;
   /** Copy the node's log files into `<logDir>/<node>/` on the host. */
   collectLogs(): Promise<void>;
+  /** The daemons spawned in this node so far (latest first per name), so a nemesis can find them. */
+  daemons(): readonly Daemon[];
+}
+
+/**
+ * What faults this cluster can take. A nemesis asks before it starts and refuses up front,
+ * quoting `reasons`, instead of failing midway.
+ */
+export interface ClusterCapabilities {
+  /** Each node has its own network stack, so iptables rules run in one node cut off that node alone. */
+  readonly iptables: boolean;
+  /** libfaketime is present, so daemons spawned with `fakeTime` follow `setClockOffset`. */
+  readonly faketime: boolean;
+  /** For each capability that is false: why, and what to do to get it. */
+  readonly reasons: readonly string[];
 }
 
 export interface StartedCluster extends AsyncDisposable {
   readonly runtime: RuntimeName;
   readonly runId: string;
   readonly nodes: readonly StartedNode[];
+  readonly capabilities: ClusterCapabilities;
   node(name: string): StartedNode;
   /** Stop every daemon, remove every container, namespace, bridge and rule this cluster created. Idempotent. */
   teardown(): Promise<void>;
@@ -86,6 +105,9 @@ export interface Runtime {
   /** Why this runtime cannot run here, or undefined when it can. */
   unavailableReason(): Promise<string | undefined>;
   start(spec: ClusterSpec): Promise<StartedCluster>;
-  /** Remove anything any earlier run left behind (by label / name prefix). Returns what it removed. */
-  clean(): Promise<string[]>;
+  /**
+   * Remove anything any earlier run left behind (by label / name prefix), or only what the run
+   * `runId` left when given. Returns one line per thing removed.
+   */
+  clean(runId?: string): Promise<string[]>;
 }

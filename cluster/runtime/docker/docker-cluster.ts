@@ -1,0 +1,55 @@
+/** A started Docker cluster: its containers and network, and how to take them down again. */
+import { rm } from 'node:fs/promises';
+import type Docker from 'dockerode';
+import type { ClusterCapabilities, StartedCluster, StartedNode } from '../runtime.js';
+import type { DockerNode } from './docker-node.js';
+
+/** The containers of one run on their internal network. */
+export class DockerCluster implements StartedCluster {
+  readonly runtime = 'docker' as const;
+  readonly capabilities: ClusterCapabilities = { iptables: true, faketime: true, reasons: [] };
+  private tearingDown: Promise<void> | undefined;
+
+  constructor(
+    readonly runId: string,
+    readonly nodes: readonly DockerNode[],
+    private readonly network: Docker.Network,
+    private readonly scratchDir: string,
+  ) {}
+
+  node(name: string): StartedNode {
+    const found = this.nodes.find((n) => n.name === name);
+    if (!found) throw new Error(`no node named ${name} (have ${this.nodes.map((n) => n.name).join(', ')})`);
+    return found;
+  }
+
+  teardown(): Promise<void> {
+    this.tearingDown ??= this.doTeardown();
+    return this.tearingDown;
+  }
+
+  private async doTeardown(): Promise<void> {
+    // Copy data out while the containers exist; a failure here must not keep anything alive.
+    await Promise.allSettled(
+      this.nodes.map((n) => Promise.race([n.collectLogs(), new Promise((r) => setTimeout(r, 10_000))])),
+    );
+    const errors: unknown[] = [];
+    await Promise.all(
+      this.nodes.map((n) =>
+        n.container.remove({ force: true, v: true }).catch((err: { statusCode?: number }) => {
+          if (err.statusCode !== 404) errors.push(err);
+        }),
+      ),
+    );
+    await Promise.all(this.nodes.map((n) => n.settle()));
+    await this.network.remove().catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 404) errors.push(err);
+    });
+    await rm(this.scratchDir, { recursive: true, force: true });
+    if (errors.length > 0) throw new AggregateError(errors, `teardown of run ${this.runId} left something behind`);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.teardown();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * One node of a Docker cluster: a container idling under an init, with daemons started in it by
+ * `docker exec`. Its logs stream into `<logDir>/<node>/` on the host as they are written; its
+ * data folder is copied there by collectLogs.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { execa } from 'execa';
+import { CLOCK_FILE, fakeTimeEnv, writeOffsetFile } from '../faketime.js';
+import { RUN_ENV } from '../run-tag.js';
+import type { Daemon, DaemonSpec, ExecResult, StartedNode } from '../runtime.js';
+import { TrackedDaemon, namespacePid } from '../tracked-daemon.js';
+import { execDaemon, execOnce } from './docker-exec.js';
+
+/** Where a node's clock folder is mounted inside its container. */
+export const CONTAINER_CLOCK_DIR = '/run/splitbrain-clock';
+
+/** The data folder inside every container. */
+export const CONTAINER_DATA_DIR = '/var/lib/splitbrain/data';
+
+/** A started container acting as one node. */
+export class DockerNode implements StartedNode {
+  readonly dataDir = CONTAINER_DATA_DIR;
+  private readonly spawned: TrackedDaemon[] = [];
+
+  constructor(
+    private readonly docker: Docker,
+    readonly container: Docker.Container,
+    readonly name: string,
+    readonly address: string,
+    private readonly runId: string,
+    /** Host folder for this node's logs and copied data. */
+    readonly hostLogDir: string,
+    /** Host folder mounted at CONTAINER_CLOCK_DIR. */
+    private readonly hostClockDir: string,
+  ) {}
+
+  exec(command: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+    return execOnce(this.docker, this.container, command, opts);
+  }
+
+  async spawn(spec: DaemonSpec): Promise<Daemon> {
+    await mkdir(this.hostLogDir, { recursive: true });
+    const log = createWriteStream(path.join(this.hostLogDir, `${spec.name}.log`), { flags: 'a' });
+    const env = {
+      [RUN_ENV]: this.runId,
+      ...spec.env,
+      ...(spec.fakeTime ? fakeTimeEnv(`${CONTAINER_CLOCK_DIR}/${CLOCK_FILE}`) : {}),
+    };
+    const started = await execDaemon(this.docker, this.container, spec.command, { env, cwd: spec.cwd }, log);
+    const exit = started.done.finally(() => log.end());
+    const daemon = new TrackedDaemon(spec.name, namespacePid(started.hostPid), started.hostPid, exit);
+    this.spawned.unshift(daemon);
+    return daemon;
+  }
+
+  daemons(): readonly Daemon[] {
+    return this.spawned;
+  }
+
+  async setClockOffset(offsetMs: number): Promise<void> {
+    await writeOffsetFile(path.join(this.hostClockDir, CLOCK_FILE), offsetMs);
+  }
+
+  async collectLogs(): Promise<void> {
+    await mkdir(this.hostLogDir, { recursive: true });
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path: this.dataDir });
+    } catch {
+      return; // no data folder (nothing ran) or the container is gone
+    }
+    await execa('tar', ['-x', '-C', this.hostLogDir], { stdin: archive as never, reject: false });
+  }
+
+  /** Waits for every daemon's log stream to be closed (they end when the container goes). */
+  async settle(): Promise<void> {
+    await Promise.all(this.spawned.map((d) => d.exited()));
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Names and places derived from a run id. Interface names are limited to 15 characters, so a
+ * run gets a short tag, and everything it creates is named `sb-<tag>...` or labelled with its
+ * id: that is how `cluster clean` finds what a crashed run left behind.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The Docker label every container and network of a run carries, with the run id as value. */
+export const RUN_LABEL = 'splitbrain.run';
+
+/** The environment variable every daemon carries, so orphaned processes can be found by run. */
+export const RUN_ENV = 'SPLITBRAIN_RUN';
+
+/** Prefix of every network namespace, bridge, veth, container and network a run creates. */
+export const NAME_PREFIX = 'sb-';
+
+/** Makes a fresh run id: 8 lowercase hex characters, which is also its own tag. */
+export function newRunId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Returns the short tag (at most 8 of [a-z0-9]) used in interface and namespace names for a run id. */
+export function runTag(runId: string): string {
+  if (/^[a-z0-9]{1,8}$/.test(runId)) return runId;
+  return createHash('sha256').update(runId).digest('hex').slice(0, 8);
+}
+
+/** The folder under which runs keep host-side scratch files (clock files, cluster state). */
+export function scratchRoot(): string {
+  return path.join(tmpdir(), 'splitbrain', 'runs');
+}
+
+/** The scratch folder of one run. */
+export function runScratchDir(runId: string): string {
+  return path.join(scratchRoot(), runTag(runId));
+}
+
+/** The project folder (the one holding package.json and dist/), found from this file's place. */
+export function projectRoot(): string {
+  // This file is cluster/runtime/run-tag.ts, or dist/cluster/runtime/run-tag.js once built.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = path.resolve(here, '..', '..');
+  return path.basename(up) === 'dist' ? path.dirname(up) : up;
+}
