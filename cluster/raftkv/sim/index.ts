@@ -1,0 +1,11 @@
+/**
+ * The deterministic simulator: many seeded schedules of a whole raftkv cluster in one process.
+ * Nodes run the real core and KV state machine over a simulated network and disk; a nemesis
+ * partitions, drops, delays and crashes; clients record a history. Each run is judged by Raft's
+ * five safety properties as it goes and, at the end, by the linearizability checker. Same seed,
+ * same run: nothing here reads a clock or Math.random.
+ */
+export { runSimulation, type SimRunOptions, type SimRunResult, type SimConfig, type Judge, type Judgement } from './run.js';
+export { SafetyInvariants, type SafetyProperty, type Violation, type LogView } from './invariants.js';
+export { NEMESIS_FAMILIES, type NemesisFamily } from './nemesis.js';
+export { Rng } from './rng.js';
