@@ -361,6 +361,12 @@ export class RaftKvNode implements KvService {
     if (rd.snapshot) records.push({ type: 'snapshot', metadata: rd.snapshot.metadata });
     if (rd.entries.length > 0) records.push({ type: 'entries', entries: rd.entries });
     if (rd.hardState) records.push({ type: 'hardState', hardState: rd.hardState });
+    // A leader may send its MsgApp in parallel with its own fsync (Raft thesis §10.2.1, as etcd's
+    // raft node does): followers persist before they acknowledge, and nothing from this Ready is
+    // applied or answered before the leader's own write below is durable. Any other role must
+    // persist first, because its messages (votes, acks) promise what it just wrote.
+    const sendEarly = this.role === 'leader' && rd.messages.length > 0;
+    if (sendEarly) this.transport.send(rd.messages);
     if (records.length > 0) {
       const persist = async (): Promise<void> => {
         if (rd.snapshot) writeSnapshotFile(this.args.dataDir, rd.snapshot);
@@ -382,7 +388,7 @@ export class RaftKvNode implements KvService {
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     // 2. Send.
-    if (rd.messages.length > 0) this.transport.send(rd.messages);
+    if (!sendEarly && rd.messages.length > 0) this.transport.send(rd.messages);
     // 3. Apply.
     if (rd.snapshot && rd.snapshot.metadata.index > this.applied) {
       this.sm.restore(rd.snapshot.data);
