@@ -1,0 +1,157 @@
+/**
+ * The public entry: pair a history's events into ops, split them by the model's partition,
+ * search each part (in this thread, or spread over worker threads for large keyed histories),
+ * stop at the first invalid part, and merge the verdicts (invalid, then unknown, then valid).
+ */
+import { getHeapStatistics } from 'node:v8';
+import type { HistoryEvent } from '../src/history/event.js';
+import { pairOperations } from '../src/history/pair-operations.js';
+import { buildCounterexample } from './counterexample.js';
+import { fillDefaults, type FilledModel, type Model } from './model.js';
+import { modelByName } from './models/index.js';
+import { runPartsInWorkers, workersAvailable } from './pool.js';
+import { prepareParts, type Part } from './preprocess.js';
+import type { CheckResult, Operation } from './result.js';
+import { runPartsInterleaved, runPartsInterleavedSync } from './run-parts.js';
+import type { SearchLimits, SearchOutcome } from './search.js';
+import { MemoryBudget } from './visited.js';
+
+/** How to check a history. */
+export interface CheckOptions<S = unknown> {
+  /** A built-in model name (`register`, `cas-register`, `kv`, `kv-append`, `mutex`) or a model. */
+  model: string | Model<S>;
+  /** Give up with verdict 'unknown' (reason 'time-limit') after this long. Default: no limit. */
+  timeLimitMs?: number;
+  /** Budget for the search's memoization, in bytes. Default: 1 GiB or half the heap, the lesser. */
+  memoryLimitBytes?: number;
+  /** Aborting gives verdict 'unknown' (reason 'aborted'). */
+  signal?: AbortSignal;
+  /**
+   * Worker threads for keyed models: a count, 0 for this thread only, or 'auto' (the default:
+   * one per core, and only for histories large enough to repay starting them). Workers run the
+   * compiled `dist/` code, so from TypeScript source (vitest) the check always runs in-thread.
+   * Custom model objects cannot cross threads and always run in-thread too.
+   */
+  workers?: number | 'auto';
+  /** Copied into the result's `file`, and used in malformed-input messages. */
+  file?: string;
+  /** Warnings from reading the history, copied into the result. */
+  warnings?: string[];
+}
+
+/** Below this many searched ops, starting workers costs more than it saves. */
+const WORKER_THRESHOLD_OPS = 50_000;
+
+/** Checks a history (raw events or paired ops) for linearizability; resolves with the verdict. */
+export async function check<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): Promise<CheckResult> {
+  const started = performance.now();
+  const prep = prepare(history, options);
+  const limits = limitsOf(options, started);
+  let outcomes: (SearchOutcome | undefined)[];
+  const workers = workerCount(prep.parts, options);
+  if (workers > 0) {
+    outcomes = await runPartsInWorkers(prep.parts, prep.model.name, workers, limits.deadline, limits.memoryLimitBytes, options.signal);
+  } else {
+    let lastPause = Date.now();
+    // Between rounds, give the event loop a turn now and then so an abort signal can land.
+    const pause = async (): Promise<void> => {
+      if (Date.now() - lastPause < 50) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      lastPause = Date.now();
+    };
+    outcomes = await runPartsInterleaved(searchedOf(prep.parts), prep.model, searchLimits(limits, options.signal), pause);
+  }
+  return assemble(prep, outcomes, started, options);
+}
+
+/** Checks a history in this thread, synchronously; same result as {@link check} without workers. */
+export function checkSync<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): CheckResult {
+  const started = performance.now();
+  const prep = prepare(history, options);
+  const limits = limitsOf(options, started);
+  const outcomes = runPartsInterleavedSync(searchedOf(prep.parts), prep.model, searchLimits(limits, options.signal));
+  return assemble(prep, outcomes, started, options);
+}
+
+interface Prepared<S> {
+  model: FilledModel<S>;
+  parts: Part[];
+  ops: number;
+}
+
+function prepare<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): Prepared<S> {
+  const model = fillDefaults(typeof options.model === 'string' ? (modelByName(options.model) as Model<S>) : options.model);
+  let ops: Operation[];
+  let failed = 0;
+  if (history.length > 0 && 'type' in history[0]!) {
+    const paired = pairOperations(history as readonly HistoryEvent[], options.file === undefined ? {} : { file: options.file });
+    ops = paired.ops;
+    failed = paired.failed;
+  } else {
+    ops = history as Operation[];
+  }
+  return { model, parts: prepareParts(ops, model, options.file), ops: ops.length + failed };
+}
+
+function limitsOf(options: CheckOptions<unknown>, started: number): { deadline: number; memoryLimitBytes: number } {
+  const deadline = options.timeLimitMs === undefined ? Infinity : Date.now() - (performance.now() - started) + options.timeLimitMs;
+  return { deadline, memoryLimitBytes: options.memoryLimitBytes ?? defaultMemoryLimit() };
+}
+
+/** The default memory budget: 1 GiB, or half of V8's heap limit when that is smaller. */
+export function defaultMemoryLimit(): number {
+  return Math.min(2 ** 30, Math.floor(getHeapStatistics().heap_size_limit / 2));
+}
+
+function workerCount(parts: Part[], options: CheckOptions<unknown>): number {
+  if (typeof options.model !== 'string' || parts.length < 2 || !workersAvailable()) return 0;
+  if (typeof options.workers === 'number') return Math.min(options.workers, parts.length);
+  let searched = 0;
+  for (const part of parts) searched += part.searched.length;
+  if (searched < WORKER_THRESHOLD_OPS) return 0;
+  return Math.min(navigatorCores(), parts.length);
+}
+
+function navigatorCores(): number {
+  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2);
+}
+
+function searchedOf(parts: Part[]): Operation[][] {
+  return parts.map((p) => p.searched);
+}
+
+function searchLimits(limits: { deadline: number; memoryLimitBytes: number }, signal?: AbortSignal): SearchLimits {
+  return {
+    deadline: limits.deadline,
+    memoryLimitBytes: limits.memoryLimitBytes,
+    memory: new MemoryBudget(limits.memoryLimitBytes),
+    ...(signal ? { shouldStop: () => signal.aborted } : {}),
+  };
+}
+
+function assemble<S>(prep: Prepared<S>, outcomes: (SearchOutcome | undefined)[], started: number, options: CheckOptions<S>): CheckResult {
+  const result: CheckResult = { model: prep.model.name, valid: true, ops: prep.ops, ms: 0 };
+  if (options.file !== undefined) result.file = options.file;
+  if (prep.model.partition) result.keys = prep.parts.length;
+  let unknown: string | undefined;
+  for (let k = 0; k < outcomes.length; k++) {
+    const outcome = outcomes[k];
+    if (!outcome) continue;
+    if (outcome.valid === false) {
+      result.valid = false;
+      result.counterexample = buildCounterexample(prep.parts[k]!, outcome.prefix, outcome.failed, prep.model);
+      break;
+    }
+    if (outcome.valid === 'unknown') unknown ??= outcome.reason;
+  }
+  if (result.valid !== false) {
+    const unchecked = outcomes.length < prep.parts.length || outcomes.some((o) => o === undefined);
+    if (unknown !== undefined || unchecked) {
+      result.valid = 'unknown';
+      result.reason = unknown ?? 'aborted';
+    }
+  }
+  if (options.warnings && options.warnings.length > 0) result.warnings = [...options.warnings];
+  result.ms = performance.now() - started;
+  return result;
+}

@@ -1,0 +1,12 @@
+/**
+ * The linearizability checker. A history is linearizable when every operation can be given one
+ * instant between its invoke and its completion such that, taken in that order, the operations
+ * make sense to a single-copy object (the model). `check` searches for such an order with the
+ * Wing & Gong algorithm plus Lowe's memoization, key by key for keyed models, and reports valid,
+ * invalid (with a counterexample) or unknown (a budget ran out; never a guess).
+ */
+export { check, checkSync, defaultMemoryLimit, type CheckOptions } from './check.js';
+export { CRASHED, fillDefaults, partitionByKey, type FailureContext, type FilledModel, type Model, type ModelInput, type StepResult } from './model.js';
+export { MODELS, modelByName, casRegister, kv, kvAppend, mutex, register } from './models/index.js';
+export { searchLinearization, type SearchLimits, type SearchOutcome, type UnknownReason } from './search.js';
+export type { CheckResult, Counterexample, LinearizationStep, Operation, Verdict } from './result.js';

@@ -1,0 +1,40 @@
+/**
+ * Everything done to a history before the search, none of which changes the verdict: reject ops
+ * the model does not know, split by key (P-compositionality), drop crashed read-only ops (a read
+ * nobody saw constrains nothing), and let the model drop what it knows to be irrelevant.
+ */
+import type { Key } from '../src/history/event.js';
+import { MalformedHistoryError } from '../src/history/malformed-history-error.js';
+import type { FilledModel } from './model.js';
+import type { Operation } from './result.js';
+
+/** One independent sub-history: every op of it, and the subset the search needs to see. */
+export interface Part {
+  key?: Key;
+  /** Every op of the part, for counterexamples. */
+  all: Operation[];
+  /** The ops the search runs over. */
+  searched: Operation[];
+}
+
+/** Validates ops against the model and splits them into searchable parts. */
+export function prepareParts<S>(ops: Operation[], model: FilledModel<S>, file?: string): Part[] {
+  const known = model.operations ? new Set(model.operations) : undefined;
+  for (const op of ops) {
+    let problem: string | undefined;
+    if (known && !known.has(op.f)) {
+      problem = `model ${model.name} has no operation "${op.f}" (it knows ${[...known].join(', ')})`;
+    } else {
+      problem = model.validate?.(op);
+    }
+    if (problem) throw new MalformedHistoryError(problem, file, op.invokeIndex + 1);
+  }
+  const groups = model.partition ? model.partition(ops) : [ops];
+  return groups.map((all) => {
+    let searched = model.readOnly ? all.filter((op) => op.status === 'ok' || !model.readOnly!({ f: op.f, value: op.input })) : all;
+    if (model.simplify) searched = model.simplify(searched);
+    const part: Part = { all, searched };
+    if (model.partition && all.length > 0 && all[0]!.key !== undefined) part.key = all[0]!.key;
+    return part;
+  });
+}

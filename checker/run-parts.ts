@@ -1,0 +1,77 @@
+/**
+ * Searches the parts of a keyed history in one thread, interleaved: every unfinished part gets a
+ * slice of iterations in turn, and the slice doubles each round. A hard valid key then cannot
+ * hold up an easy invalid one (the first invalid part stops the rest), and the total work is at
+ * most about twice what the parts need on their own.
+ */
+import type { FilledModel } from './model.js';
+import type { Operation } from './result.js';
+import { LinearizationSearch, type SearchLimits, type SearchOutcome } from './search.js';
+
+const FIRST_SLICE = 20_000;
+
+/**
+ * Searches every part; one outcome per part, undefined for parts left unsearched because another
+ * was invalid. `pause` is awaited between rounds when given (to let an abort signal land).
+ */
+export async function runPartsInterleaved<S>(
+  parts: readonly (readonly Operation[])[],
+  model: FilledModel<S>,
+  limits: SearchLimits,
+  pause?: () => Promise<void>,
+): Promise<(SearchOutcome | undefined)[]> {
+  const gen = interleave(parts, model, limits);
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+    if (pause) await pause();
+  }
+}
+
+/** The same, synchronously. */
+export function runPartsInterleavedSync<S>(
+  parts: readonly (readonly Operation[])[],
+  model: FilledModel<S>,
+  limits: SearchLimits,
+): (SearchOutcome | undefined)[] {
+  const gen = interleave(parts, model, limits);
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Yields after each round; returns the outcomes. */
+function* interleave<S>(
+  parts: readonly (readonly Operation[])[],
+  model: FilledModel<S>,
+  limits: SearchLimits,
+): Generator<void, (SearchOutcome | undefined)[]> {
+  const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
+  // Searches are created lazily: each holds typed arrays sized to its part.
+  const searches = new Map<number, LinearizationSearch<S>>();
+  let pending = parts.map((_, k) => k);
+  let slice = FIRST_SLICE;
+  while (pending.length > 0) {
+    const still: number[] = [];
+    for (const k of pending) {
+      if (Date.now() > limits.deadline) outcomes[k] = { valid: 'unknown', reason: 'time-limit' };
+      else if (limits.shouldStop?.()) outcomes[k] = { valid: 'unknown', reason: 'aborted' };
+      else {
+        let search = searches.get(k);
+        if (!search) searches.set(k, (search = new LinearizationSearch(parts[k]!, model, limits)));
+        outcomes[k] = search.run(slice);
+      }
+      const o = outcomes[k];
+      if (o === undefined) still.push(k);
+      else {
+        searches.delete(k);
+        if (o.valid === false) return outcomes;
+      }
+    }
+    pending = still;
+    slice *= 2;
+    yield;
+  }
+  return outcomes;
+}

@@ -1,0 +1,298 @@
+/**
+ * The Wing & Gong linearizability search with Lowe's memoization, over one partition's ops.
+ *
+ * The history is a doubly linked list of call and return entries in real-time order. At each
+ * step the candidates for the next linearization point are the calls that precede the first
+ * return still in the list (that return's op must take effect before anything invoked after it).
+ * Taking a candidate that the model accepts "lifts" its call and return out of the list and
+ * pushes a frame; when no candidate works, the last frame is popped and its entries "unlifted"
+ * back (dancing-links style, in LIFO order). A configuration (linearized set, model state) seen
+ * before is skipped: its subtree already failed.
+ *
+ * Crashed ops (no return) differ in two ways. They have no return entry: nothing forces them to
+ * take effect, and the search succeeds once every ok op is linearized (a crashed op that is left
+ * over never happened). And they live on a list of their own that is tried only after the ok
+ * candidates of the current window, so they are placed only where an ok op needs them, instead
+ * of being tried first at every step as their early call times would make them.
+ */
+import { Bitset } from './bitset.js';
+import { CRASHED, type FilledModel, type ModelInput } from './model.js';
+import type { Operation } from './result.js';
+import { MemoryBudget, VisitedSet } from './visited.js';
+
+/** Budgets and cancellation for one search. */
+export interface SearchLimits {
+  /** `Date.now()` after which the search gives up with 'time-limit'. */
+  deadline: number;
+  /** Budget for the memoization cache, in bytes (ignored when `memory` is given). */
+  memoryLimitBytes: number;
+  /** A budget shared with other searches of the same check. */
+  memory?: MemoryBudget;
+  /** Polled with the clock; true stops the search with 'aborted'. */
+  shouldStop?: () => boolean;
+}
+
+/** Why a search ended without a verdict. */
+export type UnknownReason = 'time-limit' | 'memory-limit' | 'aborted';
+
+/** The search's verdict. Indices are positions in the ops array passed in. */
+export type SearchOutcome =
+  | { valid: true }
+  | {
+      valid: false;
+      /** The longest linearizable prefix found, in order. */
+      prefix: number[];
+      /** The ok op with the earliest return that the prefix leaves unlinearized. */
+      failed: number;
+    }
+  | { valid: 'unknown'; reason: UnknownReason };
+
+const NIL = -1;
+const MAIN = 0;
+const CRASH = 1;
+/** Iterations between clock and stop checks: about a millisecond of work. */
+const CHECK_EVERY = 1023;
+
+/** Searches for a linearization of `ops` (ok and crashed; fails already dropped) under `model`. */
+export function searchLinearization<S>(ops: readonly Operation[], model: FilledModel<S>, limits: SearchLimits): SearchOutcome {
+  return new LinearizationSearch(ops, model, limits).run(Infinity)!;
+}
+
+/**
+ * A search that can be run in slices: `run(budget)` goes on for at most `budget` iterations and
+ * returns undefined when it needs more. Slicing lets one thread interleave the parts of a keyed
+ * history, so an invalid key is found without first finishing a hard valid one.
+ */
+export class LinearizationSearch<S> {
+  private readonly n: number;
+  private readonly E: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly cnext: Int32Array;
+  private readonly cprev: Int32Array;
+  private readonly entryOp: Int32Array;
+  private readonly isCall: Uint8Array;
+  private readonly callEntry: Int32Array;
+  private readonly returnEntry: Int32Array;
+  private readonly okOp: Uint8Array;
+  /** Ok read-only ops: once legal as a candidate, taking one is never wrong (see `run`). */
+  private readonly forced: Uint8Array;
+  private readonly inputs: ModelInput[];
+  private readonly outputs: unknown[];
+  private readonly bits: Bitset;
+  private readonly visited: VisitedSet<S>;
+  private readonly frameOp: Int32Array;
+  private readonly frameLimit: Int32Array;
+  private readonly frameState: S[];
+  /** Longest prefix seen, copied lazily: frames below `low` have not changed since the last copy. */
+  private readonly best: Int32Array;
+  private bestLen = 0;
+  private low = 0;
+  // The loop's registers, saved between slices.
+  private depth = 0;
+  private state: S;
+  private remaining = 0;
+  private entry: number;
+  private centry = NIL;
+  private limit: number;
+  private phase = MAIN;
+  private iter = 0;
+  private outcome: SearchOutcome | undefined;
+
+  constructor(
+    private readonly ops: readonly Operation[],
+    private readonly model: FilledModel<S>,
+    private readonly limits: SearchLimits,
+  ) {
+    const n = (this.n = ops.length);
+    for (const op of ops) if (op.status === 'ok') this.remaining++;
+    // Entries in real-time order; an entry's index is its rank. Calls sort before returns at
+    // equal times: intervals are closed, so touching ops count as concurrent (the permissive choice).
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) {
+      order.push(i * 2);
+      if (ops[i]!.status === 'ok') order.push(i * 2 + 1);
+    }
+    const timeOf = (x: number): number => ((x & 1) === 0 ? ops[x >> 1]!.call : (ops[x >> 1]!.return as number));
+    order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+
+    const E = (this.E = order.length);
+    const HEAD = E; // sentinel of both lists
+    const next = (this.next = new Int32Array(E + 1).fill(NIL));
+    const prev = (this.prev = new Int32Array(E + 1).fill(NIL));
+    const cnext = (this.cnext = new Int32Array(E + 1).fill(NIL));
+    const cprev = (this.cprev = new Int32Array(E + 1).fill(NIL));
+    this.entryOp = new Int32Array(E);
+    this.isCall = new Uint8Array(E);
+    this.callEntry = new Int32Array(n);
+    this.returnEntry = new Int32Array(n).fill(NIL);
+    let tail = HEAD;
+    let ctail = HEAD;
+    for (let r = 0; r < E; r++) {
+      const x = order[r]!;
+      const i = x >> 1;
+      this.entryOp[r] = i;
+      if ((x & 1) === 0) {
+        this.isCall[r] = 1;
+        this.callEntry[i] = r;
+        if (ops[i]!.status !== 'ok') {
+          cnext[ctail] = r;
+          cprev[r] = ctail;
+          ctail = r;
+          continue;
+        }
+      } else {
+        this.returnEntry[i] = r;
+      }
+      next[tail] = r;
+      prev[r] = tail;
+      tail = r;
+    }
+
+    this.inputs = ops.map((op) => (op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key }));
+    this.outputs = ops.map((op) => (op.status === 'ok' ? op.output : CRASHED));
+    this.okOp = new Uint8Array(n);
+    for (let i = 0; i < n; i++) this.okOp[i] = ops[i]!.status === 'ok' ? 1 : 0;
+    this.forced = new Uint8Array(n);
+    if (model.readOnly) for (let i = 0; i < n; i++) this.forced[i] = this.okOp[i] === 1 && model.readOnly(this.inputs[i]!) ? 1 : 0;
+    this.bits = new Bitset(n);
+    this.visited = new VisitedSet<S>(n, model.equal, limits.memory ?? new MemoryBudget(limits.memoryLimitBytes));
+    this.frameOp = new Int32Array(n);
+    this.frameLimit = new Int32Array(n);
+    this.frameState = new Array<S>(n);
+    this.best = new Int32Array(n);
+    this.state = model.init();
+    this.entry = next[HEAD]!;
+    this.limit = E;
+    if (this.remaining === 0) this.outcome = { valid: true };
+  }
+
+  /** Runs at most `budget` more iterations; the outcome, or undefined when not done yet. */
+  run(budget: number): SearchOutcome | undefined {
+    if (this.outcome) return this.outcome;
+    const { next, prev, cnext, cprev, entryOp, isCall, callEntry, returnEntry, okOp, forced, inputs, outputs, bits, visited } = this;
+    const { frameOp, frameLimit, frameState, best, E } = this;
+    const HEAD = E;
+    const step = this.model.step;
+    const hash = this.model.hash;
+    const { deadline, shouldStop } = this.limits;
+    let { depth, state, remaining, entry, centry, limit, phase, iter } = this;
+    const stopAt = iter + budget;
+
+    for (;;) {
+      if ((++iter & CHECK_EVERY) === 0) {
+        if (Date.now() > deadline) return this.finish({ valid: 'unknown', reason: 'time-limit' });
+        if (shouldStop?.()) return this.finish({ valid: 'unknown', reason: 'aborted' });
+      }
+      if (iter > stopAt) {
+        Object.assign(this, { depth, state, remaining, entry, centry, limit, phase, iter });
+        return undefined;
+      }
+      let candidate = NIL;
+      if (phase === MAIN) {
+        if (entry !== NIL && isCall[entry] === 1) {
+          candidate = entryOp[entry]!;
+        } else {
+          // The first return in the list bounds the window; now try crashed calls inside it.
+          limit = entry === NIL ? E : entry;
+          phase = CRASH;
+          centry = cnext[HEAD]!;
+        }
+      }
+      if (phase === CRASH && centry !== NIL && centry < limit) candidate = entryOp[centry]!;
+
+      if (candidate !== NIL) {
+        const i = candidate;
+        const result = step(state, inputs[i]!, outputs[i]);
+        if (result.ok) {
+          bits.set(i);
+          if (visited.add(bits, result.next, hash(result.next))) {
+            frameOp[depth] = i;
+            frameLimit[depth] = limit;
+            frameState[depth] = state;
+            depth++;
+            state = result.next;
+            const c = callEntry[i]!;
+            if (okOp[i] === 1) {
+              const r = returnEntry[i]!;
+              next[prev[c]!] = next[c]!;
+              if (next[c] !== NIL) prev[next[c]!] = prev[c]!;
+              next[prev[r]!] = next[r]!;
+              if (next[r] !== NIL) prev[next[r]!] = prev[r]!;
+              if (--remaining === 0) return this.finish({ valid: true });
+            } else {
+              cnext[cprev[c]!] = cnext[c]!;
+              if (cnext[c] !== NIL) cprev[cnext[c]!] = cprev[c]!;
+            }
+            if (visited.full) return this.finish({ valid: 'unknown', reason: 'memory-limit' });
+            entry = next[HEAD]!;
+            phase = MAIN;
+            continue;
+          }
+          bits.clear(i);
+        }
+        if (phase === MAIN) entry = next[entry]!;
+        else centry = cnext[centry]!;
+        continue;
+      }
+
+      // No candidate left in this window: undo the last choice and try the one after it.
+      if (depth === 0) {
+        return this.finish({ valid: false, prefix: Array.from(best.subarray(0, this.bestLen)), failed: this.failedAfterBest() });
+      }
+      if (depth > this.bestLen) {
+        best.set(frameOp.subarray(this.low, depth), this.low);
+        this.bestLen = depth;
+        this.low = depth;
+      }
+      depth--;
+      if (depth < this.low) this.low = depth;
+      const i = frameOp[depth]!;
+      state = frameState[depth]!;
+      bits.clear(i);
+      const c = callEntry[i]!;
+      if (okOp[i] === 1) {
+        const r = returnEntry[i]!;
+        next[prev[r]!] = r;
+        if (next[r] !== NIL) prev[next[r]!] = r;
+        next[prev[c]!] = c;
+        if (next[c] !== NIL) prev[next[c]!] = c;
+        remaining++;
+        if (forced[i] === 1) {
+          // A read that was legal where it was taken: every linearization from here could have
+          // taken it first (it changes no state, and every op that must precede it already
+          // has), so its failure is this configuration's failure. Skip the other candidates.
+          phase = CRASH;
+          centry = NIL;
+        } else {
+          entry = next[c]!;
+          phase = MAIN;
+        }
+      } else {
+        cnext[cprev[c]!] = c;
+        if (cnext[c] !== NIL) cprev[cnext[c]!] = c;
+        centry = cnext[c]!;
+        limit = frameLimit[depth]!;
+        phase = CRASH;
+      }
+    }
+  }
+
+  private finish(outcome: SearchOutcome): SearchOutcome {
+    this.outcome = outcome;
+    this.visited.release();
+    return outcome;
+  }
+
+  /** The ok op with the earliest return that the best prefix leaves out. */
+  private failedAfterBest(): number {
+    const done = new Uint8Array(this.n);
+    for (let k = 0; k < this.bestLen; k++) done[this.best[k]!] = 1;
+    let failed = NIL;
+    for (let i = 0; i < this.n; i++) {
+      if (this.okOp[i] !== 1 || done[i] === 1) continue;
+      if (failed === NIL || (this.ops[i]!.return as number) < (this.ops[failed]!.return as number)) failed = i;
+    }
+    return failed;
+  }
+}
