@@ -1,0 +1,158 @@
+/**
+ * `splitbrain check`: judge recorded histories for linearizability and exit with the spec's code
+ * (0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed input). `checkFiles` does the work and
+ * returns every result with its history, so other front ends (a `--report DIR`, the runner) can
+ * reuse it; the handler only prints.
+ */
+import type { CommandModule } from 'yargs';
+import { check, CRASHED, fillDefaults, modelByName, MODELS, type CheckResult, type Operation } from '../../../checker/index.js';
+import { HISTORY_FORMATS, MalformedHistoryError, readHistory, type HistoryFormat, type ReadHistory } from '../../history/index.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+
+/** Options of {@link checkFiles}, as the command line gives them. */
+export interface CheckFilesOptions {
+  /** Model name; undefined picks one from the format and whether events carry keys. */
+  model?: string;
+  format: HistoryFormat;
+  /** Per history, in seconds. */
+  timeLimitS?: number;
+  memoryLimitBytes?: number;
+}
+
+/** One file's outcome: its result and history, or why it could not be read. */
+export type CheckFileOutcome =
+  | { file: string; result: CheckResult; history: ReadHistory }
+  | { file: string; error: string };
+
+/** Reads and checks each file in turn; malformed files become `error` outcomes rather than exceptions. */
+export async function checkFiles(files: readonly string[], options: CheckFilesOptions): Promise<CheckFileOutcome[]> {
+  const outcomes: CheckFileOutcome[] = [];
+  for (const file of files) {
+    try {
+      const history = await readHistory(file, options.format);
+      const result = await check(history.events, {
+        model: options.model ?? defaultModel(options.format, history),
+        file,
+        warnings: history.warnings,
+        ...(options.timeLimitS === undefined ? {} : { timeLimitMs: options.timeLimitS * 1000 }),
+        ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
+      });
+      outcomes.push({ file, result, history });
+    } catch (err) {
+      if (err instanceof MalformedHistoryError) outcomes.push({ file, error: err.message });
+      else if (isFsError(err)) outcomes.push({ file, error: `${file}: cannot read (${err.code})` });
+      else throw err;
+    }
+  }
+  return outcomes;
+}
+
+/** The model used when `--model` is absent: by format, else `kv` when events carry keys, else `cas-register`. */
+export function defaultModel(format: HistoryFormat, history: ReadHistory): string {
+  if (format === 'porcupine-kv') return 'kv-append';
+  if (format === 'porcupine-etcd') return 'cas-register';
+  return history.events.some((e) => e.key !== undefined) ? 'kv' : 'cas-register';
+}
+
+/** The exit code for a set of outcomes: malformed input, then invalid, then unknown, then valid. */
+export function exitCodeOf(outcomes: readonly CheckFileOutcome[]): ExitCode {
+  if (outcomes.some((o) => 'error' in o)) return EXIT.malformed;
+  const verdicts = outcomes.map((o) => ('result' in o ? o.result.valid : true));
+  if (verdicts.includes(false)) return EXIT.invalid;
+  if (verdicts.includes('unknown')) return EXIT.unknown;
+  return EXIT.valid;
+}
+
+/** Renders one outcome for people: the verdict line and, for an invalid history, the counterexample. */
+export function describeOutcome(outcome: CheckFileOutcome): string {
+  if ('error' in outcome) return `${outcome.error}\n`;
+  const r = outcome.result;
+  const verdict = r.valid === true ? 'valid (linearizable)' : r.valid === false ? 'INVALID (not linearizable)' : `UNKNOWN (${r.reason})`;
+  const keys = r.keys === undefined ? '' : `, ${r.keys} key(s)`;
+  let out = `${outcome.file}: ${verdict}: ${r.ops} ops${keys}, model ${r.model}, checked in ${r.ms.toFixed(1)} ms\n`;
+  const cx = r.counterexample;
+  if (cx) {
+    const model = fillDefaults(modelByName(r.model));
+    const byId = new Map(cx.ops.map((op) => [op.id, op]));
+    const describe = (id: number): string => {
+      const op = byId.get(id)!;
+      const input = op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key };
+      return `#${id} ${model.describeOperation(input, op.status === 'ok' ? op.output : CRASHED)} (process ${op.process}, ${interval(op)})`;
+    };
+    if (cx.key !== undefined) out += `  key: ${JSON.stringify(cx.key)}\n`;
+    out += `  cannot linearize: ${describe(cx.failedOp)}\n`;
+    out += `  why: ${cx.explanation}\n`;
+    const shown = cx.prefix.slice(-8);
+    out += `  longest linearizable prefix: ${cx.prefix.length} op(s)${cx.prefix.length > shown.length ? `, last ${shown.length}` : ''}:\n`;
+    for (const s of shown) out += `    ${describe(s.op)}  => ${s.stateAfter}\n`;
+    out += `  concurrent with it: ${cx.concurrent.length} op(s)\n`;
+    for (const id of cx.concurrent.slice(0, 10)) out += `    ${describe(id)}\n`;
+    if (cx.concurrent.length > 10) out += `    ... and ${cx.concurrent.length - 10} more\n`;
+  }
+  return out;
+}
+
+function interval(op: Operation): string {
+  return `index ${op.invokeIndex}..${op.completeIndex ?? 'never completed'}`;
+}
+
+/** The JSON object `--json` prints for one outcome. */
+export function jsonOf(outcome: CheckFileOutcome): Record<string, unknown> {
+  if ('error' in outcome) return { file: outcome.file, error: outcome.error };
+  return { ...outcome.result, file: outcome.file };
+}
+
+function isFsError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && 'syscall' in err;
+}
+
+interface CheckArgs {
+  files: string[];
+  model?: string;
+  format: HistoryFormat;
+  json: boolean;
+  'time-limit'?: number;
+  'memory-limit'?: number;
+}
+
+/** The `check` command module. */
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <files..>',
+  describe: 'Check histories for linearizability (exit 0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed)',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'History files to check' })
+      .option('model', {
+        type: 'string',
+        choices: Object.keys(MODELS),
+        describe: 'Model to check against (default: from --format; kv when events have keys; else cas-register)',
+      })
+      .option('format', { type: 'string', choices: HISTORY_FORMATS, default: 'jsonl' as HistoryFormat, describe: 'Input format' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result object per history' })
+      .option('time-limit', { type: 'number', describe: 'Seconds per history before the verdict is unknown' })
+      .option('memory-limit', { type: 'number', describe: 'MiB for the search cache before the verdict is unknown (default 1024)' })
+      .check((argv) => {
+        const t = argv['time-limit'];
+        if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new Error(`--time-limit must be a positive number of seconds, got ${t}`);
+        const m = argv['memory-limit'];
+        if (m !== undefined && !(Number.isFinite(m) && m > 0)) throw new Error(`--memory-limit must be a positive number of MiB, got ${m}`);
+        return true;
+      })
+      .example('$0 check store/latest/history.jsonl', 'check a recorded run with the cas-register model')
+      .example('$0 check --format porcupine-etcd --model cas-register --json etcd_*.log', 'check Porcupine etcd logs, one JSON line each'),
+  handler: async (argv) => {
+    const outcomes = await checkFiles(argv.files, {
+      format: argv.format,
+      ...(argv.model === undefined ? {} : { model: argv.model }),
+      ...(argv['time-limit'] === undefined ? {} : { timeLimitS: argv['time-limit'] }),
+      ...(argv['memory-limit'] === undefined ? {} : { memoryLimitBytes: argv['memory-limit'] * 2 ** 20 }),
+    });
+    for (const outcome of outcomes) {
+      if ('error' in outcome) process.stderr.write(`splitbrain: ${outcome.error}\n`);
+      else for (const w of outcome.result.warnings ?? []) process.stderr.write(`splitbrain: warning: ${w}\n`);
+      if (argv.json) process.stdout.write(JSON.stringify(jsonOf(outcome)) + '\n');
+      else if (!('error' in outcome)) process.stdout.write(describeOutcome(outcome));
+    }
+    process.exitCode = exitCodeOf(outcomes);
+  },
+};
