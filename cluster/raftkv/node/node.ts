@@ -431,7 +431,7 @@ export class RaftKvNode implements KvService {
     writeSnapshotFile(this.args.dataDir, snap);
     this.snapshotIndex = index;
     this.wal.compact(snap.metadata).catch((e: Error) => this.fatal(e));
-    const keepFrom = index - CATCH_UP_ENTRIES;
+    const keepFrom = index - Math.min(CATCH_UP_ENTRIES, this.args.snapshotEntries);
     if (keepFrom >= this.storage.firstIndex()) this.storage.compact(keepFrom);
     this.log(`snapshot at ${index}; wal compacted`);
   }
