@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark section, run one after another, each printing its own numbers.
  * A section is a module exporting `run(): Promise<void>`; add yours to the list.
  */
-const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }> }[] = [];
+const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }> }[] = [
+  { name: 'kv: raftkv vs etcd', load: () => import('./kv.js') },
+];
 
 for (const section of sections) {
   console.log(`\n== ${section.name} ==`);
