@@ -1,0 +1,12 @@
+/**
+ * The runner: drives one test (test-spec.ts) through its phases, from a fresh cluster to a
+ * verdict, recording every op as it happens and always tearing down. The generator interpreter
+ * and the live view live here too.
+ */
+export type { Checker, NemesisSpec, TestSpec } from './test-spec.js';
+export { runTest, fitInterval, PHASE_TIMEOUTS, type RunIo, type RunOutcome } from './run-test.js';
+export { interpret, type InterpretOptions } from './interpreter.js';
+export { Recorder, type RecorderCounts } from './recorder.js';
+export { startLiveView, type LiveSource, type LiveView } from './live-view.js';
+export { InfrastructureError, RunRefusedError, oneLine, withPhaseTimeout } from './errors.js';
+export { versions } from './versions.js';

@@ -1,0 +1,136 @@
+/**
+ * Drives a generator against real clients in real time, as Jepsen's generator interpreter: ask
+ * the generator for an op, wait until it is due (or until a completion changes the picture, then
+ * ask again), invoke it on a free worker, record invoke and completion, feed completions back.
+ * A worker whose op ended `info` continues as a fresh process with a fresh client.
+ */
+import type { HistoryEvent } from '../history/event.js';
+import type { Client, ClientPool, Completion, GenContext, GenEvent, Generator, Worker } from '../../workloads/index.js';
+import type { Recorder } from './recorder.js';
+
+/** What the interpreter needs. */
+export interface InterpretOptions {
+  generator: Generator;
+  pool: ClientPool;
+  recorder: Recorder;
+  /** Worker threads; process numbers start at `firstProcess` and grow by `threads` on retirement. */
+  threads: number;
+  firstProcess?: number;
+  /** Stops issuing ops when it fires; ops in flight still complete (clients time out on their own). */
+  signal?: AbortSignal;
+}
+
+/** An op closer than this to being due is invoked now: timers are not finer than a millisecond. */
+const DUE_SLACK_NS = 1_000_000;
+
+interface Slot {
+  worker: Worker;
+  client: Client;
+  busy: boolean;
+}
+
+/** Runs the generator until it is exhausted (or the signal fires) and every op has completed. */
+export async function interpret(o: InterpretOptions): Promise<void> {
+  const first = o.firstProcess ?? 0;
+  const slots: Slot[] = Array.from({ length: o.threads }, (_, t) => ({
+    worker: { thread: t, process: first + t },
+    client: o.pool.open(first + t),
+    busy: false,
+  }));
+  // Free threads in the order they became free, so work rotates over workers (and nodes).
+  let freeOrder: number[] = slots.map((_, t) => t);
+  let busyCount = 0;
+  const completions: GenEvent[] = [];
+  let wake: (() => void) | undefined;
+  const wakeUp = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  o.signal?.addEventListener('abort', wakeUp);
+
+  const ctx = (): GenContext => ({
+    time: o.recorder.now(),
+    threads: o.threads,
+    free: freeOrder.map((t) => slots[t]!.worker),
+  });
+
+  const waitFor = (ns: number | undefined): Promise<void> =>
+    new Promise((resolve) => {
+      if (completions.length > 0 || o.signal?.aborted) return resolve();
+      const timer = ns === undefined ? undefined : setTimeout(wakeUp, Math.max(1, Math.floor(ns / 1e6)));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const start = (slot: Slot, invoke: HistoryEvent): void => {
+    slot.busy = true;
+    busyCount++;
+    const op = { f: invoke.f, key: invoke.key, value: invoke.value };
+    let done: Promise<Completion>;
+    try {
+      done = slot.client.invoke(op);
+    } catch (e) {
+      done = Promise.reject(e);
+    }
+    done
+      .catch((e: unknown): Completion => ({ type: 'info', error: `client error: ${e instanceof Error ? e.message : String(e)}` }))
+      .then((c) => {
+        const event: HistoryEvent = { type: c.type, process: slot.worker.process, f: invoke.f, time: 0 };
+        if (invoke.key !== undefined) event.key = invoke.key;
+        if (c.type === 'ok') event.value = c.value;
+        if (c.node !== undefined) event.node = c.node;
+        if (c.error !== undefined) event.error = c.error;
+        const recorded = o.recorder.record({ ...event, time: undefined });
+        completions.push({ ...recorded, thread: slot.worker.thread });
+        slot.busy = false;
+        busyCount--;
+        if (c.type === 'info') {
+          const process = slot.worker.process + o.threads;
+          slot.worker = { thread: slot.worker.thread, process };
+          slot.client = o.pool.open(process);
+        }
+        freeOrder.push(slot.worker.thread);
+        wakeUp();
+      });
+  };
+
+  let gen = o.generator;
+  for (;;) {
+    while (completions.length > 0) gen = gen.update(ctx(), completions.shift()!);
+    if (o.signal?.aborted) {
+      if (busyCount === 0) break;
+      await waitFor(undefined);
+      continue;
+    }
+    const c = ctx();
+    const r = gen.op(c);
+    if (r === undefined) {
+      if (busyCount === 0) break;
+      await waitFor(undefined);
+      continue;
+    }
+    if (r === 'pending') {
+      // Pending with nothing in flight could only be woken by time passing; poll gently.
+      await waitFor(busyCount === 0 ? 10_000_000 : undefined);
+      continue;
+    }
+    const due = r.op.time ?? c.time;
+    if (due > c.time + DUE_SLACK_NS) {
+      await waitFor(due - c.time);
+      continue;
+    }
+    const thread = r.op.thread ?? freeOrder[0];
+    if (thread === undefined || slots[thread]!.busy) throw new Error(`generator gave an op for a busy or missing worker ${thread}`);
+    freeOrder = freeOrder.filter((t) => t !== thread);
+    const slot = slots[thread]!;
+    const invoke: Omit<HistoryEvent, 'time'> = { type: 'invoke', process: slot.worker.process, f: r.op.f, value: r.op.value ?? null };
+    if (r.op.key !== undefined) invoke.key = r.op.key;
+    const recorded = o.recorder.record(invoke);
+    gen = r.next.update(ctx(), { ...recorded, thread });
+    start(slot, recorded);
+  }
+  o.signal?.removeEventListener('abort', wakeUp);
+}
