@@ -9,3 +9,5 @@ export { runSimulation, type SimRunOptions, type SimRunResult, type SimConfig, t
 export { SafetyInvariants, type SafetyProperty, type Violation, type LogView } from './invariants.js';
 export { NEMESIS_FAMILIES, type NemesisFamily } from './nemesis.js';
 export { Rng } from './rng.js';
+export { runSeeds, describeFailure, type SeedsOptions, type SeedsSummary } from './seeds.js';
+export { linearizabilityJudge } from './judge.js';

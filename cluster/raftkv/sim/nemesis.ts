@@ -26,6 +26,8 @@ export interface FaultTarget {
   crash(id: NodeId): void;
   restart(id: NodeId): void;
   setLoss(rate: number): void;
+  /** A live node's role, term and commit index; undefined when down. */
+  status(id: NodeId): { role: string; term: number; commit: number } | undefined;
 }
 
 /** Drives one family of faults until `until`. */
@@ -52,7 +54,69 @@ export function runNemesis(family: NemesisFamily, t: FaultTarget, rng: Rng, unti
   };
   const leaderOrRandom = (): NodeId => t.leader() ?? rng.pick(ids);
 
+  /** Polls `cond` every millisecond until it holds (then runs `then`) or `timeout` passes. */
+  const waitFor = (cond: () => NodeId | undefined, timeout: number, then: (id: NodeId) => void, otherwise: () => void): void => {
+    const deadline = t.now() + timeout;
+    const poll = (): void => {
+      const id = cond();
+      if (id !== undefined) then(id);
+      else if (t.now() >= deadline) otherwise();
+      else t.after(1, poll);
+    };
+    poll();
+  };
+  const leaderAmong = (group: NodeId[], minTerm: number): NodeId | undefined => {
+    for (const id of group) {
+      const s = t.status(id);
+      if (s && s.role === 'leader' && s.term > minTerm) return id;
+    }
+    return undefined;
+  };
+
   type Step = () => number;
+  /**
+   * The Raft paper's figure 8, as a schedule: the leader and one follower are cut off while
+   * they take writes; the majority elects a leader that is isolated at once (its no-op stays
+   * local); the old pair rejoins the rest and one of them leads again, re-replicating its
+   * old-term entries; as soon as that leader's commit index moves it crashes and the isolated
+   * leader rejoins. Correct Raft commits nothing old by counting, so nothing is lost.
+   */
+  const figure8Step: Step = () => {
+    const s1 = t.leader();
+    if (s1 === undefined) return rng.int(20, 80);
+    const s2 = rng.pick(ids.filter((x) => x !== s1));
+    const pair = [s1, s2];
+    const rest = ids.filter((x) => !pair.includes(x));
+    const term0 = t.status(s1)?.term ?? 0;
+    t.partition([pair, rest], 'figure-8: old leader and one follower');
+    waitFor(
+      () => leaderAmong(rest, term0),
+      rng.int(300, 700),
+      (m) => {
+        t.partition([pair, [m], rest.filter((x) => x !== m)], `figure-8: isolate new leader ${m}`);
+        t.after(rng.int(5, 80), () => {
+          const others = ids.filter((x) => x !== m);
+          t.partition([[m], others], `figure-8: rejoin old pair, ${m} still isolated`);
+          const commitAtHeal = Math.max(...others.map((id) => t.status(id)?.commit ?? 0));
+          const termAtHeal = Math.max(...others.map((id) => t.status(id)?.term ?? 0));
+          waitFor(
+            () => {
+              const l = leaderAmong(others, termAtHeal - 1);
+              return l !== undefined && (t.status(l)?.commit ?? 0) > commitAtHeal ? l : undefined;
+            },
+            rng.int(300, 800),
+            (l) => {
+              crashFor(l, rng.int(100, 400));
+              t.heal();
+            },
+            () => t.heal(),
+          );
+        });
+      },
+      () => t.heal(),
+    );
+    return rng.int(1200, 1800);
+  };
   const partitionStep: Step = () => {
     if (rng.chance(0.5)) isolate(leaderOrRandom());
     else randomSplit();
@@ -90,8 +154,8 @@ export function runNemesis(family: NemesisFamily, t: FaultTarget, rng: Rng, unti
   const steps: Record<NemesisFamily, Step[]> = {
     partitions: [partitionStep, partitionStep, lossStep],
     crashes: [crashStep, crashStep, lossStep],
-    'leader-churn': [churnStep],
-    mixed: [partitionStep, crashStep, churnStep, lossStep],
+    'leader-churn': [churnStep, churnStep, figure8Step],
+    mixed: [partitionStep, crashStep, churnStep, lossStep, figure8Step],
   };
   const loop = (): void => {
     if (t.now() >= until) return;

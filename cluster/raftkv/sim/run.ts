@@ -171,6 +171,12 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
       setLoss: (rate) => {
         loss = rate;
       },
+      status: (id) => {
+        const node = nodes.get(id)!;
+        if (!node.alive) return undefined;
+        const r = node.rn.raft;
+        return { role: r.role, term: r.term, commit: r.log.committed };
+      },
     },
     nemesisRng,
     duration,
