@@ -20,6 +20,8 @@ export interface TimelineData {
   /** Ops of the key left out of this picture before and after the window shown. */
   omittedBefore: number;
   omittedAfter: number;
+  /** Ops the minimized check treated as free and linearized (not drawn; named in the linearization table). */
+  free: TimelineOp[];
 }
 
 /**
@@ -50,7 +52,7 @@ export interface ReportData {
     minimized: TimelineData;
     /** All ops of the failing key (windowed around the failed op when there are many). */
     full: TimelineData;
-    minimize: { from: number; to: number; checks: number; minimal: boolean } | null;
+    minimize: { from: number; to: number; free: number; checks: number; minimal: boolean } | null;
   };
   faults: FaultWindow[];
   history: { rows: HistoryRow[]; failedRow: number | null };
@@ -80,10 +82,16 @@ export function buildReportData(
     const explanation = minimized || !cx.explanation.trim() ? explainCounterexample(small) : cx.explanation;
     counterexample = {
       explanation,
-      minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW),
+      minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW, minimized?.free ?? []),
       full: timeline(cx, byIndex, FULL_TIMELINE_WINDOW),
       minimize: minimized
-        ? { from: minimized.from, to: minimized.to, checks: minimized.checks, minimal: minimized.minimal }
+        ? {
+            from: minimized.from,
+            to: minimized.to,
+            free: minimized.free.length,
+            checks: minimized.checks,
+            minimal: minimized.minimal,
+          }
         : null,
     };
     if (cx.key !== undefined) counterexample.key = cx.key;
@@ -114,7 +122,12 @@ export function buildReportData(
 }
 
 /** The ops of a counterexample as a timeline, keeping at most `window` ops nearest the failed one. */
-function timeline(cx: Counterexample, byIndex: Map<number, HistoryEvent>, window: number): TimelineData {
+function timeline(
+  cx: Counterexample,
+  byIndex: Map<number, HistoryEvent>,
+  window: number,
+  free: Operation[] = [],
+): TimelineData {
   const failed = cx.ops.find((op) => op.id === cx.failedOp);
   let ops = cx.ops;
   if (failed && ops.length > window) {
@@ -124,6 +137,7 @@ function timeline(cx: Counterexample, byIndex: Map<number, HistoryEvent>, window
       .sort((a, b) => a.id - b.id);
   }
   const kept = new Set(ops.map((op) => op.id));
+  const freeIds = new Set(free.map((op) => op.id));
   const firstKept = Math.min(...ops.map((op) => op.id));
   const omittedBefore = cx.ops.filter((op) => !kept.has(op.id) && op.id < firstKept).length;
   return {
@@ -134,9 +148,10 @@ function timeline(cx: Counterexample, byIndex: Map<number, HistoryEvent>, window
         .filter((e): e is HistoryEvent => e !== undefined),
     })),
     failedOp: cx.failedOp,
-    prefix: cx.prefix.filter((step) => kept.has(step.op)),
+    prefix: cx.prefix.filter((step) => kept.has(step.op) || freeIds.has(step.op)),
     concurrent: cx.concurrent.filter((id) => kept.has(id)),
     omittedBefore,
     omittedAfter: cx.ops.length - ops.length - omittedBefore,
+    free: free.filter((op) => cx.prefix.some((step) => step.op === op.id)).map((op) => ({ ...op, events: [] })),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CheckResult } from '../../checker/result.js';
 import type { HistoryEvent } from '../history/index.js';
 import { loadReportAssets } from './assets.js';
+import { recheckWithModel } from './checker-recheck.js';
 import { minimizeCounterexample, type MinimizeOptions, type MinimizeResult, type RecheckFn } from './minimize.js';
 import { renderReport } from './render-report.js';
 import { buildReportData } from './report-data.js';
@@ -22,8 +23,8 @@ export interface ReportInput {
   /** Files next to the report to link to (e.g. `history.jsonl`, `results.json`), relative paths. */
   files?: string[];
   /**
-   * Re-checks a candidate sub-history during minimization; without it the checker's
-   * counterexample is shown as found. The default one re-runs the checker's `check`.
+   * Re-checks a candidate sub-history during minimization. The default re-runs the checker's
+   * `check` with `result.model`; pass null to show the checker's counterexample as found.
    */
   recheck?: RecheckFn | null;
   /** Minimization bounds (total budget 5 s by default). */
@@ -59,7 +60,8 @@ export async function writeReport(dir: string, input: ReportInput): Promise<Writ
 export async function renderReportHtml(input: ReportInput): Promise<{ html: string; minimized: MinimizeResult | null }> {
   const cx = input.result.valid === false ? input.result.counterexample : undefined;
   let minimized: MinimizeResult | null = null;
-  if (cx && input.recheck) minimized = await minimizeCounterexample(cx, input.recheck, input.minimize);
+  const recheck = input.recheck === undefined ? recheckWithModel(input.result.model) : input.recheck;
+  if (cx && recheck) minimized = await minimizeCounterexample(cx, recheck, { model: input.result.model, ...input.minimize });
   const data = buildReportData(input.result, input.events, minimized, input.plots);
   const summary = {
     command: input.command,

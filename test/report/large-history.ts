@@ -3,7 +3,7 @@ import type { HistoryEvent } from '../../src/history/event.js';
 
 /**
  * A register history of `n` ops over five processes, one op per millisecond with a partition
- * every ten seconds, whose op `n/2` reads a value nobody wrote; with the check result that names
+ * every ten seconds, whose first read at or after op `n/2` returns a value nobody wrote; with the check result that names
  * it, carrying every op in the counterexample (the worst case for report size).
  */
 export function largeHistory(n: number): { events: HistoryEvent[]; result: CheckResult } {
@@ -16,7 +16,7 @@ export function largeHistory(n: number): { events: HistoryEvent[]; result: Check
     const ret = call + 3 * MS + (id % 7) * 100_000;
     const isRead = id % 2 === 1;
     const input = isRead ? null : id;
-    const output = isRead ? (id === Math.floor(n / 2) ? -1 : id - 1) : id;
+    const output = isRead ? (id === (Math.floor(n / 2) | 1) ? -1 : id - 1) : id;
     if (id % 10_000 === 0) events.push({ type: 'invoke', process: 'nemesis', f: 'start-partition', value: 'majority', time: call });
     if (id % 10_000 === 5_000) events.push({ type: 'info', process: 'nemesis', f: 'stop-partition', value: null, time: call });
     const invokeIndex = events.length;
@@ -42,7 +42,7 @@ export function largeHistory(n: number): { events: HistoryEvent[]; result: Check
     op.invokeIndex = invokeAt.get(op.call)!;
     op.completeIndex = completeAt.get((op.return ?? 0) * 10 + op.process)!;
   }
-  const failedOp = Math.floor(n / 2);
+  const failedOp = Math.floor(n / 2) | 1;
   const result: CheckResult = {
     model: 'register',
     valid: false,

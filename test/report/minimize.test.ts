@@ -18,15 +18,16 @@ function ops(n: number): Operation[] {
 }
 
 /**
- * A re-check whose verdict depends only on which ops are present: invalid exactly when every op
- * in `culprits` (matched by invoke index) is in the candidate. That isolates the shrinking
- * algorithm; the browser test runs it against the real checker.
+ * A re-check whose verdict depends only on which ops are kept as recorded: invalid exactly when
+ * every op in `culprits` (matched by invoke index) is in the candidate with its real outcome,
+ * not set aside as free. That isolates the shrinking algorithm; write-report.test.ts and the
+ * browser test run it against the real checker.
  */
 function invalidWhenAllPresent(culprits: number[]): { recheck: RecheckFn; calls: () => number } {
   let calls = 0;
   const recheck: RecheckFn = async (candidate) => {
     calls++;
-    const present = new Set(candidate.map((op) => op.invokeIndex));
+    const present = new Set(candidate.filter((op) => op.status === 'ok').map((op) => op.invokeIndex));
     const invalid = culprits.every((c) => present.has(c * 2));
     const renumbered = candidate.map((op, id) => ({ ...op, id }));
     const result: CheckResult = { model: 'register', valid: !invalid, ops: candidate.length, ms: 0 };
@@ -40,12 +41,36 @@ function invalidWhenAllPresent(culprits: number[]): { recheck: RecheckFn; calls:
 }
 
 describe('minimizeCounterexample', () => {
+  it('never deletes the write a kept read saw: for register models it is set aside as free instead', async () => {
+    // write 1 [0,5], write 2 [10,15], read -> 1 [20,25]: a stale read. Deleting write 1 would
+    // make "read -> 1" impossible on its own, a counterexample the real history never had.
+    const history: Operation[] = [
+      { id: 0, process: 0, f: 'write', input: 1, output: 1, status: 'ok', call: 0, return: 5, invokeIndex: 0, completeIndex: 1 },
+      { id: 1, process: 1, f: 'write', input: 2, output: 2, status: 'ok', call: 10, return: 15, invokeIndex: 2, completeIndex: 3 },
+      { id: 2, process: 0, f: 'read', input: null, output: 1, status: 'ok', call: 20, return: 25, invokeIndex: 4, completeIndex: 5 },
+    ];
+    const seen: Operation[][] = [];
+    const recheck: RecheckFn = async (candidate) => {
+      seen.push(candidate);
+      return { model: 'register', valid: true, ops: candidate.length, ms: 0 };
+    };
+    await minimizeCounterexample({ ops: history, failedOp: 2, prefix: [], concurrent: [], explanation: '' }, recheck, { model: 'register' });
+    for (const candidate of seen) {
+      const reads = candidate.filter((op) => op.f === 'read');
+      if (reads.length === 0) continue;
+      expect(candidate.some((op) => op.f === 'write' && op.input === 1), JSON.stringify(candidate)).toBe(true);
+    }
+  });
+
   it('shrinks a 40-op counterexample to exactly the ops the violation needs', async () => {
     const all = ops(40);
     const { recheck } = invalidWhenAllPresent([7, 19, 31]);
     const out = await minimizeCounterexample({ ops: all, failedOp: 7, prefix: [], concurrent: [], explanation: '' }, recheck);
     expect(out.counterexample.ops.map((op) => op.invokeIndex / 2)).toEqual([7, 19, 31]);
     expect(out).toMatchObject({ from: 40, to: 3, minimal: true });
+    // Every other write was still in the re-check, as a free op (no model given, so none is pruned).
+    expect(out.free).toHaveLength(37);
+    expect(out.free.every((op) => op.status === 'info' && op.return === null)).toBe(true);
   });
 
   it('tries a window around the failed op first on a long history', async () => {

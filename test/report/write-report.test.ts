@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { check } from '../../checker/index.js';
 import { renderReportHtml, writeReport } from '../../src/report/index.js';
 import { largeHistory } from './large-history.js';
 import { staleReadHistory } from './sample-history.js';
@@ -31,12 +32,30 @@ describe('writeReport', () => {
 
   it('shows an invalid history with a counterexample section and an explanation the checker did not write', async () => {
     const { events, result } = staleReadHistory();
-    const { html } = await renderReportHtml({ result, events, command: 'splitbrain check x' });
+    const { html } = await renderReportHtml({ result, events, command: 'splitbrain check x', recheck: null });
     expect(html).toContain('id="counterexample"');
     const data = embedded(html) as { counterexample: { explanation: string; minimized: { failedOp: number } } };
     expect(data.counterexample.minimized.failedOp).toBe(3);
     expect(data.counterexample.explanation).toMatch(/read → 1/);
     expect(data.counterexample.explanation).toMatch(/last write that completed before it began \(op 1/);
+  });
+
+  it('shrinks the counterexample with the real checker to ops that still cannot be linearized', async () => {
+    const { events } = staleReadHistory();
+    const result = await check(events, { model: 'register' });
+    expect(result.valid).toBe(false);
+    const { html, minimized } = await renderReportHtml({ result, events, command: 'splitbrain check x' });
+    expect(minimized).not.toBeNull();
+    const small = minimized!.counterexample;
+    expect(small.ops.length).toBeLessThan(result.counterexample!.ops.length);
+    expect(minimized!.minimal).toBe(true);
+    const recheck = await check(small.ops.map((op, id) => ({ ...op, id })), { model: 'register' });
+    expect(recheck.valid).toBe(false);
+    const original = new Set(result.counterexample!.ops.map((op) => op.invokeIndex));
+    for (const op of small.ops) expect(original.has(op.invokeIndex)).toBe(true);
+    const data = embedded(html) as { counterexample: { minimized: { ops: unknown[] }; full: { ops: unknown[] } } };
+    expect(data.counterexample.minimized.ops).toHaveLength(small.ops.length);
+    expect(data.counterexample.full.ops).toHaveLength(result.counterexample!.ops.length);
   });
 
   it('leaves the counterexample out of a valid report', async () => {
@@ -66,7 +85,7 @@ describe('writeReport', () => {
 
   it('keeps the report of a 100,000-op history under 20 MB', async () => {
     const { events, result } = largeHistory(100_000);
-    const written = await writeReport(join(dir, 'large'), { result, events, command: 'splitbrain test', fileName: 'report.html' });
+    const written = await writeReport(join(dir, 'large'), { result, events, command: 'splitbrain test', fileName: 'report.html', recheck: null });
     expect(written.path.endsWith('report.html')).toBe(true);
     expect(written.bytes).toBeLessThan(20 * 1024 * 1024);
     const data = embedded(readFileSync(written.path, 'utf8')) as {

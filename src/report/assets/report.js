@@ -268,13 +268,19 @@
     });
     table.appendChild(head);
     var byId = {};
+    var free = {};
     view.ops.forEach(function (op) {
       byId[op.id] = op;
     });
+    (view.free || []).forEach(function (op) {
+      byId[op.id] = op;
+      free[op.id] = true;
+    });
     view.prefix.forEach(function (step, i) {
       var op = byId[step.op] || { id: step.op, process: '?', f: '?' };
-      var tr = el('tr');
-      [i + 1, op.id, op.process, describeOp(op), step.stateAfter].forEach(function (v) {
+      var tr = el('tr', free[op.id] ? { class: 'free' } : {});
+      var what = describeOp(op) + (free[op.id] ? ' (set aside: may take effect any time after its invoke; not drawn)' : '');
+      [i + 1, op.id, op.process, what, step.stateAfter].forEach(function (v) {
         tr.appendChild(el('td', {}, v));
       });
       table.appendChild(tr);
@@ -344,7 +350,9 @@
       if (choice.name === 'minimized') {
         note.textContent = cx.minimize
           ? 'Shrunk from ' + cx.minimize.from + ' to ' + cx.minimize.to + ' ops with ' + cx.minimize.checks + ' re-checks' +
-            (cx.minimize.minimal ? '; no single op can be dropped.' : '; the time budget ran out before it was fully minimal.')
+            (cx.minimize.minimal ? ' (none of these can be set aside). ' : ' (the time budget ran out before it was fully minimal). ') +
+            'The other ops of this key were set aside in the most forgiving way (reads dropped; every other op allowed to ' +
+            'take effect at any time after its invoke, or not at all), and even so the ops drawn cannot be linearized.'
           : 'As found by the checker (not minimized)' +
             (v.omittedBefore + v.omittedAfter > 0 ? '; ' + (v.omittedBefore + v.omittedAfter) + ' ops farther from the failure are left out.' : '.');
       } else {
