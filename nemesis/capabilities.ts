@@ -44,7 +44,10 @@ export async function checkNemesisCapabilities(
     kill: async () =>
       db !== undefined && isKillable(db)
         ? undefined
-        : { reason: `the ${db?.name ?? 'missing'} DB cannot be killed and restarted`, remedy: 'Drop kill from --nemesis.' },
+        : {
+            reason: `the ${db?.name ?? 'missing'} DB cannot be killed and restarted`,
+            remedy: 'Drop kill from --nemesis.',
+          },
     pause: async () =>
       db !== undefined && isPausable(db)
         ? undefined
@@ -58,7 +61,8 @@ export async function checkNemesisCapabilities(
     const clockMoot = fault === 'clock' && problem === undefined && !describeClockEffect(db).effective;
     if (problem === undefined && !(clockMoot && request.all)) {
       out.faults.push(fault);
-      if (clockMoot) out.notes.push(`clock: ${describeClockEffect(db).note}; offsets are set and recorded but change nothing`);
+      if (clockMoot)
+        out.notes.push(`clock: ${describeClockEffect(db).note}; offsets are set and recorded but change nothing`);
       continue;
     }
     const skip = problem ?? {
@@ -91,7 +95,10 @@ async function probeIptables(cluster: StartedCluster): Probe {
     'Run as root so the local runtime gives each node its own network namespace, or use --runtime docker with an image that has iptables; or drop partition/packet from --nemesis.';
   const caps = (cluster as Partial<Pick<StartedCluster, 'capabilities'>>).capabilities;
   if (caps !== undefined && !caps.iptables) {
-    return { reason: `the ${cluster.runtime} runtime cannot take iptables rules here (${caps.reasons.join('; ')})`, remedy };
+    return {
+      reason: `the ${cluster.runtime} runtime cannot take iptables rules here (${caps.reasons.join('; ')})`,
+      remedy,
+    };
   }
   const hostNs = await readlink('/proc/self/ns/net').catch(() => undefined);
   const addresses = new Set<string>();
@@ -102,11 +109,17 @@ async function probeIptables(cluster: StartedCluster): Probe {
     addresses.add(node.address);
     const ns = await tryExec(node, ['readlink', '/proc/self/ns/net']);
     if (ns.exitCode === 0 && hostNs !== undefined && ns.stdout.trim() === hostNs) {
-      return { reason: `node ${node.name} shares the host's network namespace (${hostNs}), so a rule there would cut the host`, remedy };
+      return {
+        reason: `node ${node.name} shares the host's network namespace (${hostNs}), so a rule there would cut the host`,
+        remedy,
+      };
     }
     const r = await tryExec(node, ['iptables', '-w', '5', '-S', 'INPUT']);
     if (r.exitCode !== 0) {
-      return { reason: `iptables does not run in node ${node.name} (exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)})`, remedy };
+      return {
+        reason: `iptables does not run in node ${node.name} (exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)})`,
+        remedy,
+      };
     }
   }
   if (addresses.size !== cluster.nodes.length) return { reason: 'two nodes share an address', remedy };
@@ -142,16 +155,23 @@ async function probeNetem(node: StartedNode): Probe {
 
 /** Checks every node takes a clock offset (resetting it to 0, which changes nothing). */
 async function probeClock(cluster: StartedCluster): Probe {
-  const remedy = 'Install libfaketime (Debian package libfaketime) on the host or in the node image, or drop clock from --nemesis.';
+  const remedy =
+    'Install libfaketime (Debian package libfaketime) on the host or in the node image, or drop clock from --nemesis.';
   const caps = (cluster as Partial<Pick<StartedCluster, 'capabilities'>>).capabilities;
   if (caps !== undefined && !caps.faketime) {
-    return { reason: `libfaketime is not available to the ${cluster.runtime} runtime (${caps.reasons.join('; ')})`, remedy };
+    return {
+      reason: `libfaketime is not available to the ${cluster.runtime} runtime (${caps.reasons.join('; ')})`,
+      remedy,
+    };
   }
   for (const node of cluster.nodes) {
     try {
       await node.setClockOffset(0);
     } catch (e) {
-      return { reason: `node ${node.name} cannot take a clock offset: ${e instanceof Error ? e.message : String(e)}`, remedy };
+      return {
+        reason: `node ${node.name} cannot take a clock offset: ${e instanceof Error ? e.message : String(e)}`,
+        remedy,
+      };
     }
   }
   return undefined;

@@ -73,7 +73,13 @@ export { sweepChain } from './iptables-chain.js';
 export { findLeader, watchLeader, type LeaderWatch } from './leader.js';
 export { checkNemesisCapabilities, type NemesisCapabilities, type SkippedFault } from './capabilities.js';
 export { createNemesisPackage, type NemesisPackage, type NemesisPackageOptions } from './package.js';
-export { abortableSleep, runNemesis, toNemesisEvent, type NemesisEvent, type RunNemesisOptions } from './run-nemesis.js';
+export {
+  abortableSleep,
+  runNemesis,
+  toNemesisEvent,
+  type NemesisEvent,
+  type RunNemesisOptions,
+} from './run-nemesis.js';
 export {
   assertNemesisBit,
   computeFaultWindows,

@@ -120,7 +120,10 @@ export async function sweepChain(node: StartedNode, chain: string): Promise<stri
 }
 
 async function run(node: StartedNode, argv: string[], input?: string): Promise<string> {
-  const r = await node.exec(argv, input === undefined ? { timeoutMs: EXEC_TIMEOUT_MS } : { timeoutMs: EXEC_TIMEOUT_MS, input });
+  const r = await node.exec(
+    argv,
+    input === undefined ? { timeoutMs: EXEC_TIMEOUT_MS } : { timeoutMs: EXEC_TIMEOUT_MS, input },
+  );
   if (r.exitCode !== 0) {
     throw new Error(`${argv[0]} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
   }

@@ -54,7 +54,8 @@ export function computePacketLossRules(
   addresses: Readonly<Record<string, string>>,
   probability: number,
 ): NodeRules {
-  if (!(probability > 0 && probability <= 1)) throw new Error(`packet loss probability must be in (0, 1]: ${probability}`);
+  if (!(probability > 0 && probability <= 1))
+    throw new Error(`packet loss probability must be in (0, 1]: ${probability}`);
   const loss = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP'];
   const out: Record<string, IptablesRule[]> = {};
   for (const target of targets) {

@@ -37,7 +37,8 @@ export function createKillNemesis(opts: KillNemesisOptions): Nemesis {
 
   const kill = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as TargetPlan;
-    const leader = plan.nodes === undefined && plan.targets === 'leader' ? await findLeader(db, cluster, opts.leader) : undefined;
+    const leader =
+      plan.nodes === undefined && plan.targets === 'leader' ? await findLeader(db, cluster, opts.leader) : undefined;
     const wanted = plan.nodes ?? computeTargets(plan.targets, names, rng, leader);
     const nodes = wanted.filter((n) => !killed.has(n));
     if (nodes.length === 0) {
@@ -56,7 +57,8 @@ export function createKillNemesis(opts: KillNemesisOptions): Nemesis {
         try {
           killed.add(name);
           await db.kill(node);
-          if (before === undefined) injected++; // no handle to check with: trust the DB
+          if (before === undefined)
+            injected++; // no handle to check with: trust the DB
           else if (!wasRunning) errors.push(`${name}: the DB process was not running, so nothing was killed`);
           else if (before.isRunning()) errors.push(`${name}: pid ${before.pid} still running after kill`);
           else injected++;

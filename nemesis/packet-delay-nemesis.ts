@@ -48,14 +48,32 @@ export function createPacketDelayNemesis(opts: { cluster: StartedCluster; seed?:
       try {
         const dev = parseRouteDevice(await exec(node, ['ip', '-o', 'route', 'get', peer?.address ?? '127.0.0.1']));
         if (dev === undefined) throw new Error('no route to a peer');
-        await exec(node, ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'delay', `${plan.delayMs}ms`, `${plan.jitterMs}ms`]);
+        await exec(node, [
+          'tc',
+          'qdisc',
+          'add',
+          'dev',
+          dev,
+          'root',
+          'netem',
+          'delay',
+          `${plan.delayMs}ms`,
+          `${plan.jitterMs}ms`,
+        ]);
         applied.set(name, dev);
         devices[name] = dev;
       } catch (e) {
         errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    const value = { injected: Object.keys(devices).length, targets: plan.targets, nodes, devices, delayMs: plan.delayMs, jitterMs: plan.jitterMs };
+    const value = {
+      injected: Object.keys(devices).length,
+      targets: plan.targets,
+      nodes,
+      devices,
+      delayMs: plan.delayMs,
+      jitterMs: plan.jitterMs,
+    };
     return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
   };
 
@@ -73,7 +91,9 @@ export function createPacketDelayNemesis(opts: { cluster: StartedCluster; seed?:
       }
     }
     const value = { healed, nodes };
-    return errors.length > 0 ? { f: 'stop-packet-delay', value, error: errors.join('; ') } : { f: 'stop-packet-delay', value };
+    return errors.length > 0
+      ? { f: 'stop-packet-delay', value, error: errors.join('; ') }
+      : { f: 'stop-packet-delay', value };
   };
 
   return {

@@ -43,14 +43,20 @@ export function createPacketNemesis(opts: PacketNemesisOptions): Nemesis {
     const nodes = chain.nodes();
     const r = await chain.heal();
     const value = { healed: r.count, nodes };
-    return r.errors.length > 0 ? { f: 'stop-packet-loss', value, error: r.errors.join('; ') } : { f: 'stop-packet-loss', value };
+    return r.errors.length > 0
+      ? { f: 'stop-packet-loss', value, error: r.errors.join('; ') }
+      : { f: 'stop-packet-loss', value };
   };
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as PacketLossPlan;
     if (chain.inForce) await heal();
-    if (chain.inForce) return { f: op.f, value: { injected: 0, targets: plan.targets }, error: 'previous packet loss not healed' };
-    const leader = plan.nodes === undefined && plan.targets === 'leader' ? await findLeader(opts.db, cluster, opts.leader) : undefined;
+    if (chain.inForce)
+      return { f: op.f, value: { injected: 0, targets: plan.targets }, error: 'previous packet loss not healed' };
+    const leader =
+      plan.nodes === undefined && plan.targets === 'leader'
+        ? await findLeader(opts.db, cluster, opts.leader)
+        : undefined;
     const nodes = plan.nodes ?? computeTargets(plan.targets, names, rng, leader);
     if (nodes.length === 0) {
       return { f: op.f, value: { injected: 0, targets: plan.targets, skipped: 'no target node (no leader known)' } };

@@ -46,14 +46,20 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
     const r = await chain.heal();
     if (!chain.inForce) current = undefined;
     const value = { healed: r.count, nodes, ...(was ? { partition: was.partition } : {}) };
-    return r.errors.length > 0 ? { f: 'stop-partition', value, error: r.errors.join('; ') } : { f: 'stop-partition', value };
+    return r.errors.length > 0
+      ? { f: 'stop-partition', value, error: r.errors.join('; ') }
+      : { f: 'stop-partition', value };
   };
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as PartitionPlan;
     const prior = chain.inForce ? await heal() : undefined;
     if (chain.inForce) {
-      return { f: op.f, value: { injected: 0, partition: plan.partition }, error: `previous partition not healed: ${prior?.error}` };
+      return {
+        f: op.f,
+        value: { injected: 0, partition: plan.partition },
+        error: `previous partition not healed: ${prior?.error}`,
+      };
     }
     let grudge = plan.grudge;
     let leader: string | undefined;

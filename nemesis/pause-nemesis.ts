@@ -31,7 +31,8 @@ export function createPauseNemesis(opts: PauseNemesisOptions): Nemesis {
 
   const pause = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as TargetPlan;
-    const leader = plan.nodes === undefined && plan.targets === 'leader' ? await findLeader(db, cluster, opts.leader) : undefined;
+    const leader =
+      plan.nodes === undefined && plan.targets === 'leader' ? await findLeader(db, cluster, opts.leader) : undefined;
     const wanted = plan.nodes ?? computeTargets(plan.targets, names, rng, leader);
     const nodes = wanted.filter((n) => !paused.has(n));
     if (nodes.length === 0) {
@@ -49,7 +50,8 @@ export function createPauseNemesis(opts: PauseNemesisOptions): Nemesis {
           await db.pause(node);
           const d = findDbDaemon(db, node);
           if (d !== undefined) pids[name] = d.pid;
-          if (d !== undefined && !d.isRunning()) errors.push(`${name}: the DB process is not running, so nothing was paused`);
+          if (d !== undefined && !d.isRunning())
+            errors.push(`${name}: the DB process is not running, so nothing was paused`);
           else if (d !== undefined && !d.isPaused()) errors.push(`${name}: pid ${d.pid} is not paused after SIGSTOP`);
           else injected++;
         } catch (e) {

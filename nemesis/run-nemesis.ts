@@ -58,7 +58,7 @@ export async function runNemesis(o: RunNemesisOptions): Promise<CompletedNemesis
   }
   // The final phase ignores the signal: it is what makes stopping safe.
   const never = new AbortController().signal;
-  for (let g: NemesisGenerator | undefined = o.final; g !== undefined; ) {
+  for (let g: NemesisGenerator | undefined = o.final; g !== undefined;) {
     const step = g.op({ time: o.now() });
     if (step === undefined) break;
     const waitMs = (step.op.time - o.now()) / 1e6;

@@ -113,7 +113,10 @@ export function computeStartOp(fault: FaultName, opts: ScheduleOptions, rng: Rng
     }
     case 'packet-delay': {
       const delayMs = rng.pick([50, 100, 200]);
-      return { f: 'start-packet-delay', value: { ...drawTargets(targetKinds), delayMs, jitterMs: Math.round(delayMs / 2) } };
+      return {
+        f: 'start-packet-delay',
+        value: { ...drawTargets(targetKinds), delayMs, jitterMs: Math.round(delayMs / 2) },
+      };
     }
   }
 }

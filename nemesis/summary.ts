@@ -151,7 +151,9 @@ export function summarizeNemesis(
   const errors = countClientErrorsInWindows(history, windows);
   const leaders = leaderSamples === undefined ? undefined : countLeaderChangesInWindows(leaderSamples, windows);
   const faults = requested.map((fault): FaultSummary => {
-    const starts = history.filter((e) => e.process === 'nemesis' && classifyF(e.f)?.fault === fault && classifyF(e.f)?.phase === 'start');
+    const starts = history.filter(
+      (e) => e.process === 'nemesis' && classifyF(e.f)?.fault === fault && classifyF(e.f)?.phase === 'start',
+    );
     const biting = starts.filter((e) => injectedBy(e) > 0);
     const problems = new Set<string>();
     for (const e of starts) {

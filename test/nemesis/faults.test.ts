@@ -16,7 +16,9 @@ describe('--nemesis', () => {
   });
 
   it('an unknown fault is refused with the valid choices listed', () => {
-    expect(() => parseNemesisOption('partition,flood')).toThrow(/unknown fault "flood"; choose from partition, kill, pause/);
+    expect(() => parseNemesisOption('partition,flood')).toThrow(
+      /unknown fault "flood"; choose from partition, kill, pause/,
+    );
   });
 
   it('says how long a run needs to try every requested fault once', () => {

@@ -77,6 +77,7 @@ describe('partition grudges', () => {
   });
 
   it('a cluster of one node cannot be partitioned', () => {
-    for (const kind of PARTITION_KINDS) expect(computeGrudge(kind, ['n1'], createRng(1), { leader: 'n1' })).toBeUndefined();
+    for (const kind of PARTITION_KINDS)
+      expect(computeGrudge(kind, ['n1'], createRng(1), { leader: 'n1' })).toBeUndefined();
   });
 });

@@ -48,7 +48,9 @@ function describeOp(op: ScheduledOp): string {
 const handlers: Record<string, (c: DataCase) => string> = {
   grudge: ({ args }) => {
     const nodes = nodesOf(args.nodes);
-    const g = computeGrudge(args.kind as PartitionKind, nodes, createRng(Number(args.seed ?? 1)), { leader: args.leader });
+    const g = computeGrudge(args.kind as PartitionKind, nodes, createRng(Number(args.seed ?? 1)), {
+      leader: args.leader,
+    });
     if (g === undefined) return 'no grudge';
     const heard = computeHeard(g, nodes);
     return [describeGrudge(g), ...nodes.map((n) => `  ${n} hears ${heard[n]?.join(',')}`)].join('\n');
@@ -57,11 +59,16 @@ const handlers: Record<string, (c: DataCase) => string> = {
     const nodes = nodesOf(args.nodes);
     const rng = createRng(Number(args.seed ?? 1));
     const draws = Number(args.draws ?? 1);
-    return Array.from({ length: draws }, () => computeTargets(args.kind as TargetKind, nodes, rng, args.leader).join(',') || '(none)').join('\n');
+    return Array.from(
+      { length: draws },
+      () => computeTargets(args.kind as TargetKind, nodes, rng, args.leader).join(',') || '(none)',
+    ).join('\n');
   },
   rules: ({ args }) => {
     const nodes = nodesOf(args.nodes);
-    const g = computeGrudge(args.kind as PartitionKind, nodes, createRng(Number(args.seed ?? 1)), { leader: args.leader });
+    const g = computeGrudge(args.kind as PartitionKind, nodes, createRng(Number(args.seed ?? 1)), {
+      leader: args.leader,
+    });
     const rules = computePartitionRules(g ?? {}, addressesOf(nodes));
     return Object.entries(rules)
       .map(([n, rs]) => `${n}:\n${rs.map((r) => `  ${r.join(' ')}`).join('\n')}`)
@@ -78,7 +85,8 @@ const handlers: Record<string, (c: DataCase) => string> = {
     const nodes = nodesOf(args.nodes);
     const g = computeGrudge(args.kind as PartitionKind, nodes, createRng(Number(args.seed ?? 1)));
     const rules = computePartitionRules(g ?? {}, addressesOf(nodes))[args.node ?? 'n1'] ?? [];
-    const text = args.heal === 'true' ? renderHealScript(PARTITION_CHAIN, rules) : renderApplyScript(PARTITION_CHAIN, rules);
+    const text =
+      args.heal === 'true' ? renderHealScript(PARTITION_CHAIN, rules) : renderApplyScript(PARTITION_CHAIN, rules);
     return text.trimEnd();
   },
   schedule: ({ args }) => {
@@ -89,7 +97,9 @@ const handlers: Record<string, (c: DataCase) => string> = {
       intervalS: Number(args.interval ?? 10),
       leaderAware: args.leader === 'true',
     });
-    return simulate(gen, Number(args.ops ?? 6)).map(describeOp).join('\n');
+    return simulate(gen, Number(args.ops ?? 6))
+      .map(describeOp)
+      .join('\n');
   },
   final: ({ args }) =>
     simulate(createFinalHeal((args.faults ?? '').split(',') as FaultName[]), 20)
@@ -107,7 +117,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt'))) {
       return handler(c);
     });
     if (process.env.REWRITE === '1') {
-      writeScenario(full, header, cases.map((c, i) => ({ source: c.source, actual: actuals[i] as string })));
+      writeScenario(
+        full,
+        header,
+        cases.map((c, i) => ({ source: c.source, actual: actuals[i] as string })),
+      );
     }
     cases.forEach((c, i) => {
       it(`${file}:${c.line} ${c.source}`, () => {

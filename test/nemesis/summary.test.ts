@@ -17,7 +17,13 @@ const nem = (t: number, f: string, value: Record<string, unknown>, error?: strin
   time: s(t),
   ...(error !== undefined ? { error } : {}),
 });
-const client = (t: number, type: HistoryEvent['type'], process = 0): HistoryEvent => ({ type, process, f: 'write', value: 1, time: s(t) });
+const client = (t: number, type: HistoryEvent['type'], process = 0): HistoryEvent => ({
+  type,
+  process,
+  f: 'write',
+  value: 1,
+  time: s(t),
+});
 
 // A partition from 10 s to 20 s, a kill that bit from 30 s to 40 s, and a pause that bit nothing.
 const history: HistoryEvent[] = [
@@ -90,7 +96,10 @@ describe('did the nemesis bite', () => {
   });
 
   it('clock skew on a DB that libfaketime cannot reach is marked ineffective', () => {
-    const h = [nem(1, 'bump-clock', { injected: 1, effective: false, note: 'etcd does not read its clock through libc' }), nem(2, 'reset-clock', { healed: 1 })];
+    const h = [
+      nem(1, 'bump-clock', { injected: 1, effective: false, note: 'etcd does not read its clock through libc' }),
+      nem(2, 'reset-clock', { healed: 1 }),
+    ];
     expect(summarizeNemesis(h, ['clock']).faults[0]?.ineffective).toMatch(/etcd/);
   });
 });

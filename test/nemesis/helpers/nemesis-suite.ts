@@ -66,7 +66,11 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
         .split('\n')
         .filter((l) => l !== '' && !l.startsWith('#'))
         .map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]'));
-      const tables = lines.join('\n').split(/(?<=^COMMIT)$/m).map((t) => t.trim()).filter((t) => t !== '');
+      const tables = lines
+        .join('\n')
+        .split(/(?<=^COMMIT)$/m)
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
       const empty = /^:(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) ACCEPT \[0:0\]$/;
       return tables
         .filter((t) => !t.split('\n').every((l) => l.startsWith('*') || l === 'COMMIT' || empty.test(l)))
@@ -137,7 +141,10 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       if (skip !== undefined) return ctx.skip(skip);
       await using(createPartitionNemesis({ cluster: cluster as StartedCluster, db }), async (nemesis) => {
         expect(await reaches('n1', 'n2')).toBe(true);
-        const started = await nemesis.invoke({ f: 'start-partition', value: { partition: 'one', grudge: isolateGrudge(NODES, 'n1') } });
+        const started = await nemesis.invoke({
+          f: 'start-partition',
+          value: { partition: 'one', grudge: isolateGrudge(NODES, 'n1') },
+        });
         expect(started.error).toBeUndefined();
         // n1 drops from and to n2 and n3 (4 rules); n2 and n3 each drop from and to n1 (2 rules each).
         expect(started.value.injected).toBe(8);
@@ -157,7 +164,10 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
     it('packet loss at probability 1 cuts only the target’s links to its peers, and heal restores them', async (ctx) => {
       if (skip !== undefined) return ctx.skip(skip);
       await using(createPacketNemesis({ cluster: cluster as StartedCluster, db }), async (nemesis) => {
-        const started = await nemesis.invoke({ f: 'start-packet-loss', value: { targets: 'one', nodes: ['n2'], probability: 1 } });
+        const started = await nemesis.invoke({
+          f: 'start-packet-loss',
+          value: { targets: 'one', nodes: ['n2'], probability: 1 },
+        });
         expect(started.value.injected).toBe(4);
         expect(await reaches('n1', 'n2')).toBe(false);
         expect(await reaches('n2', 'n3')).toBe(false);
@@ -236,13 +246,22 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
         seed: 1,
       });
       await pkg.nemesis.setup();
-      await pkg.nemesis.invoke({ f: 'start-partition', value: { partition: 'one', grudge: isolateGrudge(NODES, 'n3') } });
+      await pkg.nemesis.invoke({
+        f: 'start-partition',
+        value: { partition: 'one', grudge: isolateGrudge(NODES, 'n3') },
+      });
       await pkg.nemesis.invoke({ f: 'start-packet-loss', value: { targets: 'one', nodes: ['n1'], probability: 0.5 } });
       await pkg.nemesis.invoke({ f: 'pause', value: { targets: 'one', nodes: ['n2'] } });
       await pkg.nemesis.invoke({ f: 'bump-clock', value: { offsets: { n1: 4000 } } });
       await pkg.nemesis.invoke({ f: 'kill', value: { targets: 'one', nodes: ['n3'] } });
       const healed = await pkg.nemesis.teardown();
-      expect(healed.map((h) => h.f).sort()).toEqual(['reset-clock', 'resume', 'start', 'stop-packet-loss', 'stop-partition']);
+      expect(healed.map((h) => h.f).sort()).toEqual([
+        'reset-clock',
+        'resume',
+        'start',
+        'stop-packet-loss',
+        'stop-partition',
+      ]);
       expect(await pkg.nemesis.teardown()).toEqual([]);
       await waitUntil(async () => (await get(url('n3', '/ping'))) === 'n3', 10_000, 'n3 to answer');
       await expectClean();
@@ -264,7 +283,11 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
           ...pkg,
           emit: (e: NemesisEvent) => {
             history.push({ ...e, time: now() });
-            if (history.filter((h) => ['stop-partition', 'start', 'resume', 'reset-clock', 'stop-packet-loss'].includes(h.f)).length >= 5) {
+            if (
+              history.filter((h) =>
+                ['stop-partition', 'start', 'resume', 'reset-clock', 'stop-packet-loss'].includes(h.f),
+              ).length >= 5
+            ) {
               abort.abort();
             }
           },
@@ -281,7 +304,11 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       expect(summary.faults.map((f) => [f.fault, f.injected > 0])).toEqual(caps.faults.map((f) => [f, true]));
       expect(() => assertNemesisBit(summary)).not.toThrow();
       expect(history.every((e) => e.error === undefined)).toBe(true);
-      await waitUntil(async () => (await Promise.all(NODES.map((n) => get(url(n, '/ping'))))).every((b) => b !== undefined), 15_000, 'every probe to answer');
+      await waitUntil(
+        async () => (await Promise.all(NODES.map((n) => get(url(n, '/ping'))))).every((b) => b !== undefined),
+        15_000,
+        'every probe to answer',
+      );
       await expectClean();
     });
   });

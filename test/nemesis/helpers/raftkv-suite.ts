@@ -22,7 +22,10 @@ import { waitUntil } from './probe-db.js';
 
 const NODES = ['n1', 'n2', 'n3'];
 
-async function call(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
+async function call(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
   try {
     const r = await fetch(url, { ...init, signal: AbortSignal.timeout(3000) });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
@@ -41,7 +44,11 @@ export function defineRaftkvNemesisSuite(name: string, makeRuntime: () => Promis
 
     const leaderUrl = async (): Promise<string> => {
       let leader: string | undefined;
-      await waitUntil(async () => (leader = await db.leader(cluster as StartedCluster)) !== undefined, 30_000, 'a leader');
+      await waitUntil(
+        async () => (leader = await db.leader(cluster as StartedCluster)) !== undefined,
+        30_000,
+        'a leader',
+      );
       return db.clientEndpoint((cluster as StartedCluster).node(leader as string));
     };
 
@@ -88,7 +95,11 @@ export function defineRaftkvNemesisSuite(name: string, makeRuntime: () => Promis
         await nemesis.teardown();
       }
       let read: Awaited<ReturnType<typeof call>>;
-      await waitUntil(async () => (read = await call(`${await leaderUrl()}/kv/survivor`))?.status === 200, 30_000, 'a read');
+      await waitUntil(
+        async () => (read = await call(`${await leaderUrl()}/kv/survivor`))?.status === 200,
+        30_000,
+        'a read',
+      );
       expect(read?.body.value).toBe(42);
     });
 
