@@ -13,3 +13,4 @@ export { computeFaultWindows, type FaultWindow, type FaultKind } from './fault-w
 export { embedJson } from './embed-json.js';
 export { startStoreServer, type StoreServerOptions, type StartedStoreServer } from './serve/store-server.js';
 export { listRuns, type StoredRun } from './serve/list-runs.js';
+export { writeCheckReports, type CheckedFile } from './check-reports.js';

@@ -7,6 +7,7 @@
 import type { CommandModule } from 'yargs';
 import { check, CRASHED, fillDefaults, modelByName, MODELS, type CheckResult, type Operation } from '../../../checker/index.js';
 import { HISTORY_FORMATS, MalformedHistoryError, readHistory, type HistoryFormat, type ReadHistory } from '../../history/index.js';
+import { writeCheckReports } from '../../report/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 /** Options of {@link checkFiles}, as the command line gives them. */
@@ -113,6 +114,7 @@ interface CheckArgs {
   json: boolean;
   'time-limit'?: number;
   'memory-limit'?: number;
+  report?: string;
 }
 
 /** The `check` command module. */
@@ -131,6 +133,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result object per history' })
       .option('time-limit', { type: 'number', describe: 'Seconds per history before the verdict is unknown' })
       .option('memory-limit', { type: 'number', describe: 'MiB for the search cache before the verdict is unknown (default 1024)' })
+      .option('report', { type: 'string', describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)' })
       .check((argv) => {
         const t = argv['time-limit'];
         if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new Error(`--time-limit must be a positive number of seconds, got ${t}`);
@@ -152,6 +155,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       else for (const w of outcome.result.warnings ?? []) process.stderr.write(`splitbrain: warning: ${w}\n`);
       if (argv.json) process.stdout.write(JSON.stringify(jsonOf(outcome)) + '\n');
       else if (!('error' in outcome)) process.stdout.write(describeOutcome(outcome));
+    }
+    if (argv.report !== undefined) {
+      const checked = outcomes.filter((o) => 'result' in o);
+      const written = await writeCheckReports(argv.report, checked, ['splitbrain', ...process.argv.slice(2)].join(' '));
+      for (const w of written) process.stderr.write(`splitbrain: report written to ${w.path}\n`);
     }
     process.exitCode = exitCodeOf(outcomes);
   },
