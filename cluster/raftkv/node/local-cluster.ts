@@ -13,6 +13,8 @@ export interface LocalClusterOptions {
   bugs?: string[];
   /** Extra arguments for every node. */
   extraArgs?: string[];
+  /** Loopback address per node (default 127.0.0.1 for all); distinct ones let iptables cut one node off. */
+  hosts?: string[];
   /** Where data dirs and logs go; a fresh temporary directory by default (removed by stop). */
   dir?: string;
 }
@@ -32,10 +34,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** The compiled node entry: the sibling main.js when running from dist/, else the repo's dist/ build. */
 const MAIN = HERE.split(sep).includes('dist') ? join(HERE, 'main.js') : join(HERE, '..', '..', '..', 'dist', 'cluster', 'raftkv', 'node', 'main.js');
 
-/** GETs a JSON document from 127.0.0.1:port, or undefined on any error or timeout. */
-export function getJson<T>(port: number, path: string, timeoutMs = 500): Promise<T | undefined> {
+/** GETs a JSON document from host:port, or undefined on any error or timeout. */
+export function getJson<T>(port: number, path: string, timeoutMs = 500, host = '127.0.0.1'): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+    const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -74,6 +76,10 @@ export class LocalRaftkvCluster {
     return this.opts.basePort + this.ids.indexOf(id) + 1;
   }
 
+  host(id: string): string {
+    return this.opts.hosts?.[this.ids.indexOf(id)] ?? '127.0.0.1';
+  }
+
   clientPort(id: string): number {
     return this.opts.basePort + 100 + this.ids.indexOf(id) + 1;
   }
@@ -83,7 +89,7 @@ export class LocalRaftkvCluster {
 
   /** The exact argv (after `node`) used to start a node. */
   argv(id: string): string[] {
-    const peers = this.ids.map((p) => `${p}=127.0.0.1:${this.peerPort(p)}`).join(',');
+    const peers = this.ids.map((p) => `${p}=${this.host(p)}:${this.peerPort(p)}`).join(',');
     const args = [MAIN, '--id', id, '--peers', peers, '--client-port', String(this.clientPort(id)), '--data-dir', join(this.dir, id)];
     for (const b of this.opts.bugs ?? []) args.push('--bug', b);
     return [...args, ...(this.opts.extraArgs ?? [])];
@@ -122,7 +128,7 @@ export class LocalRaftkvCluster {
   }
 
   async status(id: string): Promise<NodeStatus | undefined> {
-    return getJson<NodeStatus>(this.clientPort(id), '/status');
+    return getJson<NodeStatus>(this.clientPort(id), '/status', 500, this.host(id));
   }
 
   /** The leader that every running node reports, once they agree. */

@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../core/types.js';
 import { ACK_FRAME, encodeFrame, FrameDecoder } from './frame.js';
 
@@ -51,6 +51,7 @@ class PeerLink {
     private readonly addr: { host: string; port: number },
     private readonly hello: Buffer,
     private readonly log: (line: string) => void,
+    private readonly localAddress: string | undefined,
   ) {}
 
   send(frame: Buffer): void {
@@ -91,7 +92,11 @@ class PeerLink {
   }
 
   private dial(): void {
-    const s = connect({ host: this.addr.host, port: this.addr.port });
+    // Bind outgoing connections to our own listen address when it is a specific one, so a
+    // partition rule keyed on a node's address (e.g. 127.0.0.3 on loopback) cuts both directions.
+    const s = this.localAddress
+      ? connect({ host: this.addr.host, port: this.addr.port, localAddress: this.localAddress })
+      : connect({ host: this.addr.host, port: this.addr.port });
     this.socket = s;
     s.setNoDelay(true);
     const timer = setTimeout(() => s.destroy(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
@@ -144,8 +149,9 @@ export class Transport {
   private livenessTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: TransportOptions) {
+    const local = isIP(opts.listenHost) && opts.listenHost !== '0.0.0.0' && opts.listenHost !== '::' ? opts.listenHost : undefined;
     const hello = encodeFrame({ hello: { id: opts.id, clientAddr: opts.clientAddr } } satisfies PeerFrame);
-    for (const [id, addr] of opts.peers) if (id !== opts.id) this.links.set(id, new PeerLink(id, addr, hello, opts.log));
+    for (const [id, addr] of opts.peers) if (id !== opts.id) this.links.set(id, new PeerLink(id, addr, hello, opts.log, local));
   }
 
   /** Starts listening on this node's peer port. */
