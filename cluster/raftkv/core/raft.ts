@@ -144,7 +144,9 @@ export class Raft {
   // ---------------------------------------------------------------- sending
 
   private send(m: Omit<Message, 'from'> & { from?: NodeId }): void {
-    const msg: Message = { ...m, from: this.id };
+    // Callers build a fresh object, so stamping it in place is safe (and cheaper than copying).
+    const msg = m as Message;
+    msg.from = this.id;
     // Vote requests and pre-vote responses carry their own (future) term; local messages none.
     if (msg.type !== 'MsgVote' && msg.type !== 'MsgPreVote' && msg.type !== 'MsgVoteResp' && msg.type !== 'MsgPreVoteResp') {
       msg.term = this.term;
@@ -577,7 +579,8 @@ function stepLeader(r: Raft, m: Message): void {
         return;
       }
       const oldPaused = pr.isPaused();
-      if (pr.maybeUpdate(m.index ?? 0)) {
+      // A probe answered at the known match also proves the follower's position: start streaming.
+      if (pr.maybeUpdate(m.index ?? 0) || (pr.match === m.index && pr.state === 'probe')) {
         if (pr.state === 'probe') pr.becomeReplicate();
         else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeProbe();
         else if (pr.state === 'replicate') pr.freeLE(m.index ?? 0);
