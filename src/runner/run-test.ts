@@ -53,7 +53,7 @@ export const PHASE_TIMEOUTS = {
   heal: 120_000,
   settle: 60_000,
   'final-reads': 60_000,
-  teardown: 120_000,
+  teardown: 60_000,
   check: 30 * 60_000,
   report: 5 * 60_000,
 } as const;
@@ -92,8 +92,11 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   io.say(`splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${test.seed}; run folder ${run.dir}`);
 
   let failure: Error | undefined;
+  // A run whose history is complete is worth checking even when teardown then fails.
+  let historyComplete = false;
   try {
     await runPhases(state);
+    historyComplete = true;
   } catch (e) {
     failure = e instanceof Error ? e : new Error(String(e));
   } finally {
@@ -110,7 +113,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   const events = (await readJsonl(run.history)).events;
   let check: CheckResult | undefined;
   let nemesisSummary: Record<string, unknown> = {};
-  if (!failure) {
+  if (historyComplete && !io.signal.aborted) {
     try {
       check = await timed(state, 'check', PHASE_TIMEOUTS.check, () =>
         test.checker(events, test.workload.model, { timeLimitS: test.checkTimeLimitS }).catch(
@@ -121,7 +124,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
         ),
       );
     } catch (e) {
-      failure = e instanceof Error ? e : new Error(String(e));
+      failure ??= e instanceof Error ? e : new Error(String(e));
     }
   }
   if (state.capabilities) {
@@ -156,7 +159,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
     finishedAt: new Date().toISOString(),
     test: { ...test.params, nemesis: test.nemesis },
     seed: test.seed,
-    stats: computeHistoryStats(events),
+    stats: computeHistoryStats(events, state.runWindow),
     ...(check ? { check: summarizeCheck(check) } : {}),
     nemesis: nemesisSummary,
     phases,
@@ -199,6 +202,8 @@ interface RunState {
   nemesisSetUp?: boolean;
   leaderWatch?: LeaderWatch;
   leaderSamples?: Promise<{ time: number; leader: string | undefined }[]>;
+  /** The run phase's span (ns), over which throughput is measured. */
+  runWindow?: { from: number; to: number };
 }
 
 /** Runs one named phase with its time bound; records its duration; wraps failures as InfrastructureError. */
@@ -223,8 +228,10 @@ async function runPhases(s: RunState): Promise<void> {
   const stopIfAborted = () => {
     if (io.signal.aborted) throw new InfrastructureError('run', new Error('interrupted by a signal'));
   };
+  const runId = runIdOf(test);
+  log.info(`run id ${runId} (label of everything the runtime creates; 'splitbrain cluster clean' sweeps it)`);
   const cluster = await timed(s, 'start-cluster', PHASE_TIMEOUTS['start-cluster'], () =>
-    test.runtime.start({ runId: runIdOf(test), nodes: test.nodes, logDir: s.run.nodes }),
+    test.runtime.start({ runId, nodes: test.nodes, logDir: s.run.nodes }),
   );
   s.cluster = cluster;
   stopIfAborted();
@@ -309,6 +316,7 @@ async function runPhases(s: RunState): Promise<void> {
         }
       });
     } finally {
+      s.runWindow = { from: runStart, to: recorder.now() };
       view.stop();
       io.signal.removeEventListener('abort', onAbort);
     }
@@ -367,7 +375,17 @@ async function teardown(s: RunState): Promise<void> {
     });
   }
   if (s.cluster && s.dbStarted) await step('db teardown', () => s.test.db.teardown(s.cluster!));
-  if (s.cluster) await step('cluster teardown', () => s.cluster!.teardown());
+  if (s.cluster) {
+    const before = errors.length;
+    await step('cluster teardown', () => s.cluster!.teardown());
+    // A teardown that failed or hung may have left something: sweep by the run's label.
+    if (errors.length > before) {
+      await step('cluster clean', async () => {
+        const removed = await s.test.runtime.clean(s.cluster!.runId);
+        for (const r of removed) s.log.info(`teardown swept: ${r}`);
+      });
+    }
+  }
   s.phases.push({
     name: 'teardown',
     ms: Math.round(performance.now() - t0),

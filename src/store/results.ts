@@ -26,6 +26,7 @@ export interface HistoryStats {
   keys: number;
   /** Seconds from the first to the last client event. */
   durationS: number;
+  /** Ops per second over the run phase (ok completions; all invokes). */
   throughput: { okPerS: number; allPerS: number };
   /** Latency from invoke to completion, by completion type, in ms. */
   latencyMs: { ok: Quantiles; fail: Quantiles; info: Quantiles };
@@ -61,8 +62,11 @@ export interface RunResults {
 
 const zero = (): TypeCounts => ({ ok: 0, fail: 0, info: 0, pending: 0 });
 
-/** Computes the history's statistics in one pass. */
-export function computeHistoryStats(events: readonly HistoryEvent[]): HistoryStats {
+/**
+ * Computes the history's statistics in one pass. Throughput is measured over `window` (ns; the
+ * run phase, so setup and final reads do not dilute it) or else from the first to the last client event.
+ */
+export function computeHistoryStats(events: readonly HistoryEvent[], window?: { from: number; to: number }): HistoryStats {
   const byType = zero();
   const byF: Record<string, TypeCounts> = {};
   const open = new Map<number, HistoryEvent>();
@@ -97,14 +101,24 @@ export function computeHistoryStats(events: readonly HistoryEvent[]): HistorySta
     (byF[inv.f] ??= zero()).pending++;
   }
   const durationS = ops > 0 ? (last - first) / 1e9 : 0;
-  const per = (n: number) => (durationS > 0 ? Math.round((n / durationS) * 10) / 10 : 0);
+  const windowS = window ? (window.to - window.from) / 1e9 : durationS;
+  let inWindow = { ok: byType.ok, all: ops };
+  if (window) {
+    inWindow = { ok: 0, all: 0 };
+    for (const e of events) {
+      if (e.process === 'nemesis' || e.time < window.from || e.time > window.to) continue;
+      if (e.type === 'invoke') inWindow.all++;
+      else if (e.type === 'ok') inWindow.ok++;
+    }
+  }
+  const per = (n: number) => (windowS > 0 ? Math.round((n / windowS) * 10) / 10 : 0);
   return {
     ops,
     byType,
     byF,
     keys: keys.size,
     durationS: Math.round(durationS * 1000) / 1000,
-    throughput: { okPerS: per(byType.ok), allPerS: per(ops) },
+    throughput: { okPerS: per(inWindow.ok), allPerS: per(inWindow.all) },
     latencyMs: {
       ok: computeQuantiles(latency.ok),
       fail: computeQuantiles(latency.fail),

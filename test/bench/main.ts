@@ -4,6 +4,7 @@
  */
 const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }> }[] = [
   { name: 'kv: raftkv vs etcd', load: () => import('./kv.js') },
+  { name: 'harness: 100 client processes against local raftkv', load: () => import('./harness.js') },
 ];
 
 for (const section of sections) {

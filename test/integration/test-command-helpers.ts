@@ -1,0 +1,79 @@
+/**
+ * Shared helpers of the `splitbrain test` integration tests: build once, run the CLI from dist/,
+ * read a run folder back.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { HistoryEvent } from '../../src/history/event.js';
+import type { RunResults } from '../../src/store/index.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** Compiles the project so the CLI and the raftkv node run from dist/. */
+export async function build(): Promise<void> {
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, reject: false });
+  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+}
+
+/** Starts `splitbrain ARGS` (not awaited), with the environment the runtimes want. */
+export function splitbrain(args: string[], opts: { timeoutMs?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    timeout: opts.timeoutMs ?? 300_000,
+    env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+  });
+}
+
+/** The newest run folder of a test in a store. */
+export function latestRun(store: string, test: string): string {
+  return realpathSync(path.join(store, test, 'latest'));
+}
+
+/** A run's history, parsed (tolerating a torn last line). */
+export function readHistory(runDir: string): HistoryEvent[] {
+  return readFileSync(path.join(runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as HistoryEvent];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export function readResults(runDir: string): RunResults {
+  return JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as RunResults;
+}
+
+/** The fault kinds seen in a history's nemesis events. */
+export function faultKinds(history: HistoryEvent[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const e of history) {
+    if (e.process !== 'nemesis') continue;
+    if (e.f === 'start-partition') kinds.add('partition');
+    if (e.f === 'kill') kinds.add('kill');
+    if (e.f === 'pause') kinds.add('pause');
+    if (e.f === 'bump-clock' || e.f === 'strobe-clock') kinds.add('clock');
+  }
+  return kinds;
+}
+
+/** Docker containers and networks labelled by any splitbrain run. */
+export async function dockerLeftovers(): Promise<string[]> {
+  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=splitbrain.run', '--format', '{{.Names}}'], { reject: false });
+  const nets = await execa('docker', ['network', 'ls', '--filter', 'label=splitbrain.run', '--format', '{{.Name}}'], {
+    reject: false,
+  });
+  return [...ps.stdout.split('\n'), ...nets.stdout.split('\n')].filter((s) => s.trim() !== '');
+}
+
+/** Whether a docker engine answers. */
+export async function dockerAvailable(): Promise<boolean> {
+  return (await execa('docker', ['info'], { reject: false, timeout: 20_000 })).exitCode === 0;
+}
