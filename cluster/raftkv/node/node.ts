@@ -106,7 +106,17 @@ export class RaftKvNode implements KvService {
       this.snapshotIndex = this.applied;
     }
     this.storage.append(state.entries);
-    this.storage.setHardState(state.hardState);
+    // A snapshot is committed by definition, and commit cannot point past the log. Only a node
+    // that ran with ack-before-persist can leave a WAL that breaks this; repair it rather than
+    // crash-looping (the lost entries are exactly what that bug is meant to lose).
+    const hs = { ...state.hardState };
+    const lastIndex = this.storage.lastIndex();
+    if (hs.commit < this.snapshotIndex || hs.commit > lastIndex) {
+      const fixed = Math.min(Math.max(hs.commit, this.snapshotIndex), lastIndex);
+      this.log(`wal: hard state commit ${hs.commit} outside [${this.snapshotIndex}, ${lastIndex}], using ${fixed}`);
+      hs.commit = fixed;
+    }
+    this.storage.setHardState(hs);
     this.log(
       `recovered term=${state.hardState.term} vote=${state.hardState.vote || '-'} commit=${state.hardState.commit} ` +
         `snapshot=${this.snapshotIndex} entries=${state.entries.length}`,
