@@ -3,7 +3,7 @@
  * messages are delivered synchronously until quiet, and links can be dropped, cut, isolated and
  * recovered. Each node persists to its MemoryStorage exactly as the contract says.
  */
-import { MemoryStorage, RawNode, type BugName, type Entry, type Message, type NodeId } from '../../../cluster/raftkv/core/index.js';
+import { MemoryStorage, RawNode, type BugName, type Entry, type Message, type NodeId, type Ready } from '../../../cluster/raftkv/core/index.js';
 
 /** A seedable PRNG (mulberry32) so elections replay. */
 export function seededRng(seed: number): () => number {
@@ -39,8 +39,10 @@ export class Network {
   private readonly isolated = new Set<NodeId>();
   private dropRate = 0;
   private readonly rng: () => number;
-  /** Every message delivered, rendered, for scenario assertions. */
+  /** Every message delivered, for assertions. */
   readonly trace: Message[] = [];
+  /** Called with each Ready before it is persisted (invariant checks hook in here). */
+  onReady: ((n: TestNode, rd: Ready) => void) | undefined;
 
   constructor(
     readonly ids: NodeId[],
@@ -69,6 +71,14 @@ export class Network {
 
   node(id: NodeId): TestNode {
     return this.nodes.get(id)!;
+  }
+
+  /** Restarts a node from what it persisted (its MemoryStorage), as after a crash. */
+  restart(id: NodeId, seed = 7): TestNode {
+    const old = this.node(id);
+    const n = this.start(id, old.storage, seed);
+    n.applied = [];
+    return n;
   }
 
   /** Drops every message between a and b, both ways. */
@@ -101,6 +111,7 @@ export class Network {
   /** Handles one Ready of a node the contract's way; returns the messages it sent. */
   processReady(n: TestNode): Message[] {
     const rd = n.rn.ready();
+    this.onReady?.(n, rd);
     if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
     n.storage.append(rd.entries);
     if (rd.hardState) n.storage.setHardState(rd.hardState);
