@@ -1,14 +1,14 @@
 import type { Counterexample, Operation } from '../../checker/result.js';
-import { describeOp, describeTime, describeValue } from './describe-op.js';
+import { describeOp, describeTime as describeNs, describeValue } from './describe-op.js';
 
 /**
  * Writes the one-paragraph, plain-language explanation of why the failed op cannot be
  * linearized, from the counterexample alone. Used when the checker left `explanation` empty,
  * and after minimization, when the checker's sentence may name ops that were dropped.
  * It states only facts read off the history and the checker's prefix; the checker's verdict
- * is what proves the violation.
+ * is what proves the violation. `describeTime` formats history times (real clock times by default).
  */
-export function explainCounterexample(cx: Counterexample): string {
+export function explainCounterexample(cx: Counterexample, describeTime: (ns: number) => string = describeNs): string {
   const byId = new Map(cx.ops.map((op) => [op.id, op]));
   const failed = byId.get(cx.failedOp);
   if (!failed) return `Operation ${cx.failedOp} cannot be linearized.`;
@@ -32,7 +32,7 @@ export function explainCounterexample(cx: Counterexample): string {
   }
 
   if ((failed.f === 'read' || failed.f === 'get') && failed.status === 'ok') {
-    parts.push(readFacts(cx.ops, failed));
+    parts.push(readFacts(cx.ops, failed, describeTime));
   }
   const concurrent = cx.concurrent.map((id) => byId.get(id)).filter((op): op is Operation => op !== undefined);
   parts.push(
@@ -46,7 +46,7 @@ export function explainCounterexample(cx: Counterexample): string {
 }
 
 /** Facts about a read: which write last completed before it began, and who wrote what it saw. */
-function readFacts(ops: readonly Operation[], read: Operation): string {
+function readFacts(ops: readonly Operation[], read: Operation, describeTime: (ns: number) => string): string {
   const seen = read.output;
   const writesOf = (op: Operation): unknown =>
     op.f === 'write' || op.f === 'put'

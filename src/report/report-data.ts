@@ -1,5 +1,6 @@
 import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/result.js';
 import type { HistoryEvent, Key } from '../history/index.js';
+import { describeTime } from './describe-op.js';
 import { explainCounterexample } from './explain.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
 import type { MinimizeResult } from './minimize.js';
@@ -45,6 +46,8 @@ export type HistoryRow = [
 /** Everything the page script draws, embedded in the report as one JSON value. */
 export interface ReportData {
   verdict: 'valid' | 'invalid' | 'unknown';
+  /** False when times are synthetic (imported logs number their lines); shown as `t=N`, not ns. */
+  realTimes: boolean;
   counterexample: null | {
     key?: Key;
     explanation: string;
@@ -76,10 +79,17 @@ export function buildReportData(
   const failedInvoke = cx?.ops.find((op) => op.id === cx.failedOp)?.invokeIndex;
   const failedRow = failedInvoke === undefined ? -1 : paired.findIndex((op) => op.invokeIndex === failedInvoke);
 
+  const realTimes = hasRealTimes(paired);
   let counterexample: ReportData['counterexample'] = null;
   if (cx) {
     const small = minimized?.counterexample ?? cx;
-    const explanation = minimized || !cx.explanation.trim() ? explainCounterexample(small) : cx.explanation;
+    // The checker's sentence is about the real history; keep it while the minimized picture
+    // still fails at the same op, and describe the minimized picture otherwise.
+    const sameFailure = opOf(small, small.failedOp)?.invokeIndex === opOf(cx, cx.failedOp)?.invokeIndex;
+    const explanation =
+      cx.explanation.trim() && sameFailure
+        ? cx.explanation
+        : explainCounterexample(small, realTimes ? describeTime : (t) => `t=${t}`);
     counterexample = {
       explanation,
       minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW, minimized?.free ?? []),
@@ -99,6 +109,7 @@ export function buildReportData(
 
   return {
     verdict: result.valid === true ? 'valid' : result.valid === false ? 'invalid' : 'unknown',
+    realTimes,
     counterexample,
     faults: computeFaultWindows(events),
     history: {
@@ -117,8 +128,12 @@ export function buildReportData(
       ]),
       failedRow: failedRow < 0 ? null : failedRow,
     },
-    plots: (plots ?? hasRealTimes(paired)) ? computePlotData(paired) : null,
+    plots: (plots ?? realTimes) ? computePlotData(paired) : null,
   };
+}
+
+function opOf(cx: Counterexample, id: number): Operation | undefined {
+  return cx.ops.find((op) => op.id === id);
 }
 
 /** The ops of a counterexample as a timeline, keeping at most `window` ops nearest the failed one. */

@@ -45,6 +45,7 @@
   }
   function fmtTime(ns) {
     if (ns === null || ns === undefined) return '';
+    if (!data.realTimes) return 't=' + ns;
     var a = Math.abs(ns);
     if (a < 1e3) return ns + ' ns';
     if (a < 1e6) return (ns / 1e3).toFixed(1) + ' µs';
@@ -493,10 +494,23 @@
       data.plots.latency,
       document.getElementById('latency-plot'),
     );
-    document.getElementById('plots-note').textContent =
+    var note = document.getElementById('plots-note');
+    note.textContent =
       data.plots.latencySampledEvery > 1
-        ? 'Latency shows every ' + data.plots.latencySampledEvery + 'th op to keep the report small; throughput counts all.'
-        : 'Every completed op is plotted.';
+        ? 'Latency shows one op in ' + data.plots.latencySampledEvery + ' to keep the report small; throughput counts all. '
+        : 'Every completed op is plotted. ';
+    var kinds = {};
+    data.faults.forEach(function (w) {
+      kinds[w.kind] = true;
+    });
+    Object.keys(kinds).forEach(function (k) {
+      var span = el('span', { class: 'fault-key' });
+      var swatch = el('span', { class: 'swatch' });
+      swatch.style.background = FAULT_COLORS[k];
+      span.appendChild(swatch);
+      span.appendChild(document.createTextNode(k + ' in force'));
+      note.appendChild(span);
+    });
   }
 
   var firstTab = document.querySelector('nav.tabs button.active');
