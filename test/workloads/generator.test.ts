@@ -48,6 +48,14 @@ describe('generators', () => {
     expect(n).toBeLessThan(1150);
   });
 
+  it('keep the requested rate even when timers fire late', () => {
+    const gen = timeLimit(10 * S, registerWorkload({ concurrency: 10, rate: 200, seed: 3 }).generator());
+    const h = simulate(gen, { threads: 10, latencyNs: 2 * MS, untilNs: 20 * S, timerLatenessNs: 3 * MS });
+    const n = invokes(h).length;
+    expect(n).toBeGreaterThan(1800);
+    expect(n).toBeLessThan(2200);
+  });
+
   it('are limited by the workers when the rate is higher than they can serve', () => {
     // 2 workers, 10 ms per op: at most 200 ops/s whatever the rate asked.
     const gen = timeLimit(5 * S, registerWorkload({ concurrency: 2, rate: 10_000, seed: 3 }).generator());

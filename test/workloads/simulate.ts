@@ -14,6 +14,8 @@ export interface SimulateOptions {
   /** Stop after this simulated time even if the generator is not exhausted. */
   untilNs: number;
   outcome?: (op: SimulatedOp) => 'ok' | 'fail' | 'info';
+  /** How late a timer fires when the interpreter waits for an op that is not yet due (ns). */
+  timerLatenessNs?: number;
 }
 
 /** Runs a generator to exhaustion (or `untilNs`) and returns the history it produced. */
@@ -58,7 +60,7 @@ export function simulate(gen: Generator, opts: SimulateOptions): SimulatedOp[] {
       completeNext();
       continue;
     }
-    now = Math.max(now, at);
+    if (at > now) now = at + (opts.timerLatenessNs ?? 0);
     const worker = r.op.thread !== undefined ? workers[r.op.thread]! : ctx().free[0]!;
     if (busy.has(worker.thread)) throw new Error(`op for busy thread ${worker.thread}`);
     const invoke: SimulatedOp = {
