@@ -78,7 +78,7 @@ ${
 <div class="views" role="group" aria-label="Which ops to draw"></div>
 <div class="timeline" id="timeline"></div>
 <div class="legend" id="legend"></div>
-<h3>Linearization found before the failure</h3>
+<h3 id="linearization-title">Linearization found before the failure</h3>
 <table class="linearization" id="linearization"></table>
 </section>`
     : ''

@@ -347,6 +347,10 @@
       });
       drawTimeline(timeline, choice.view);
       drawLinearization(linTable, choice.view);
+      document.getElementById('linearization-title').textContent =
+        choice.name === 'minimized' && cx.minimize
+          ? 'Linearization the re-check found before the failure (of the minimized ops and the ops set aside)'
+          : 'Linearization found before the failure';
       var v = choice.view;
       if (choice.name === 'minimized') {
         note.textContent = cx.minimize
