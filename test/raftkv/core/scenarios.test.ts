@@ -10,7 +10,7 @@ const rewrite = process.env['REWRITE'] === '1';
 describe('raft core scenarios (testdata/*.txt)', () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
-    const header = text.split('\n').filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('#') || x === '')).join('\n');
+    const header = text.split('\n').filter((_l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('#') || x === '')).join('\n');
     const title = header.split('\n')[0]?.replace(/^#\s*/, '') ?? file;
     it(`${file}: ${title}`, () => {
       const cases = parseScenario(text);
