@@ -72,7 +72,9 @@ export class DockerNode implements StartedNode {
     } catch {
       return; // no data folder (nothing ran) or the container is gone
     }
-    await execa('tar', ['-x', '-C', this.hostLogDir], { stdin: archive as never, reject: false });
+    const tar = execa('tar', ['-x', '-C', this.hostLogDir], { stdin: 'pipe', reject: false });
+    archive.pipe(tar.stdin);
+    await tar;
   }
 
   /** Waits for every daemon's log stream to be closed (they end when the container goes). */

@@ -1,0 +1,129 @@
+/**
+ * Sweeping the host for what local runs leave behind: daemon processes (found by the run marker
+ * in their environment), `sb-` network namespaces and links, splitbrain's FORWARD accept rules
+ * and any `SPLITBRAIN*` iptables chains.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { execa } from 'execa';
+import { NAME_PREFIX, RUN_ENV, runTag } from './run-tag.js';
+
+/** The comment on every host iptables rule a run adds: `splitbrain:<tag>`. */
+export const RULE_COMMENT_PREFIX = 'splitbrain:';
+
+/** Pids of processes whose environment carries the run marker (for `runId`, or any run). */
+export async function markedPids(runId?: string): Promise<number[]> {
+  const wanted = runId === undefined ? `${RUN_ENV}=` : `${RUN_ENV}=${runId}\0`;
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const env = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+    if (env.includes(wanted)) pids.push(pid);
+  }
+  return pids;
+}
+
+/** SIGKILLs every marked process and returns one line per process. */
+export async function killMarked(runId?: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const pid of await markedPids(runId)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      out.push(`process ${pid}`);
+    } catch {
+      // gone already
+    }
+  }
+  return out;
+}
+
+/** Splits an iptables-save rule line into arguments, undoing its double quotes. */
+export function splitRule(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+}
+
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
+  const r = await execa(cmd, args, { reject: false });
+  return { ok: !r.failed, stdout: r.stdout };
+}
+
+/** Says whether an interface or namespace name belongs to the run with `tag` (any run when undefined). */
+export function ownedName(name: string, tag?: string): boolean {
+  if (tag === undefined) return name.startsWith(NAME_PREFIX);
+  return name === `${NAME_PREFIX}${tag}` || name.startsWith(`${NAME_PREFIX}${tag}-`);
+}
+
+/** Deletes network namespaces of the run with `tag` (any run), killing what runs in them first. */
+export async function deleteNamespaces(tag?: string): Promise<string[]> {
+  const out: string[] = [];
+  const list = await run('ip', ['netns', 'list']);
+  if (!list.ok) return out;
+  for (const line of list.stdout.split('\n')) {
+    const name = line.split(' ')[0] ?? '';
+    if (!ownedName(name, tag)) continue;
+    const pids = await run('ip', ['netns', 'pids', name]);
+    for (const pid of pids.stdout.split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    if ((await run('ip', ['netns', 'del', name])).ok) out.push(`namespace ${name}`);
+  }
+  return out;
+}
+
+/** Deletes links (bridges, veths) of the run with `tag` (any run). */
+export async function deleteLinks(tag?: string): Promise<string[]> {
+  const out: string[] = [];
+  const list = await run('ip', ['-o', 'link', 'show']);
+  if (!list.ok) return out;
+  for (const line of list.stdout.split('\n')) {
+    const name = line.split(': ')[1]?.split('@')[0] ?? '';
+    if (!ownedName(name, tag)) continue;
+    if ((await run('ip', ['link', 'del', name])).ok) out.push(`link ${name}`);
+  }
+  return out;
+}
+
+/**
+ * Deletes host filter rules commented `splitbrain:<tag>` (any tag when `tag` is undefined) and,
+ * when sweeping everything, `SPLITBRAIN*` chains and the rules jumping to them.
+ */
+export async function deleteHostRules(tag?: string): Promise<string[]> {
+  const out: string[] = [];
+  const save = await run('iptables-save', ['-t', 'filter']);
+  if (!save.ok) return out;
+  const lines = save.stdout.split('\n');
+  const comment = tag === undefined ? RULE_COMMENT_PREFIX : `${RULE_COMMENT_PREFIX}${tag}`;
+  const chains =
+    tag === undefined ? lines.filter((l) => l.startsWith(':SPLITBRAIN')).map((l) => l.slice(1).split(' ')[0]!) : [];
+  for (const line of lines) {
+    if (!line.startsWith('-A ')) continue;
+    const args = splitRule(line);
+    const mine = args.some((a) => a === comment || (tag === undefined && a.startsWith(RULE_COMMENT_PREFIX)));
+    const jumpsToOurs = chains.some((c) => line.includes(`-j ${c}`));
+    const inOurs = chains.includes(args[1] ?? '');
+    if ((mine || jumpsToOurs) && !inOurs) {
+      args[0] = '-D';
+      if ((await run('iptables', args)).ok) out.push(`iptables rule ${line}`);
+    }
+  }
+  for (const chain of chains) {
+    await run('iptables', ['-F', chain]);
+    if ((await run('iptables', ['-X', chain])).ok) out.push(`iptables chain ${chain}`);
+  }
+  return out;
+}
+
+/** Everything a local run (or every local run) left on the host, removed; one line per thing. */
+export async function sweepHost(runId?: string): Promise<string[]> {
+  const tag = runId === undefined ? undefined : runTag(runId);
+  return [
+    ...(await killMarked(runId)),
+    ...(await deleteNamespaces(tag)),
+    ...(await deleteLinks(tag)),
+    ...(await deleteHostRules(tag)),
+  ];
+}

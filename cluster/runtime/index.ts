@@ -1,0 +1,56 @@
+/**
+ * Runtimes place a cluster's nodes: Docker containers (the default when an engine answers) or
+ * local processes. Pick one with selectRuntime; everything else acts on the returned
+ * StartedCluster through the interfaces in runtime.ts.
+ */
+import { DockerRuntime, type DockerRuntimeOptions } from './docker/index.js';
+import { LocalRuntime } from './local/index.js';
+import type { Runtime, RuntimeName } from './runtime.js';
+
+export type {
+  ClusterCapabilities,
+  ClusterSpec,
+  Daemon,
+  DaemonSpec,
+  ExecResult,
+  Runtime,
+  RuntimeName,
+  StartedCluster,
+  StartedNode,
+} from './runtime.js';
+export { DockerRuntime } from './docker/index.js';
+export type { DockerRuntimeOptions } from './docker/index.js';
+export { LocalRuntime, namespaceUnavailableReason } from './local/index.js';
+export type { LocalRuntimeOptions } from './local/index.js';
+export { installSignalTeardown } from './signal-teardown.js';
+export type { SignalTeardownOptions } from './signal-teardown.js';
+export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';
+export type { HostSnapshot } from './host-snapshot.js';
+export { formatOffset, LIBFAKETIME } from './faketime.js';
+export { newRunId, projectRoot, runTag, RUN_LABEL, RUN_ENV } from './run-tag.js';
+
+/** A runtime name as accepted on the command line. */
+export type RuntimeChoice = RuntimeName | 'auto';
+
+/**
+ * Returns the runtime to use: the named one (throwing, with the reason, when it cannot run
+ * here), or for 'auto' Docker when an engine answers and its image can be had, else local.
+ */
+export async function selectRuntime(choice: RuntimeChoice = 'auto', opts: DockerRuntimeOptions = {}): Promise<Runtime> {
+  if (choice === 'local') return new LocalRuntime();
+  const docker = new DockerRuntime(opts);
+  const reason = await docker.unavailableReason();
+  if (choice === 'docker') {
+    if (reason) throw new Error(`the docker runtime cannot run here: ${reason}`);
+    return docker;
+  }
+  return reason ? new LocalRuntime() : docker;
+}
+
+/** Removes what any earlier run left behind in every runtime (or only run `runId`'s); one line per thing. */
+export async function cleanAll(runId?: string): Promise<string[]> {
+  // Docker first: its bridges are named sb-<tag> too and must go through the engine.
+  const docker = await new DockerRuntime().clean(runId);
+  const local = await new LocalRuntime().clean(runId);
+  return [...docker, ...local];
+}
