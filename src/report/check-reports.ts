@@ -14,7 +14,11 @@ export interface CheckedFile {
  * Writes the reports of `splitbrain check --report DIR`: `DIR/index.html` for one history, or
  * `DIR/<file name>/index.html` for each of several (names made file-system safe and unique).
  */
-export async function writeCheckReports(dir: string, checked: readonly CheckedFile[], command: string): Promise<WrittenReport[]> {
+export async function writeCheckReports(
+  dir: string,
+  checked: readonly CheckedFile[],
+  command: string,
+): Promise<WrittenReport[]> {
   const used = new Set<string>();
   const written: WrittenReport[] = [];
   for (const c of checked) {

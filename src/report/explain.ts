@@ -17,7 +17,9 @@ export function explainCounterexample(cx: Counterexample, describeTime: (ns: num
     failed.return === null
       ? `invoked at ${describeTime(failed.call)} and never confirmed`
       : `between ${describeTime(failed.call)} and ${describeTime(failed.return)}`;
-  const parts = [`Process ${failed.process}'s ${describeOp(failed)}${keyText} (op ${failed.id}, ${when}) cannot be linearized.`];
+  const parts = [
+    `Process ${failed.process}'s ${describeOp(failed)}${keyText} (op ${failed.id}, ${when}) cannot be linearized.`,
+  ];
 
   const last = cx.prefix.at(-1);
   if (last) {
@@ -39,7 +41,10 @@ export function explainCounterexample(cx: Counterexample, describeTime: (ns: num
     concurrent.length === 0
       ? 'No other operation overlaps it in time, so nothing can be reordered around it.'
       : `None of the ${concurrent.length} operation${concurrent.length === 1 ? '' : 's'} overlapping it ` +
-          `(${concurrent.slice(0, 6).map((op) => `op ${op.id} ${describeOp(op)}`).join(', ')}${concurrent.length > 6 ? ', …' : ''}) ` +
+          `(${concurrent
+            .slice(0, 6)
+            .map((op) => `op ${op.id} ${describeOp(op)}`)
+            .join(', ')}${concurrent.length > 6 ? ', …' : ''}) ` +
           `can be placed before or after it in a way that makes its result legal.`,
   );
   return parts.join(' ');
@@ -49,11 +54,7 @@ export function explainCounterexample(cx: Counterexample, describeTime: (ns: num
 function readFacts(ops: readonly Operation[], read: Operation, describeTime: (ns: number) => string): string {
   const seen = read.output;
   const writesOf = (op: Operation): unknown =>
-    op.f === 'write' || op.f === 'put'
-      ? op.input
-      : op.f === 'cas' && Array.isArray(op.input)
-        ? op.input[1]
-        : undefined;
+    op.f === 'write' || op.f === 'put' ? op.input : op.f === 'cas' && Array.isArray(op.input) ? op.input[1] : undefined;
   const before = ops
     .filter((op) => op.status === 'ok' && op.return !== null && op.return < read.call && writesOf(op) !== undefined)
     .sort((a, b) => (a.return ?? 0) - (b.return ?? 0))
@@ -75,7 +76,10 @@ function readFacts(ops: readonly Operation[], read: Operation, describeTime: (ns
   } else {
     facts.push(
       `and the write${sameValue.length === 1 ? '' : 's'} of ${describeValue(seen)} ` +
-        `(${sameValue.slice(0, 4).map((op) => `op ${op.id}`).join(', ')}) cannot take effect after it and before the read.`,
+        `(${sameValue
+          .slice(0, 4)
+          .map((op) => `op ${op.id}`)
+          .join(', ')}) cannot take effect after it and before the read.`,
     );
   }
   return facts.join(', ');

@@ -65,7 +65,14 @@ export async function minimizeCounterexample(
   const all = [...cx.ops].sort((a, b) => a.id - b.id);
   const registerLike = options.model !== undefined && REGISTER_MODELS.has(options.model);
   let checks = 0;
-  let best: MinimizeResult = { counterexample: cx, free: [], from: all.length, to: all.length, checks: 0, minimal: false };
+  let best: MinimizeResult = {
+    counterexample: cx,
+    free: [],
+    from: all.length,
+    to: all.length,
+    checks: 0,
+    minimal: false,
+  };
   let kept = all;
 
   const stillInvalid = async (candidate: Operation[]): Promise<boolean> => {
@@ -155,7 +162,7 @@ function setAside(
     for (const op of kept) for (const v of observedValues(op)) observed.add(JSON.stringify(v ?? null));
     // A free cas that may write an observed value needs its expected value first, so that value
     // is observed too; repeat until nothing new is needed.
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const op of candidates) {
         if (!observed.has(JSON.stringify(writtenValue(op) ?? null))) continue;

@@ -41,7 +41,8 @@ export function computePlotData(ops: readonly ReportOp[], buckets = 200, maxPoin
   const latency: PlotData['latency'] = [[], [], [], []];
   for (const op of sampled) {
     latency[0].push(op.call / 1e9);
-    const ms = Math.round(((op.complete ?? op.call) - op.call) / 1e3) / 1e3;
+    // Floored at 1 µs: the latency axis is logarithmic and cannot show zero.
+    const ms = Math.max(0.001, Math.round(((op.complete ?? op.call) - op.call) / 1e3) / 1e3);
     TYPES.forEach((type, i) => latency[(i + 1) as 1 | 2 | 3].push(op.type === type ? ms : null));
   }
   return {

@@ -21,7 +21,12 @@ export interface ReportSummary {
  * it reads even with scripts off; the timelines, table and plots are drawn by the inlined page
  * script from the JSON embedded with embedJson.
  */
-export function renderReport(result: CheckResult, data: ReportData, summary: ReportSummary, assets: ReportAssets): string {
+export function renderReport(
+  result: CheckResult,
+  data: ReportData,
+  summary: ReportSummary,
+  assets: ReportAssets,
+): string {
   const title = summary.title ?? (result.file ? `Check of ${result.file}` : 'splitbrain check');
   const counts = { ok: 0, fail: 0, info: 0 };
   for (const row of data.history.rows) counts[row[1]]++;
@@ -47,7 +52,9 @@ export function renderReport(result: CheckResult, data: ReportData, summary: Rep
     .join(' · ');
   const tabs = [
     data.counterexample ? '<button type="button" data-tab="counterexample" class="active">Counterexample</button>' : '',
-    data.plots ? `<button type="button" data-tab="plots"${data.counterexample ? '' : ' class="active"'}>Plots</button>` : '',
+    data.plots
+      ? `<button type="button" data-tab="plots"${data.counterexample ? '' : ' class="active"'}>Plots</button>`
+      : '',
     `<button type="button" data-tab="history"${data.counterexample || data.plots ? '' : ' class="active"'}>Full history (${data.history.rows.length} ops)</button>`,
   ].join('');
 

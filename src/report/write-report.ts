@@ -57,11 +57,14 @@ export async function writeReport(dir: string, input: ReportInput): Promise<Writ
 }
 
 /** Builds the report HTML in memory (what writeReport writes), with the minimization it used. */
-export async function renderReportHtml(input: ReportInput): Promise<{ html: string; minimized: MinimizeResult | null }> {
+export async function renderReportHtml(
+  input: ReportInput,
+): Promise<{ html: string; minimized: MinimizeResult | null }> {
   const cx = input.result.valid === false ? input.result.counterexample : undefined;
   let minimized: MinimizeResult | null = null;
   const recheck = input.recheck === undefined ? recheckWithModel(input.result.model) : input.recheck;
-  if (cx && recheck) minimized = await minimizeCounterexample(cx, recheck, { model: input.result.model, ...input.minimize });
+  if (cx && recheck)
+    minimized = await minimizeCounterexample(cx, recheck, { model: input.result.model, ...input.minimize });
   const data = buildReportData(input.result, input.events, minimized, input.plots);
   const summary = {
     command: input.command,

@@ -158,7 +158,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
     const { events } = parsePorcupineEtcd(readFileSync(ETCD_100, 'utf8'), 'etcd_100.log');
     const result = await check(events, { model: 'cas-register', file: 'etcd_100.log' });
     expect(result.valid).toBe(true);
-    const written = await writeReport(join(work, 'etcd_100'), { result, events, command: 'splitbrain check etcd_100.log' });
+    const written = await writeReport(join(work, 'etcd_100'), {
+      result,
+      events,
+      command: 'splitbrain check etcd_100.log',
+    });
     const { page, problems } = await openPage();
     await openReport(page, written.path);
     expect(await page.locator('#counterexample').count()).toBe(0);
@@ -204,12 +208,29 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
     const runDir = join(store, 'register-partition', '20261122T140000.000Z');
     const { events } = staleReadHistory();
     const result = await check(events, { model: 'register' });
-    await writeReport(runDir, { result, events, command: 'splitbrain test', fileName: 'report.html', files: ['history.jsonl', 'results.json'] });
+    await writeReport(runDir, {
+      result,
+      events,
+      command: 'splitbrain test',
+      fileName: 'report.html',
+      files: ['history.jsonl', 'results.json'],
+    });
     writeFileSync(join(runDir, 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    writeFileSync(join(runDir, 'results.json'), JSON.stringify({ name: 'register-partition', valid: false, startedAt: '2026-11-22T14:00:00.000Z', stats: { ops: 5 } }));
+    writeFileSync(
+      join(runDir, 'results.json'),
+      JSON.stringify({
+        name: 'register-partition',
+        valid: false,
+        startedAt: '2026-11-22T14:00:00.000Z',
+        stats: { ops: 5 },
+      }),
+    );
     const validDir = join(store, 'kv-kill', '20261122T150000.000Z');
     mkdirSync(validDir, { recursive: true });
-    writeFileSync(join(validDir, 'results.json'), JSON.stringify({ name: 'kv-kill', valid: true, startedAt: '2026-11-22T15:00:00.000Z', stats: { ops: 1200 } }));
+    writeFileSync(
+      join(validDir, 'results.json'),
+      JSON.stringify({ name: 'kv-kill', valid: true, startedAt: '2026-11-22T15:00:00.000Z', stats: { ops: 1200 } }),
+    );
 
     await using server = await startStoreServer({ store, port: 0 });
     const { page, problems } = await openPage();

@@ -13,7 +13,11 @@ describe('splitbrain check --report', () => {
   it('writes DIR/index.html for one history', async () => {
     const { events } = staleReadHistory();
     const result = await check(events, { model: 'register', file: 'a/run.jsonl' });
-    const [written] = await writeCheckReports(join(dir, 'one'), [{ file: 'a/run.jsonl', result, history: { events } }], 'splitbrain check --report one a/run.jsonl');
+    const [written] = await writeCheckReports(
+      join(dir, 'one'),
+      [{ file: 'a/run.jsonl', result, history: { events } }],
+      'splitbrain check --report one a/run.jsonl',
+    );
     expect(written!.path).toBe(join(dir, 'one', 'index.html'));
     expect(readFileSync(written!.path, 'utf8')).toContain('splitbrain check --report one a/run.jsonl');
   });
@@ -22,7 +26,11 @@ describe('splitbrain check --report', () => {
     const { events } = staleReadHistory();
     const result = await check(events, { model: 'register' });
     const files = ['x/history.jsonl', 'y/history.jsonl', 'odd name?.log'];
-    const written = await writeCheckReports(join(dir, 'many'), files.map((file) => ({ file, result, history: { events } })), 'splitbrain check');
+    const written = await writeCheckReports(
+      join(dir, 'many'),
+      files.map((file) => ({ file, result, history: { events } })),
+      'splitbrain check',
+    );
     expect(written.map((w) => w.path)).toEqual([
       join(dir, 'many', 'history.jsonl', 'index.html'),
       join(dir, 'many', 'history.jsonl-2', 'index.html'),

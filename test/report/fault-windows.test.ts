@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/history/event.js';
 import { computeFaultWindows } from '../../src/report/index.js';
 
-const nemesis = (type: HistoryEvent['type'], f: string, time: number): HistoryEvent => ({ type, process: 'nemesis', f, time });
+const nemesis = (type: HistoryEvent['type'], f: string, time: number): HistoryEvent => ({
+  type,
+  process: 'nemesis',
+  f,
+  time,
+});
 
 describe('computeFaultWindows', () => {
   it('shades a partition from the invoke that starts it to the completion that heals it', () => {
@@ -13,7 +18,9 @@ describe('computeFaultWindows', () => {
       nemesis('invoke', 'stop-partition', 20),
       nemesis('info', 'stop-partition', 22),
     ]);
-    expect(windows.map(({ kind, start, end }) => ({ kind, start, end }))).toEqual([{ kind: 'partition', start: 10, end: 22 }]);
+    expect(windows.map(({ kind, start, end }) => ({ kind, start, end }))).toEqual([
+      { kind: 'partition', start: 10, end: 22 },
+    ]);
     expect(windows[0]!.events).toHaveLength(4);
   });
 

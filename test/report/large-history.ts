@@ -20,16 +20,37 @@ export function largeHistory(n: number): { events: HistoryEvent[]; result: Check
     const partitioned = Math.floor(id / 5_000) % 2 === 0;
     const ret = call + 3 * MS + (id % 7) * 100_000 + (partitioned && id % 3 === 0 ? 25 * MS : 0);
     const isRead = id % 2 === 1;
-    const type = partitioned && isRead && id % 41 === 0 ? 'fail' : partitioned && !isRead && id % 53 === 0 ? 'info' : 'ok';
+    const type =
+      partitioned && isRead && id % 41 === 0 ? 'fail' : partitioned && !isRead && id % 53 === 0 ? 'info' : 'ok';
     const input = isRead ? null : id;
     const output = isRead ? (id === (Math.floor(n / 2) | 1) ? -1 : id - 1) : id;
-    if (id % 10_000 === 0) events.push({ type: 'invoke', process: 'nemesis', f: 'start-partition', value: 'majority', time: call });
-    if (id % 10_000 === 5_000) events.push({ type: 'info', process: 'nemesis', f: 'stop-partition', value: null, time: call });
+    if (id % 10_000 === 0)
+      events.push({ type: 'invoke', process: 'nemesis', f: 'start-partition', value: 'majority', time: call });
+    if (id % 10_000 === 5_000)
+      events.push({ type: 'info', process: 'nemesis', f: 'stop-partition', value: null, time: call });
     const invokeIndex = events.length;
-    events.push({ type: 'invoke', process, f: isRead ? 'read' : 'write', value: input, time: call, node: `n${process}` });
+    events.push({
+      type: 'invoke',
+      process,
+      f: isRead ? 'read' : 'write',
+      value: input,
+      time: call,
+      node: `n${process}`,
+    });
     types.push(type);
     if (type === 'info') ops.push({ id, process, f: 'write', input, status: 'info', call, return: null, invokeIndex });
-    else ops.push({ id, process, f: isRead ? 'read' : 'write', input, output, status: 'ok', call, return: ret, invokeIndex });
+    else
+      ops.push({
+        id,
+        process,
+        f: isRead ? 'read' : 'write',
+        input,
+        output,
+        status: 'ok',
+        call,
+        return: ret,
+        invokeIndex,
+      });
     returns.push(ret);
   }
   // Completions in time order, after all invokes would be malformed (one outstanding op per

@@ -45,27 +45,68 @@ describe('minimizeCounterexample', () => {
     // write 1 [0,5], write 2 [10,15], read -> 1 [20,25]: a stale read. Deleting write 1 would
     // make "read -> 1" impossible on its own, a counterexample the real history never had.
     const history: Operation[] = [
-      { id: 0, process: 0, f: 'write', input: 1, output: 1, status: 'ok', call: 0, return: 5, invokeIndex: 0, completeIndex: 1 },
-      { id: 1, process: 1, f: 'write', input: 2, output: 2, status: 'ok', call: 10, return: 15, invokeIndex: 2, completeIndex: 3 },
-      { id: 2, process: 0, f: 'read', input: null, output: 1, status: 'ok', call: 20, return: 25, invokeIndex: 4, completeIndex: 5 },
+      {
+        id: 0,
+        process: 0,
+        f: 'write',
+        input: 1,
+        output: 1,
+        status: 'ok',
+        call: 0,
+        return: 5,
+        invokeIndex: 0,
+        completeIndex: 1,
+      },
+      {
+        id: 1,
+        process: 1,
+        f: 'write',
+        input: 2,
+        output: 2,
+        status: 'ok',
+        call: 10,
+        return: 15,
+        invokeIndex: 2,
+        completeIndex: 3,
+      },
+      {
+        id: 2,
+        process: 0,
+        f: 'read',
+        input: null,
+        output: 1,
+        status: 'ok',
+        call: 20,
+        return: 25,
+        invokeIndex: 4,
+        completeIndex: 5,
+      },
     ];
     const seen: Operation[][] = [];
     const recheck: RecheckFn = async (candidate) => {
       seen.push(candidate);
       return { model: 'register', valid: true, ops: candidate.length, ms: 0 };
     };
-    await minimizeCounterexample({ ops: history, failedOp: 2, prefix: [], concurrent: [], explanation: '' }, recheck, { model: 'register' });
+    await minimizeCounterexample({ ops: history, failedOp: 2, prefix: [], concurrent: [], explanation: '' }, recheck, {
+      model: 'register',
+    });
     for (const candidate of seen) {
       const reads = candidate.filter((op) => op.f === 'read');
       if (reads.length === 0) continue;
-      expect(candidate.some((op) => op.f === 'write' && op.input === 1), JSON.stringify(candidate)).toBe(true);
+      expect(
+        candidate.some((op) => op.f === 'write' && op.input === 1),
+        JSON.stringify(candidate),
+      ).toBe(true);
     }
   });
 
   it('shrinks a 40-op counterexample to exactly the ops the violation needs', async () => {
     const all = ops(40);
     const { recheck } = invalidWhenAllPresent([7, 19, 31]);
-    const out = await minimizeCounterexample({ ops: all, failedOp: 7, prefix: [], concurrent: [], explanation: '' }, recheck);
+    const out = await minimizeCounterexample(
+      { ops: all, failedOp: 7, prefix: [], concurrent: [], explanation: '' },
+      recheck,
+    );
     expect(out.counterexample.ops.map((op) => op.invokeIndex / 2)).toEqual([7, 19, 31]);
     expect(out).toMatchObject({ from: 40, to: 3, minimal: true });
     // Every other write was still in the re-check, as a free op (no model given, so none is pruned).
@@ -76,7 +117,10 @@ describe('minimizeCounterexample', () => {
   it('tries a window around the failed op first on a long history', async () => {
     const all = ops(5000);
     const { recheck, calls } = invalidWhenAllPresent([2500, 2503]);
-    const out = await minimizeCounterexample({ ops: all, failedOp: 2500, prefix: [], concurrent: [], explanation: '' }, recheck);
+    const out = await minimizeCounterexample(
+      { ops: all, failedOp: 2500, prefix: [], concurrent: [], explanation: '' },
+      recheck,
+    );
     expect(out.to).toBe(2);
     expect(calls()).toBeLessThan(60);
   });

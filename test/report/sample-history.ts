@@ -66,7 +66,16 @@ function op(
   invokeIndex: number,
   completeIndex: number | undefined,
 ): Operation {
-  const o: Operation = { id, process, f, input, status, call: callMs * MS, return: returnMs === null ? null : returnMs * MS, invokeIndex };
+  const o: Operation = {
+    id,
+    process,
+    f,
+    input,
+    status,
+    call: callMs * MS,
+    return: returnMs === null ? null : returnMs * MS,
+    invokeIndex,
+  };
   if (output !== undefined) o.output = output;
   if (completeIndex !== undefined) o.completeIndex = completeIndex;
   return o;

@@ -49,7 +49,10 @@ describe('writeReport', () => {
     const small = minimized!.counterexample;
     expect(small.ops.length).toBeLessThan(result.counterexample!.ops.length);
     expect(minimized!.minimal).toBe(true);
-    const recheck = await check(small.ops.map((op, id) => ({ ...op, id })), { model: 'register' });
+    const recheck = await check(
+      small.ops.map((op, id) => ({ ...op, id })),
+      { model: 'register' },
+    );
     expect(recheck.valid).toBe(false);
     const original = new Set(result.counterexample!.ops.map((op) => op.invokeIndex));
     for (const op of small.ops) expect(original.has(op.invokeIndex)).toBe(true);
@@ -61,7 +64,11 @@ describe('writeReport', () => {
   it('leaves the counterexample out of a valid report', async () => {
     const { events, result } = staleReadHistory();
     const { counterexample: _cx, ...rest } = result;
-    const { html } = await renderReportHtml({ result: { ...rest, valid: true }, events, command: 'splitbrain check x' });
+    const { html } = await renderReportHtml({
+      result: { ...rest, valid: true },
+      events,
+      command: 'splitbrain check x',
+    });
     expect(html).not.toContain('id="counterexample"');
     expect(html).toContain('Linearizable');
   });
@@ -85,7 +92,13 @@ describe('writeReport', () => {
 
   it('keeps the report of a 100,000-op history under 20 MB', async () => {
     const { events, result } = largeHistory(100_000);
-    const written = await writeReport(join(dir, 'large'), { result, events, command: 'splitbrain test', fileName: 'report.html', recheck: null });
+    const written = await writeReport(join(dir, 'large'), {
+      result,
+      events,
+      command: 'splitbrain test',
+      fileName: 'report.html',
+      recheck: null,
+    });
     expect(written.path.endsWith('report.html')).toBe(true);
     expect(written.bytes).toBeLessThan(20 * 1024 * 1024);
     const data = embedded(readFileSync(written.path, 'utf8')) as {

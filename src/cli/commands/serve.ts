@@ -15,7 +15,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     y
       .option('store', { type: 'string', default: 'store', describe: 'Store folder to serve' })
       .option('port', { type: 'number', default: 8080, describe: 'TCP port (0 picks a free one)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind; other hosts can reach it only if you say so' })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to bind; other hosts can reach it only if you say so',
+      })
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
           throw new Error(`--port must be an integer 0..65535, got ${argv.port}`);

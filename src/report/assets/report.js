@@ -170,9 +170,15 @@
       var x0 = x(Math.max(rank(w.start), -0.6));
       var x1 = w.end === null ? x(endRank) : x(Math.min(rank(w.end), endRank));
       var g = svg('g', { class: 'fault ' + w.kind, 'data-fault': w.kind });
-      g.appendChild(svg('rect', { x: x0, y: TOP - 16, width: Math.max(3, x1 - x0), height: processes.length * LANE + 16 }));
+      g.appendChild(
+        svg('rect', { x: x0, y: TOP - 16, width: Math.max(3, x1 - x0), height: processes.length * LANE + 16 }),
+      );
       g.appendChild(svg('text', { x: x0 + 3, y: TOP - 5 }, w.kind + (w.end === null ? ' (never healed)' : '')));
-      attachTooltip(g, 'fault: ' + w.kind + ' from ' + fmtTime(w.start) + (w.end === null ? '' : ' to ' + fmtTime(w.end)), w.events);
+      attachTooltip(
+        g,
+        'fault: ' + w.kind + ' from ' + fmtTime(w.start) + (w.end === null ? '' : ' to ' + fmtTime(w.end)),
+        w.events,
+      );
       root.appendChild(g);
     });
 
@@ -181,7 +187,9 @@
     processes.forEach(function (p, i) {
       var y = TOP + i * LANE;
       laneY[p] = y;
-      root.appendChild(svg('line', { class: 'lane-line', x1: LEFT - 6, x2: width, y1: y + LANE - 4, y2: y + LANE - 4 }));
+      root.appendChild(
+        svg('line', { class: 'lane-line', x1: LEFT - 6, x2: width, y1: y + LANE - 4, y2: y + LANE - 4 }),
+      );
       root.appendChild(svg('text', { class: 'lane-label', x: 8, y: y + 14 + BAR / 2 }, 'process ' + p));
     });
 
@@ -220,7 +228,14 @@
       g.appendChild(svg('text', { x: x0 + 4, y: y + 14 }, label));
       attachTooltip(
         g,
-        'op ' + op.id + ' · process ' + op.process + ' · ' + describeOp(op) + ' · ' + (crashed ? 'outcome unknown' : op.status) +
+        'op ' +
+          op.id +
+          ' · process ' +
+          op.process +
+          ' · ' +
+          describeOp(op) +
+          ' · ' +
+          (crashed ? 'outcome unknown' : op.status) +
           (isFailed ? ' · CANNOT BE LINEARIZED' : ''),
         op,
       );
@@ -251,7 +266,10 @@
       label.appendChild(svg('tspan', {}, '#' + (i + 1)));
       label.appendChild(svg('tspan', { class: 'lin-state' }, ' ⇒ ' + state));
       g.appendChild(label);
-      attachTooltip(g, 'linearization step ' + (i + 1) + ': op ' + op.id + ' ' + describeOp(op), { op: op.id, stateAfter: step.stateAfter });
+      attachTooltip(g, 'linearization step ' + (i + 1) + ': op ' + op.id + ' ' + describeOp(op), {
+        op: op.id,
+        stateAfter: step.stateAfter,
+      });
       root.appendChild(g);
     });
     if (path.length > 1) {
@@ -280,7 +298,8 @@
     view.prefix.forEach(function (step, i) {
       var op = byId[step.op] || { id: step.op, process: '?', f: '?' };
       var tr = el('tr', free[op.id] ? { class: 'free' } : {});
-      var what = describeOp(op) + (free[op.id] ? ' (set aside: may take effect any time after its invoke; not drawn)' : '');
+      var what =
+        describeOp(op) + (free[op.id] ? ' (set aside: may take effect any time after its invoke; not drawn)' : '');
       [i + 1, op.id, op.process, what, step.stateAfter].forEach(function (v) {
         tr.appendChild(el('td', {}, v));
       });
@@ -330,7 +349,11 @@
         label: (cx.minimize ? 'Minimized (' : 'Near the failure (') + cx.minimized.ops.length + ' ops)',
         view: cx.minimized,
       },
-      { name: 'full', label: 'All ops of this key (' + (cx.full.ops.length + cx.full.omittedBefore + cx.full.omittedAfter) + ')', view: cx.full },
+      {
+        name: 'full',
+        label: 'All ops of this key (' + (cx.full.ops.length + cx.full.omittedBefore + cx.full.omittedAfter) + ')',
+        view: cx.full,
+      },
     ];
     choices.forEach(function (choice) {
       var b = el('button', { type: 'button', 'data-view': choice.name }, choice.label);
@@ -354,16 +377,31 @@
       var v = choice.view;
       if (choice.name === 'minimized') {
         note.textContent = cx.minimize
-          ? 'Shrunk from ' + cx.minimize.from + ' to ' + cx.minimize.to + ' ops with ' + cx.minimize.checks + ' re-checks' +
-            (cx.minimize.minimal ? ' (none of these can be set aside). ' : ' (the time budget ran out before it was fully minimal). ') +
+          ? 'Shrunk from ' +
+            cx.minimize.from +
+            ' to ' +
+            cx.minimize.to +
+            ' ops with ' +
+            cx.minimize.checks +
+            ' re-checks' +
+            (cx.minimize.minimal
+              ? ' (none of these can be set aside). '
+              : ' (the time budget ran out before it was fully minimal). ') +
             'The other ops of this key were set aside in the most forgiving way (reads dropped; every other op allowed to ' +
             'take effect at any time after its invoke, or not at all), and even so the ops drawn cannot be linearized.'
           : 'As found by the checker (not minimized)' +
-            (v.omittedBefore + v.omittedAfter > 0 ? '; ' + (v.omittedBefore + v.omittedAfter) + ' ops farther from the failure are left out.' : '.');
+            (v.omittedBefore + v.omittedAfter > 0
+              ? '; ' + (v.omittedBefore + v.omittedAfter) + ' ops farther from the failure are left out.'
+              : '.');
       } else {
         note.textContent =
           v.omittedBefore + v.omittedAfter > 0
-            ? 'Showing the ' + v.ops.length + ' ops nearest the failure; ' + v.omittedBefore + ' earlier and ' + v.omittedAfter +
+            ? 'Showing the ' +
+              v.ops.length +
+              ' ops nearest the failure; ' +
+              v.omittedBefore +
+              ' earlier and ' +
+              v.omittedAfter +
               ' later ops are in the Full history tab.'
             : 'Every op of this key.';
       }
@@ -418,16 +456,31 @@
     pageLabel.textContent = ' of ' + pages + ' (' + rows.length + ' ops, ' + PAGE + ' a page)';
     table.textContent = '';
     var head = el('tr');
-    ['#', 'process', 'type', 'f', 'key', 'input', 'output', 'invoke', 'complete', 'latency', 'node', 'error'].forEach(function (h) {
-      head.appendChild(el('th', {}, h));
-    });
+    ['#', 'process', 'type', 'f', 'key', 'input', 'output', 'invoke', 'complete', 'latency', 'node', 'error'].forEach(
+      function (h) {
+        head.appendChild(el('th', {}, h));
+      },
+    );
     table.appendChild(head);
     var end = Math.min(rows.length, (page + 1) * PAGE);
     for (var i = page * PAGE; i < end; i++) {
       var r = rows[i];
       var tr = el('tr', { class: r[1] + (i === data.history.failedRow ? ' failed' : ''), 'data-index': r[10] });
       var latency = r[7] === null ? '' : fmtTime(r[7] - r[6]);
-      var cells = [i, r[0], r[1], r[2], r[3] === null ? '' : show(r[3]), show(r[4]), r[1] === 'ok' ? show(r[5]) : '', fmtTime(r[6]), fmtTime(r[7]), latency, r[8] || '', r[9] || ''];
+      var cells = [
+        i,
+        r[0],
+        r[1],
+        r[2],
+        r[3] === null ? '' : show(r[3]),
+        show(r[4]),
+        r[1] === 'ok' ? show(r[5]) : '',
+        fmtTime(r[6]),
+        fmtTime(r[7]),
+        latency,
+        r[8] || '',
+        r[9] || '',
+      ];
       cells.forEach(function (v, c) {
         tr.appendChild(el('td', c === 2 ? { class: 'type' } : {}, v));
       });
@@ -476,10 +529,11 @@
     );
     new uPlot(
       {
-        title: 'Latency of each op (by invoke time; fault windows shaded)',
+        title: 'Latency of each op (by invoke time, log scale; fault windows shaded)',
         width: width,
         height: 300,
-        scales: { x: { time: false } },
+        // Log scale, as Jepsen's latency plots: timeouts are 1000x the median and would flatten it.
+        scales: { x: { time: false }, y: { distr: 3 } },
         axes: [{ label: 'time since start (s)' }, { label: 'latency (ms)' }],
         series: [{ label: 't (s)' }].concat(
           names.map(function (n, i) {
@@ -501,7 +555,9 @@
     var note = document.getElementById('plots-note');
     note.textContent =
       data.plots.latencySampledEvery > 1
-        ? 'Latency shows one op in ' + data.plots.latencySampledEvery + ' to keep the report small; throughput counts all. '
+        ? 'Latency shows one op in ' +
+          data.plots.latencySampledEvery +
+          ' to keep the report small; throughput counts all. '
         : 'Every completed op is plotted. ';
     var kinds = {};
     data.faults.forEach(function (w) {

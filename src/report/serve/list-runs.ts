@@ -30,7 +30,9 @@ export function listRuns(store: string): StoredRun[] {
   for (const test of safeDirs(store)) {
     for (const timestamp of safeDirs(join(store, test))) {
       const dir = join(store, test, timestamp);
-      const files = readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+      const files = readdirSync(dir)
+        .filter((f) => !f.startsWith('.'))
+        .sort();
       const run: StoredRun = { test, timestamp, path: `${test}/${timestamp}`, verdict: 'running', files };
       const report = REPORT_NAMES.find((name) => files.includes(name));
       if (report) run.report = `${run.path}/${report}`;

@@ -45,7 +45,12 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Sta
     try {
       handle(root, req, res);
     } catch (err) {
-      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      send(
+        res,
+        500,
+        'text/plain; charset=utf-8',
+        `internal error: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   });
   await new Promise<void>((ok, fail) => {
@@ -74,7 +79,8 @@ function handle(root: string, req: IncomingMessage, res: ServerResponse): void {
   if (rel === '/' || rel === '/index.html') {
     return send(res, 200, 'text/html; charset=utf-8', renderStoreIndex(root, listRuns(root)), req.method === 'HEAD');
   }
-  if (rel === '/runs.json') return send(res, 200, TYPES['.json']!, JSON.stringify(listRuns(root)), req.method === 'HEAD');
+  if (rel === '/runs.json')
+    return send(res, 200, TYPES['.json']!, JSON.stringify(listRuns(root)), req.method === 'HEAD');
   const target = insideStore(root, rel);
   if (!target) return send(res, 404, 'text/plain', 'not found');
   const stat = statSync(target);
@@ -112,12 +118,16 @@ function insideStore(root: string, rel: string): string | null {
 function listing(rel: string, dir: string): string {
   const names = readDir(dir);
   const base = rel.endsWith('/') ? rel : rel + '/';
-  const items = names.map((n) => `<li><a href="${escapeHtml(hrefOf((base + n).slice(1)))}">${escapeHtml(n)}</a></li>`).join('');
+  const items = names
+    .map((n) => `<li><a href="${escapeHtml(hrefOf((base + n).slice(1)))}">${escapeHtml(n)}</a></li>`)
+    .join('');
   return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(rel)}</title><p><a href="/">all runs</a></p><h1>${escapeHtml(rel)}</h1><ul>${items}</ul>`;
 }
 
 function readDir(dir: string): string[] {
-  return readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+  return readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, headOnly = false): void {

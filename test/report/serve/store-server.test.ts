@@ -27,13 +27,22 @@ function run(test: string, ts: string, results: object | string | null, report =
   const dir = join(store, test, ts);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'history.jsonl'), '{"type":"invoke","process":0,"f":"read","time":0}\n');
-  if (results !== null) writeFileSync(join(dir, 'results.json'), typeof results === 'string' ? results : JSON.stringify(results));
+  if (results !== null)
+    writeFileSync(join(dir, 'results.json'), typeof results === 'string' ? results : JSON.stringify(results));
   if (report) writeFileSync(join(dir, 'report.html'), `<!doctype html><title>${test}</title>`);
 }
 
 beforeAll(async () => {
-  run('register-partition', '20261122T100000.000Z', { valid: true, startedAt: '2026-11-22T10:00:00.000Z', stats: { ops: 120 } });
-  run('register-partition', '20261122T120000.000Z', { valid: false, startedAt: '2026-11-22T12:00:00.000Z', stats: { ops: 90 } });
+  run('register-partition', '20261122T100000.000Z', {
+    valid: true,
+    startedAt: '2026-11-22T10:00:00.000Z',
+    stats: { ops: 120 },
+  });
+  run('register-partition', '20261122T120000.000Z', {
+    valid: false,
+    startedAt: '2026-11-22T12:00:00.000Z',
+    stats: { ops: 90 },
+  });
   run('<i>kv"&', '20261122T110000.000Z', '{"valid": tru', false);
   run('etcd-kill', '20261122T130000.000Z', null, false);
   symlinkSync('20261122T120000.000Z', join(store, 'register-partition', 'latest'));
