@@ -39,7 +39,9 @@ export async function killMarked(runId?: string): Promise<string[]> {
 
 /** Splits an iptables-save rule line into arguments, undoing its double quotes. */
 export function splitRule(line: string): string[] {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!,
+  );
 }
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {

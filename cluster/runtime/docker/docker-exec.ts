@@ -4,7 +4,6 @@
  * processes are children of the container runtime, not of the container's init, so a daemon
  * can be killed and started again while the container (and its network) stays.
  */
-import type { WriteStream } from 'node:fs';
 import { PassThrough, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecResult } from '../runtime.js';
@@ -102,19 +101,18 @@ export async function execOnce(
   };
 }
 
-/** Starts a long-running command whose stdout and stderr are appended to `log`. */
+/**
+ * Starts a long-running command. Its output is drained and dropped: daemons redirect their own
+ * output to a file. The attached stream ends when the process exits, which is how we learn it.
+ */
 export async function execDaemon(
   docker: Docker,
   container: Docker.Container,
   command: string[],
   opts: ExecOptions,
-  log: WriteStream,
 ): Promise<StartedExec> {
-  // One PassThrough per stream, so ending one does not close the shared log file.
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.pipe(log, { end: false });
-  stderr.pipe(log, { end: false });
+  const stdout = new PassThrough().resume();
+  const stderr = new PassThrough().resume();
   const { exec, stream } = await startExec(docker, container, command, opts, stdout, stderr);
   let hostPid = 0;
   for (let i = 0; i < 500 && hostPid === 0; i++) {

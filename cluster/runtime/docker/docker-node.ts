@@ -1,9 +1,8 @@
 /**
  * One node of a Docker cluster: a container idling under an init, with daemons started in it by
- * `docker exec`. Its logs stream into `<logDir>/<node>/` on the host as they are written; its
- * data folder is copied there by collectLogs.
+ * `docker exec`. Daemon logs are written straight into `<logDir>/<node>/` on the host (a bind
+ * mount); the node's data folder is copied there by collectLogs.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -16,6 +15,9 @@ import { execDaemon, execOnce } from './docker-exec.js';
 
 /** Where a node's clock folder is mounted inside its container. */
 export const CONTAINER_CLOCK_DIR = '/run/splitbrain-clock';
+
+/** Where a node's host log folder (`<logDir>/<node>/`) is mounted inside its container. */
+export const CONTAINER_LOG_DIR = '/var/log/splitbrain';
 
 /** The data folder inside every container. */
 export const CONTAINER_DATA_DIR = '/var/lib/splitbrain/data';
@@ -43,15 +45,18 @@ export class DockerNode implements StartedNode {
 
   async spawn(spec: DaemonSpec): Promise<Daemon> {
     await mkdir(this.hostLogDir, { recursive: true });
-    const log = createWriteStream(path.join(this.hostLogDir, `${spec.name}.log`), { flags: 'a' });
     const env = {
       [RUN_ENV]: this.runId,
       ...spec.env,
       ...(spec.fakeTime ? fakeTimeEnv(`${CONTAINER_CLOCK_DIR}/${CLOCK_FILE}`) : {}),
     };
-    const started = await execDaemon(this.docker, this.container, spec.command, { env, cwd: spec.cwd }, log);
-    const exit = started.done.finally(() => log.end());
-    const daemon = new TrackedDaemon(spec.name, namespacePid(started.hostPid), started.hostPid, exit);
+    // The daemon writes its log into the host folder mounted at CONTAINER_LOG_DIR itself, so
+    // logging does not depend on this process (`cluster up` exits and leaves daemons running).
+    // `exec` keeps the pid: the one we signal is the daemon's own.
+    const logFile = `${CONTAINER_LOG_DIR}/${spec.name}.log`;
+    const command = ['sh', '-c', 'exec "$@" >>"$0" 2>&1', logFile, ...spec.command];
+    const started = await execDaemon(this.docker, this.container, command, { env, cwd: spec.cwd });
+    const daemon = new TrackedDaemon(spec.name, namespacePid(started.hostPid), started.hostPid, started.done);
     this.spawned.unshift(daemon);
     return daemon;
   }

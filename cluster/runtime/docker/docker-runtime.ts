@@ -13,7 +13,7 @@ import { NAME_PREFIX, RUN_ENV, RUN_LABEL, projectRoot, runScratchDir, runTag } f
 import type { ClusterSpec, Runtime, StartedCluster } from '../runtime.js';
 import { pickSubnet, type Subnet } from '../subnet.js';
 import { DockerCluster } from './docker-cluster.js';
-import { CONTAINER_CLOCK_DIR, CONTAINER_DATA_DIR, DockerNode } from './docker-node.js';
+import { CONTAINER_CLOCK_DIR, CONTAINER_DATA_DIR, CONTAINER_LOG_DIR, DockerNode } from './docker-node.js';
 
 /** Options of the Docker runtime. */
 export interface DockerRuntimeOptions {
@@ -67,6 +67,7 @@ export class DockerRuntime implements Runtime {
             `${nodeBinary}:/usr/local/bin/node:ro`,
             `${root}:${root}:ro`,
             `${clockDir}:${CONTAINER_CLOCK_DIR}`,
+            `${hostLogDir}:${CONTAINER_LOG_DIR}`,
           ];
           if (process.execPath !== '/usr/local/bin/node') binds.push(`${nodeBinary}:${process.execPath}:ro`);
           const container = await this.docker.createContainer({
