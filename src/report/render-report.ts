@@ -48,7 +48,7 @@ export function renderReport(
   const rows = facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   const warnings = (result.warnings ?? []).map((w) => `<li>${escapeHtml(w)}</li>`).join('');
   const files = (summary.files ?? [])
-    .map((f) => `<a href="${escapeHtml(encodeURI(f))}">${escapeHtml(f)}</a>`)
+    .map((f) => `<a href="${escapeHtml(relativeHref(f))}">${escapeHtml(f)}</a>`)
     .join(' · ');
   const tabs = [
     data.counterexample ? '<button type="button" data-tab="counterexample" class="active">Counterexample</button>' : '',
@@ -111,4 +111,10 @@ function describeFaults(data: ReportData): string {
     [...byKind].map(([kind, n]) => `${n} × ${kind}`).join(', ') +
     (first ? ` (first at ${describeTime(first.start)})` : '')
   );
+}
+
+/** A link to a file next to the report; anything that looks like a URL scheme is made a relative path. */
+function relativeHref(file: string): string {
+  const href = encodeURI(file);
+  return /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') ? `./${href.replace(/^\/+/, '')}` : href;
 }

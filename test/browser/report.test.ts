@@ -144,6 +144,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
     expect(await page.locator('h1').textContent()).toContain(evil);
     await page.click('nav.tabs button[data-tab="history"]');
     expect(await page.locator('#history-table').textContent()).toContain(evil);
+    await page.fill('#pager input[type="search"]', 'pwned');
+    expect(await page.locator('#history-table tr').count()).toBe(2);
     await page.click('nav.tabs button[data-tab="counterexample"]');
     await page.click('#counterexample button[data-view="full"]');
     await page.locator('#counterexample g.op.info').first().hover();

@@ -82,7 +82,10 @@ describe('writeReport', () => {
       command: `splitbrain check "${evil}"`,
       title: evil,
       runInfo: { nemesis: evil },
+      files: ['javascript:alert(1)', 'history.jsonl'],
     });
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain('href="./javascript:alert(1)"');
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html).not.toContain('window.pwned=1</script>');
     expect(html).not.toMatch(/<img/);

@@ -413,7 +413,11 @@
   // ---- full history, paginated --------------------------------------------------------------
 
   var PAGE = 250;
-  var rows = data.history.rows;
+  var allRows = data.history.rows;
+  // Indexes into allRows of the rows the filter lets through (all of them at first).
+  var rows = allRows.map(function (_, i) {
+    return i;
+  });
   var pages = Math.max(1, Math.ceil(rows.length / PAGE));
   var page = 0;
   var pager = document.getElementById('pager');
@@ -440,8 +444,29 @@
   button('last »', function () {
     drawPage(pages - 1);
   });
+  var filter = el('input', {
+    type: 'search',
+    placeholder: 'filter: process, f, key, value, node, error',
+    'aria-label': 'filter rows',
+  });
+  filter.style.width = '300px';
+  pager.appendChild(filter);
+  filter.addEventListener('input', function () {
+    var q = filter.value.trim().toLowerCase();
+    rows = [];
+    allRows.forEach(function (r, i) {
+      if (q === '' || JSON.stringify(r).toLowerCase().indexOf(q) >= 0) rows.push(i);
+    });
+    pages = Math.max(1, Math.ceil(rows.length / PAGE));
+    pageInput.setAttribute('max', pages);
+    drawPage(0);
+  });
   if (data.history.failedRow !== null) {
     button('go to the failed op', function () {
+      if (filter.value !== '') {
+        filter.value = '';
+        filter.dispatchEvent(new Event('input'));
+      }
       drawPage(Math.floor(data.history.failedRow / PAGE));
       var row = table.querySelector('tr.failed');
       if (row) row.scrollIntoView({ block: 'center' });
@@ -453,7 +478,15 @@
   function drawPage(n) {
     page = Math.max(0, Math.min(pages - 1, n || 0));
     pageInput.value = page + 1;
-    pageLabel.textContent = ' of ' + pages + ' (' + rows.length + ' ops, ' + PAGE + ' a page)';
+    pageLabel.textContent =
+      ' of ' +
+      pages +
+      ' (' +
+      rows.length +
+      (rows.length === allRows.length ? '' : ' of ' + allRows.length) +
+      ' ops, ' +
+      PAGE +
+      ' a page)';
     table.textContent = '';
     var head = el('tr');
     ['#', 'process', 'type', 'f', 'key', 'input', 'output', 'invoke', 'complete', 'latency', 'node', 'error'].forEach(
@@ -463,8 +496,9 @@
     );
     table.appendChild(head);
     var end = Math.min(rows.length, (page + 1) * PAGE);
-    for (var i = page * PAGE; i < end; i++) {
-      var r = rows[i];
+    for (var k = page * PAGE; k < end; k++) {
+      var i = rows[k];
+      var r = allRows[i];
       var tr = el('tr', { class: r[1] + (i === data.history.failedRow ? ' failed' : ''), 'data-index': r[10] });
       var latency = r[7] === null ? '' : fmtTime(r[7] - r[6]);
       var cells = [
