@@ -136,6 +136,11 @@ export class MemoryStorage implements Storage {
     if (offset > this.ents.length) {
       throw new UnavailableError(ents[0]!.index);
     }
+    if (offset === this.ents.length) {
+      // The common case, a plain append: extend in place (entries() hands out copies).
+      for (const e of ents) this.ents.push(e);
+      return;
+    }
     this.ents = this.ents.slice(0, offset).concat(ents);
   }
 }

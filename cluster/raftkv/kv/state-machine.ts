@@ -4,7 +4,7 @@
  * results, which is what State Machine Safety promises.
  */
 import type { Entry } from '../core/index.js';
-import { decodeCommand, type ApplyResult } from './command.js';
+import { decodeCommand, type ApplyResult, type KvCommand } from './command.js';
 
 /** Deep value equality for JSON values (cas compares what clients sent as JSON). */
 function jsonEqual(a: unknown, b: unknown): boolean {
@@ -19,6 +19,12 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+/**
+ * Decoded commands by entry object: replicas in one process (the simulator) share entry objects,
+ * so each command is parsed once rather than once per replica. Entries are never mutated.
+ */
+const decoded = new WeakMap<Entry, KvCommand>();
 
 interface SnapshotData {
   applied: number;
@@ -55,7 +61,11 @@ export class KvStateMachine {
   apply(entry: Entry): ApplyResult | undefined {
     if (entry.index > this.applied) this.applied = entry.index;
     if (entry.type !== 'normal' || entry.data === '') return undefined;
-    const cmd = decodeCommand(entry.data);
+    let cmd = decoded.get(entry);
+    if (!cmd) {
+      cmd = decodeCommand(entry.data);
+      decoded.set(entry, cmd);
+    }
     const seen = this.results.get(cmd.requestId);
     if (seen) return seen;
     let result: ApplyResult;

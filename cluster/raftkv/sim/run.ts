@@ -80,7 +80,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
     electionTick: 10,
     maxEntriesPerMsg: family === 'leader-churn' ? knobs.pick([1, 1, 2]) : knobs.pick([1, 4, 64]),
     maxInflight: knobs.pick([1, 4, 256]),
-    compactEvery: knobs.pick([8, 30, 1000]),
+    compactEvery: knobs.pick([20, 100, 1000]),
     flushDelay: knobs.int(10, 40),
   };
   const config: SimConfig = {

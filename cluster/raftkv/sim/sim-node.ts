@@ -102,7 +102,7 @@ export class SimNode {
       this.kv.restore(this.disk.snapshot.data);
       applied = this.disk.snapshot.metadata.index;
     }
-    this.storage.append(this.disk.entries);
+    this.storage.append([...this.disk.entries]);
     // A commit index below the snapshot is implied by the snapshot itself.
     const hs = this.disk.hardState;
     this.storage.setHardState({ ...hs, commit: Math.max(hs.commit, applied) });
@@ -153,6 +153,11 @@ export class SimNode {
         reply({ kind: 'ok', value: this.kv.read(req.key) });
         return;
       }
+      // Checking the role first spares building an error (and its stack) per redirected read.
+      if (this.rn.raft.role !== 'leader') {
+        reply({ kind: 'not-leader', lead: this.rn.raft.lead });
+        return;
+      }
       this.guard(() => {
         try {
           this.rn.readIndex(req.attemptId);
@@ -168,6 +173,10 @@ export class SimNode {
       req.f === 'write'
         ? { requestId: req.requestId, kind: 'write', key: req.key, value: req.value }
         : { requestId: req.requestId, kind: 'cas', key: req.key, expected: (req.value as unknown[])[0], new: (req.value as unknown[])[1] };
+    if (this.rn.raft.role !== 'leader') {
+      reply({ kind: 'not-leader', lead: this.rn.raft.lead });
+      return;
+    }
     this.guard(() => {
       try {
         this.rn.propose(encodeCommand(cmd));
@@ -291,7 +300,12 @@ export class SimNode {
     }
     if (w.entries.length > 0) {
       const first = w.entries[0]!.index;
-      d.entries = d.entries.filter((e) => e.index < first).concat(w.entries);
+      const last = d.entries[d.entries.length - 1];
+      if (last !== undefined && last.index === first - 1) {
+        for (const e of w.entries) d.entries.push(e);
+      } else {
+        d.entries = d.entries.filter((e) => e.index < first).concat(w.entries);
+      }
     }
     if (w.hardState) d.hardState = w.hardState;
   }
