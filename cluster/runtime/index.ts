@@ -54,3 +54,5 @@ export async function cleanAll(runId?: string): Promise<string[]> {
   const local = await new LocalRuntime().clean(runId);
   return [...docker, ...local];
 }
+export { readClusterStates, writeClusterState } from './cluster-state.js';
+export type { ClusterState } from './cluster-state.js';

@@ -1,0 +1,162 @@
+/**
+ * `splitbrain cluster up|status|down|clean`: bring a cluster up and leave it running for manual
+ * poking, show what is up, take it down, and sweep whatever any earlier run left behind.
+ */
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
+import {
+  cleanAll,
+  DockerRuntime,
+  installSignalTeardown,
+  LocalRuntime,
+  newRunId,
+  readClusterStates,
+  selectRuntime,
+  writeClusterState,
+  type ClusterState,
+  type RuntimeChoice,
+} from '../../../cluster/runtime/index.js';
+import { EXIT } from '../exit-codes.js';
+
+interface UpArgs {
+  runtime: RuntimeChoice;
+  db: string;
+  nodes: number;
+  'log-dir'?: string;
+}
+
+interface RunArgs {
+  run?: string;
+}
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function describeState(s: ClusterState): string {
+  const rows = s.nodes.map((n) => `  ${n.name.padEnd(6)} ${n.address.padEnd(15)} ${n.endpoint ?? ''}`);
+  return [
+    `run ${s.runId}: ${s.runtime}, db ${s.db}, ${s.nodes.length} nodes, up since ${s.createdAt}, logs in ${s.logDir}`,
+    ...rows,
+  ].join('\n');
+}
+
+const up: CommandModule<object, UpArgs> = {
+  command: 'up',
+  describe: 'Start a cluster (and a DB on it) and leave it running',
+  builder: (y) =>
+    y
+      .option('runtime', {
+        choices: ['auto', 'docker', 'local'] as const,
+        default: 'auto' as RuntimeChoice,
+        describe: 'Where nodes run',
+      })
+      .option('db', {
+        choices: ['none', ...DB_NAMES],
+        default: 'none',
+        describe: 'DB to start on the nodes (none: nodes only)',
+      })
+      .option('nodes', { type: 'number', default: 3, describe: 'Number of nodes' })
+      .option('log-dir', { type: 'string', describe: 'Folder for node logs (default store/clusters/<run>)' })
+      .check((a) => {
+        if (!Number.isInteger(a.nodes) || a.nodes < 1 || a.nodes > 50)
+          throw new Error(`--nodes must be 1..50, got ${a.nodes}`);
+        return true;
+      }),
+  handler: async (argv) => {
+    const runtime = await selectRuntime(argv.runtime, { log: (l) => out(`image: ${l}`) });
+    const runId = newRunId();
+    const logDir = path.resolve(argv['log-dir'] ?? path.join('store', 'clusters', runId));
+    const names = Array.from({ length: argv.nodes }, (_, i) => `n${i + 1}`);
+    out(`starting ${argv.nodes} nodes on ${runtime.name} (run ${runId})`);
+    const cluster = await runtime.start({ runId, nodes: names, logDir });
+    const uninstall = installSignalTeardown(cluster);
+    try {
+      const db = argv.db === 'none' ? undefined : dbByName(argv.db);
+      if (db) {
+        out(`starting ${db.name}`);
+        await db.setup(cluster, {});
+      }
+      const state: ClusterState = {
+        runId,
+        runtime: runtime.name,
+        db: argv.db,
+        logDir,
+        createdAt: new Date().toISOString(),
+        nodes: cluster.nodes.map((n) => ({
+          name: n.name,
+          address: n.address,
+          ...(db ? { endpoint: db.clientEndpoint(n) } : {}),
+        })),
+      };
+      await writeClusterState(state);
+      out(describeState(state));
+      for (const reason of cluster.capabilities.reasons) out(`note: ${reason}`);
+      out(`stop it with: splitbrain cluster down --run ${runId}`);
+    } catch (err) {
+      await cluster.teardown();
+      throw err;
+    } finally {
+      uninstall();
+    }
+    // Daemons are detached (local) or owned by the engine (docker); leave them running.
+    process.exit(EXIT.valid);
+  },
+};
+
+const status: CommandModule<object, object> = {
+  command: 'status',
+  describe: 'Show the clusters `cluster up` left running',
+  handler: async () => {
+    const states = await readClusterStates();
+    if (states.length === 0) out('no cluster is up');
+    for (const s of states) out(describeState(s));
+  },
+};
+
+async function pickState(run: string | undefined): Promise<ClusterState> {
+  const states = await readClusterStates();
+  if (run) {
+    const found = states.find((s) => s.runId === run);
+    if (!found) throw new Error(`no cluster with run id ${run} is up (see 'splitbrain cluster status')`);
+    return found;
+  }
+  if (states.length === 0)
+    throw new Error("no cluster is up; 'splitbrain cluster clean' sweeps leftovers of crashed runs");
+  if (states.length > 1)
+    throw new Error(`${states.length} clusters are up; name one with --run (${states.map((s) => s.runId).join(', ')})`);
+  return states[0]!;
+}
+
+const runOption = <T>(y: Argv<T>) => y.option('run', { type: 'string', describe: 'Run id (see cluster status)' });
+
+const down: CommandModule<object, RunArgs> = {
+  command: 'down',
+  describe: 'Stop a cluster started by `cluster up` and remove everything it created',
+  builder: runOption,
+  handler: async (argv) => {
+    const state = await pickState(argv.run);
+    const runtime = state.runtime === 'docker' ? new DockerRuntime() : new LocalRuntime();
+    const removed = await runtime.clean(state.runId);
+    for (const line of removed) out(`removed ${line}`);
+    out(`run ${state.runId} is down; logs stay in ${state.logDir}`);
+  },
+};
+
+const clean: CommandModule<object, RunArgs> = {
+  command: 'clean',
+  describe: 'Remove anything earlier runs left: containers, networks, namespaces, bridges, iptables rules, processes',
+  builder: runOption,
+  handler: async (argv) => {
+    const removed = await cleanAll(argv.run);
+    for (const line of removed) out(`removed ${line}`);
+    out(removed.length === 0 ? 'nothing to clean' : `removed ${removed.length} things`);
+  },
+};
+
+/** The `cluster` command and its subcommands. */
+export const clusterCommand: CommandModule<object, object> = {
+  command: 'cluster <command>',
+  describe: 'Start, show, stop and clean up clusters by hand',
+  builder: (y) => y.command(up).command(status).command(down).command(clean).demandCommand(1),
+  handler: () => undefined,
+};

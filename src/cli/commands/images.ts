@@ -1,0 +1,39 @@
+/** `splitbrain images build`: build (or find) the node image, offline with debootstrap by default. */
+import type { CommandModule } from 'yargs';
+import { ensureBaseImage, type BuildMethod } from '../../../cluster/images/index.js';
+
+interface BuildArgs {
+  method: BuildMethod;
+  force: boolean;
+}
+
+const build: CommandModule<object, BuildArgs> = {
+  command: 'build',
+  describe: 'Build the node image once per machine (tagged by a hash of its recipe)',
+  builder: (y) =>
+    y
+      .option('method', {
+        choices: ['debootstrap', 'dockerfile'] as const,
+        default: 'debootstrap' as BuildMethod,
+        describe: 'debootstrap + docker import (no registry needed) or the Dockerfile (needs a registry)',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'Rebuild even if the image exists' }),
+  handler: async (argv) => {
+    const result = await ensureBaseImage({
+      method: argv.method,
+      force: argv.force,
+      log: (l) => process.stdout.write(`${l}\n`),
+    });
+    process.stdout.write(
+      result.built ? `built ${result.tag} in ${result.seconds.toFixed(1)} s\n` : `${result.tag} exists already\n`,
+    );
+  },
+};
+
+/** The `images` command. */
+export const imagesCommand: CommandModule<object, object> = {
+  command: 'images <command>',
+  describe: 'Build the Docker image nodes run in',
+  builder: (y) => y.command(build).demandCommand(1),
+  handler: () => undefined,
+};
