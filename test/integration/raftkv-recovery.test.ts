@@ -87,4 +87,22 @@ describe('raftkv: snapshots, compaction and restart from disk', () => {
       expect(r).toEqual({ status: 200, value: last });
     }
   });
+
+  it('loses acknowledged writes on a kill -9 of every node when ack-before-persist is switched on', async () => {
+    const basePort = 33_000 + Math.floor(Math.random() * 200) * 150;
+    cluster = new LocalRaftkvCluster({ basePort, bugs: ['ack-before-persist'] });
+    const c = cluster;
+    const leader = await c.start();
+    for (let i = 1; i <= 10; i++) {
+      const r = await call(c.clientPort(leader), 'PUT', '/kv/lost', { value: i, requestId: `l:${i}` });
+      expect(r).toEqual({ status: 200, value: i });
+    }
+    // The bug writes the WAL two seconds after acknowledging: kill everything before that.
+    await Promise.all(c.ids.map((id) => c.kill(id)));
+    for (const id of c.ids) c.startNode(id);
+    const again = await c.waitForLeader(20_000);
+    const r = await call(c.clientPort(again), 'GET', '/kv/lost');
+    expect(r?.status).toBe(200);
+    expect(r?.value).not.toBe(10);
+  });
 });

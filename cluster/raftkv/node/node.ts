@@ -29,7 +29,7 @@ const READ_TIMEOUT_MS = 5000;
 /** Entries kept in memory behind a snapshot so a slightly lagging follower catches up without one. */
 const CATCH_UP_ENTRIES = 1000;
 /** How long the ack-before-persist bug delays the WAL write it skipped. */
-const LATE_PERSIST_MS = 1000;
+const LATE_PERSIST_MS = 2000;
 
 interface PendingWrite {
   resolve: (r: HttpReply) => void;
@@ -384,7 +384,7 @@ export class RaftKvNode implements KvService {
       };
       if (this.bugs.has('ack-before-persist')) {
         // BUG ack-before-persist: messages (votes, MsgAppResp acks) go out and entries are applied
-        // before the WAL write; it happens a second later and is lost on SIGKILL. Raft paper
+        // before the WAL write; it happens two seconds later and is lost on SIGKILL. Raft paper
         // figure 2 requires persistent state to be on stable storage before responding to RPCs.
         setTimeout(() => void persist().catch((e: Error) => this.fatal(e)), LATE_PERSIST_MS);
       } else if (rd.mustSync || rd.snapshot) {
