@@ -1,6 +1,6 @@
 /**
  * Searches the parts of a keyed history in one thread, interleaved: every unfinished part gets a
- * slice of iterations in turn, and the slice doubles each round. A hard valid key then cannot
+ * slice of iterations in turn, and the slice doubles each round (up to a cap). A hard valid key then cannot
  * hold up an easy invalid one (the first invalid part stops the rest), and the total work is at
  * most about twice what the parts need on their own.
  */
@@ -9,6 +9,8 @@ import type { Operation } from './result.js';
 import { LinearizationSearch, type SearchLimits, type SearchOutcome } from './search.js';
 
 const FIRST_SLICE = 20_000;
+/** Slices stop doubling here (a few tenths of a second), so rounds stay short enough to poll an abort. */
+const MAX_SLICE = 1 << 20;
 
 /**
  * Searches every part; one outcome per part, undefined for parts left unsearched because another
@@ -70,7 +72,7 @@ function* interleave<S>(
       }
     }
     pending = still;
-    slice *= 2;
+    slice = Math.min(slice * 2, MAX_SLICE);
     yield;
   }
   return outcomes;

@@ -26,10 +26,10 @@ export interface PairOptions {
 /** Pairs invoke/completion events into operations; throws MalformedHistoryError on impossible input. */
 export function pairOperations(events: readonly HistoryEvent[], options: PairOptions = {}): PairedHistory {
   const lineOf = (i: number): number => options.lines?.[i] ?? (events[i]!.index ?? i) + 1;
-  const outstanding = new Map<number, { event: HistoryEvent; at: number }>();
-  // Ops are numbered after pairing, in invoke order, skipping fails; keep the invoke position.
-  const done: { op: Omit<Operation, 'id'>; at: number }[] = [];
-  let failed = 0;
+  const outstanding = new Map<number, { event: HistoryEvent; at: number; op: Operation }>();
+  // Ops in invoke order, created at their invoke; fails are marked and filtered out at the end.
+  const inOrder: Operation[] = [];
+  const failedOps = new Set<Operation>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.process === 'nemesis') continue;
@@ -43,7 +43,9 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
           lineOf(i),
         );
       }
-      outstanding.set(p, { event: e, at: i });
+      const op = baseOp(e, i);
+      inOrder.push(op);
+      outstanding.set(p, { event: e, at: i, op });
       continue;
     }
     const inv = outstanding.get(p);
@@ -65,11 +67,11 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
       );
     }
     outstanding.delete(p);
+    const op = inv.op;
     if (e.type === 'fail') {
-      failed++;
+      failedOps.add(op);
       continue;
     }
-    const op = baseOp(inv.event, inv.at);
     op.completeIndex = e.index ?? i;
     if (e.node !== undefined && op.node === undefined) op.node = e.node;
     if (e.error !== undefined) op.error = e.error;
@@ -78,15 +80,15 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
       op.output = e.value;
       op.return = e.time;
     }
-    done.push({ op, at: inv.at });
   }
-  for (const { event, at } of outstanding.values()) done.push({ op: baseOp(event, at), at });
-  done.sort((a, b) => a.at - b.at);
-  return { ops: done.map(({ op }, id) => ({ id, ...op })), failed };
+  const ops = failedOps.size === 0 ? inOrder : inOrder.filter((op) => !failedOps.has(op));
+  for (let id = 0; id < ops.length; id++) ops[id]!.id = id;
+  return { ops, failed: failedOps.size };
 }
 
-function baseOp(e: HistoryEvent, at: number): Omit<Operation, 'id'> {
-  const op: Omit<Operation, 'id'> = {
+function baseOp(e: HistoryEvent, at: number): Operation {
+  const op: Operation = {
+    id: -1,
     process: e.process as number,
     f: e.f,
     input: e.value,

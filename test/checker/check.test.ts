@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { check, checkSync, type Model } from '../../checker/index.js';
+import { MalformedHistoryError } from '../../src/history/index.js';
+import { hardInvalidHistory, history } from './hand-made.js';
+
+describe('checking small hand-made histories', () => {
+  it('accepts a read that overlaps the write it observes', () => {
+    const h = history([
+      [0, 'invoke', 'write', 1],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 1],
+      [0, 'ok', 'write', 1],
+    ]);
+    expect(checkSync(h, { model: 'register' }).valid).toBe(true);
+  });
+
+  it('rejects a stale read and explains it in terms of the last completed write', () => {
+    const h = history([
+      [0, 'invoke', 'write', 3],
+      [0, 'ok', 'write', 3],
+      [0, 'invoke', 'write', 4],
+      [0, 'ok', 'write', 4],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 3],
+    ]);
+    const r = checkSync(h, { model: 'register' });
+    expect(r.valid).toBe(false);
+    const cx = r.counterexample!;
+    expect(cx.ops[cx.failedOp]).toMatchObject({ f: 'read', output: 3 });
+    expect(cx.prefix.map((s) => [s.op, s.stateAfter])).toEqual([
+      [0, '3'],
+      [1, '4'],
+    ]);
+    expect(cx.concurrent).toEqual([]);
+    expect(cx.explanation).toContain('read 3');
+    expect(cx.explanation).toContain('the last write that completed before it began wrote 4');
+    expect(cx.explanation).toContain('no write of 3 could have taken effect after it');
+  });
+
+  it('lets a crashed write take effect long after its invoke, or never', () => {
+    const late = history([
+      [0, 'invoke', 'write', 7],
+      [0, 'info', 'write', 7],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', null],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 7],
+    ]);
+    expect(checkSync(late, { model: 'cas-register' }).valid).toBe(true);
+    const never = history([
+      [0, 'invoke', 'write', 7],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', null],
+    ]);
+    expect(checkSync(never, { model: 'cas-register' }).valid).toBe(true);
+  });
+
+  it('ignores fails: a failed cas does not change the register', () => {
+    const h = history([
+      [0, 'invoke', 'cas', [null, 5]],
+      [0, 'fail', 'cas', [null, 5]],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 5],
+    ]);
+    expect(checkSync(h, { model: 'cas-register' }).valid).toBe(false);
+  });
+
+  it('checks kv key by key and names the key of the counterexample', () => {
+    const h = history([
+      [0, 'invoke', 'write', 1, 'x'],
+      [0, 'ok', 'write', 1, 'x'],
+      [1, 'invoke', 'read', null, 'y'],
+      [1, 'ok', 'read', 1, 'y'],
+    ]);
+    const r = checkSync(h, { model: 'kv' });
+    expect(r).toMatchObject({ valid: false, keys: 2 });
+    expect(r.counterexample!.key).toBe('y');
+  });
+
+  it('finds two holders of a mutex impossible', () => {
+    const h = history([
+      [0, 'invoke', 'acquire'],
+      [0, 'ok', 'acquire'],
+      [1, 'invoke', 'acquire'],
+      [1, 'ok', 'acquire'],
+    ]);
+    expect(checkSync(h, { model: 'mutex' }).valid).toBe(false);
+  });
+
+  it('accepts a model written by the user', () => {
+    const counter: Model<number> = {
+      name: 'counter',
+      init: () => 0,
+      step: (n, input, output) =>
+        input.f === 'add' ? { ok: true, next: n + (input.value as number) } : { ok: typeof output === 'symbol' || output === n, next: n },
+    };
+    const h = history([
+      [0, 'invoke', 'add', 2],
+      [1, 'invoke', 'add', 3],
+      [0, 'ok', 'add', 2],
+      [1, 'ok', 'add', 3],
+      [0, 'invoke', 'get'],
+      [0, 'ok', 'get', 5],
+    ]);
+    expect(checkSync(h, { model: counter })).toMatchObject({ valid: true, model: 'counter', ops: 3 });
+  });
+
+  it('rejects an operation the model does not know as malformed input', () => {
+    const h = history([
+      [0, 'invoke', 'increment', 1],
+      [0, 'ok', 'increment', 1],
+    ]);
+    expect(() => checkSync(h, { model: 'register', file: 'h.jsonl' })).toThrow(MalformedHistoryError);
+    expect(() => checkSync(h, { model: 'register', file: 'h.jsonl' })).toThrow(/^h\.jsonl:1: model register has no operation "increment"/);
+  });
+
+  it('names the valid models when given an unknown one', () => {
+    expect(() => checkSync([], { model: 'queue' })).toThrow(/register, cas-register, kv, kv-append, mutex/);
+  });
+});
+
+describe('budgets', () => {
+  it('gives up with unknown, not a guess, when the time limit runs out', async () => {
+    const r = await check(hardInvalidHistory(24), { model: 'cas-register', timeLimitMs: 500 });
+    expect(r).toMatchObject({ valid: 'unknown', reason: 'time-limit' });
+    // Timing precision is measured by the bench; here only that it stopped, generously.
+    expect(r.ms).toBeGreaterThanOrEqual(490);
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('gives up with unknown when the memory budget runs out', async () => {
+    const r = await check(hardInvalidHistory(24), { model: 'cas-register', memoryLimitBytes: 2 ** 20 });
+    expect(r).toMatchObject({ valid: 'unknown', reason: 'memory-limit' });
+  });
+
+  it('stops with unknown when aborted', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const r = await check(hardInvalidHistory(24), { model: 'cas-register', signal: controller.signal });
+    expect(r).toMatchObject({ valid: 'unknown', reason: 'aborted' });
+  });
+
+  it('still proves the hard history invalid when given room', () => {
+    expect(checkSync(hardInvalidHistory(10), { model: 'cas-register' }).valid).toBe(false);
+  });
+});
