@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isLeaderAware } from '../../cluster/db.js';
-import type { StartedCluster } from '../../cluster/runtime/runtime.js';
+import { newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import {
   assertNemesisBit,
   checkNemesisCapabilities,
@@ -84,11 +84,12 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   const log = fileRunLog(run.log);
   log.info(`command: ${test.command.join(' ')}`);
   log.info(`seed ${test.seed}; params ${JSON.stringify(test.params)}`);
-  writeFileSync(run.test, JSON.stringify({ name: test.name, seed: test.seed, ...test.params, command: test.command }, null, 2) + '\n');
   const writer = new HistoryWriter(run.history);
   const recorder = new Recorder(writer);
   const phases: RunResults['phases'] = [];
-  const state: RunState = { test, io, log, recorder, phases, run };
+  const runId = newRunId();
+  const state: RunState = { test, io, log, recorder, phases, run, runId };
+  writeFileSync(run.test, JSON.stringify({ name: test.name, runId, seed: test.seed, ...test.params, command: test.command }, null, 2) + '\n');
   io.say(`splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${test.seed}; run folder ${run.dir}`);
 
   let failure: Error | undefined;
@@ -157,7 +158,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
     ...(error !== undefined ? { error } : {}),
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    test: { ...test.params, nemesis: test.nemesis },
+    test: { ...test.params, runId, nemesis: test.nemesis },
     seed: test.seed,
     stats: computeHistoryStats(events, state.runWindow),
     ...(check ? { check: summarizeCheck(check) } : {}),
@@ -191,6 +192,8 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
 interface RunState {
   test: TestSpec;
   run: RunDir;
+  /** Labels everything the runtime creates, so `cluster clean` can sweep a crashed run. */
+  runId: string;
   io: RunIo;
   log: RunLog;
   recorder: Recorder;
@@ -228,7 +231,7 @@ async function runPhases(s: RunState): Promise<void> {
   const stopIfAborted = () => {
     if (io.signal.aborted) throw new InfrastructureError('run', new Error('interrupted by a signal'));
   };
-  const runId = runIdOf(test);
+  const runId = s.runId;
   log.info(`run id ${runId} (label of everything the runtime creates; 'splitbrain cluster clean' sweeps it)`);
   const cluster = await timed(s, 'start-cluster', PHASE_TIMEOUTS['start-cluster'], () =>
     test.runtime.start({ runId, nodes: test.nodes, logDir: s.run.nodes }),
@@ -401,6 +404,3 @@ export function fitInterval(faults: number, timeLimitS: number): number {
   return Math.max(1, Math.min(DEFAULT_INTERVAL_S, Math.floor(((timeLimitS * 0.85) / perUnit) * 10) / 10));
 }
 
-function runIdOf(test: TestSpec): string {
-  return `${test.seed.toString(36)}${Date.now().toString(36)}`.slice(-10);
-}

@@ -2,7 +2,7 @@
  * Shared helpers of the `splitbrain test` integration tests: build once, run the CLI from dist/,
  * read a run folder back.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { HistoryEvent } from '../../src/history/event.js';
@@ -76,4 +76,33 @@ export async function dockerLeftovers(): Promise<string[]> {
 /** Whether a docker engine answers. */
 export async function dockerAvailable(): Promise<boolean> {
   return (await execa('docker', ['info'], { reject: false, timeout: 20_000 })).exitCode === 0;
+}
+
+/** The run id a run folder was labelled with (test.json is written before anything starts). */
+export function runIdOf(runDir: string): string {
+  return (JSON.parse(readFileSync(path.join(runDir, 'test.json'), 'utf8')) as { runId: string }).runId;
+}
+
+/** Pids of live processes carrying `SPLITBRAIN_RUN=<runId>` in their environment (a run's daemons). */
+export function processesOfRun(runId: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
+      if (env.includes(`SPLITBRAIN_RUN=${runId}`)) pids.push(Number(entry));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return pids;
+}
+
+/** Network namespaces whose name carries the run's tag. */
+export async function namespacesOfRun(runId: string): Promise<string[]> {
+  const r = await execa('ip', ['netns', 'list'], { reject: false });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`sb-${runId}`));
 }
