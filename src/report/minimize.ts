@@ -36,6 +36,8 @@ export interface MinimizeResult {
   checks: number;
   /** True when every kept op was tried and is needed (1-minimal); false when the budget ran out. */
   minimal: boolean;
+  /** Why re-checking stopped early, when a re-check threw. */
+  error?: string;
 }
 
 const REGISTER_MODELS = new Set(['register', 'cas-register', 'kv']);
@@ -74,12 +76,24 @@ export async function minimizeCounterexample(
     minimal: false,
   };
   let kept = all;
+  let error: string | undefined;
+  let stopped = false;
+  const timeLeft = (): boolean => !stopped && now() < deadline;
 
   const stillInvalid = async (candidate: Operation[]): Promise<boolean> => {
     checks++;
     const { ops, keep } = setAside(all, candidate, registerLike);
     const remaining = deadline - now();
-    const result = await recheck(ops, Math.max(1, Math.min(checkBudget, remaining)));
+    let result: CheckResult;
+    try {
+      result = await recheck(ops, Math.max(1, Math.min(checkBudget, remaining)));
+    } catch (err) {
+      // A re-check that cannot run (say, a model known only by a name the checker lacks) will
+      // not run next time either: stop, and show the checker's counterexample as found.
+      error = err instanceof Error ? err.message : String(err);
+      stopped = true;
+      return false;
+    }
     if (result.valid !== false || !result.counterexample) return false;
     const found = result.counterexample;
     const shown = found.ops.filter((op) => keep.has(op.invokeIndex) || op.id === found.failedOp);
@@ -106,7 +120,7 @@ export async function minimizeCounterexample(
   const failed = all.find((op) => op.id === cx.failedOp);
   if (failed && all.length > 64) {
     for (const size of [16, 64, 256, 1024]) {
-      if (size >= all.length || now() >= deadline) break;
+      if (size >= all.length || !timeLeft()) break;
       const window = [...all]
         .sort((a, b) => Math.abs(a.call - failed.call) - Math.abs(b.call - failed.call))
         .slice(0, size)
@@ -117,14 +131,14 @@ export async function minimizeCounterexample(
 
   let chunks = 2;
   let minimal = false;
-  while (now() < deadline) {
+  while (timeLeft()) {
     if (kept.length <= 1) {
       minimal = true;
       break;
     }
     const size = Math.ceil(kept.length / chunks);
     let dropped = false;
-    for (let at = 0; at < kept.length && now() < deadline; at += size) {
+    for (let at = 0; at < kept.length && timeLeft(); at += size) {
       const candidate = [...kept.slice(0, at), ...kept.slice(at + size)];
       if (candidate.length > 0 && (await stillInvalid(candidate))) {
         chunks = Math.max(chunks - 1, 2);
@@ -133,14 +147,14 @@ export async function minimizeCounterexample(
       }
     }
     if (dropped) continue;
-    if (now() >= deadline) break;
+    if (!timeLeft()) break;
     if (size === 1) {
       minimal = true;
       break;
     }
     chunks = Math.min(chunks * 2, kept.length);
   }
-  return { ...best, checks, minimal };
+  return { ...best, checks, minimal, ...(error !== undefined ? { error } : {}) };
 }
 
 /**

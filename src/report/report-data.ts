@@ -55,7 +55,7 @@ export interface ReportData {
     minimized: TimelineData;
     /** All ops of the failing key (windowed around the failed op when there are many). */
     full: TimelineData;
-    minimize: { from: number; to: number; free: number; checks: number; minimal: boolean } | null;
+    minimize: { from: number; to: number; free: number; checks: number; minimal: boolean; error?: string } | null;
   };
   faults: FaultWindow[];
   history: { rows: HistoryRow[]; failedRow: number | null };
@@ -101,6 +101,7 @@ export function buildReportData(
             free: minimized.free.length,
             checks: minimized.checks,
             minimal: minimized.minimal,
+            ...(minimized.error !== undefined ? { error: minimized.error } : {}),
           }
         : null,
     };

@@ -142,3 +142,18 @@ describe('minimizeCounterexample', () => {
     expect(out.to).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('minimizeCounterexample when the re-check cannot run', () => {
+  it('stops after the first failure and keeps the checker’s counterexample', async () => {
+    let calls = 0;
+    const broken: RecheckFn = async () => {
+      calls++;
+      throw new Error("unknown model 'my-model'");
+    };
+    const cx = { ops: ops(10), failedOp: 4, prefix: [], concurrent: [], explanation: 'as found' };
+    const out = await minimizeCounterexample(cx, broken);
+    expect(calls).toBe(1);
+    expect(out.counterexample).toBe(cx);
+    expect(out).toMatchObject({ from: 10, to: 10, minimal: false, error: "unknown model 'my-model'" });
+  });
+});

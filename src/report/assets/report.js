@@ -375,7 +375,9 @@
           ? 'Linearization the re-check found before the failure (of the minimized ops and the ops set aside)'
           : 'Linearization found before the failure';
       var v = choice.view;
-      if (choice.name === 'minimized') {
+      if (choice.name === 'minimized' && cx.minimize && cx.minimize.error && cx.minimize.to === cx.minimize.from) {
+        note.textContent = 'Not minimized: the re-check failed (' + cx.minimize.error + ').';
+      } else if (choice.name === 'minimized') {
         note.textContent = cx.minimize
           ? 'Shrunk from ' +
             cx.minimize.from +
