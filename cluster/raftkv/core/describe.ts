@@ -29,8 +29,11 @@ export function describeMessage(m: Message): string {
   return s;
 }
 
-/** Renders a Ready as a few indented lines, one section per non-empty field. */
-export function describeReady(rd: Ready): string {
+/**
+ * Renders a Ready on one line, sections separated by ` | ` (for logs); with `multiline`, one
+ * section per line (for scenario files, like etcd's DescribeReady).
+ */
+export function describeReady(rd: Ready, opts: { multiline?: boolean } = {}): string {
   const lines: string[] = [];
   if (rd.softState) lines.push(`lead=${rd.softState.lead || '-'} role=${rd.softState.role}`);
   if (rd.hardState) lines.push(`HardState ${describeHardState(rd.hardState)}`);
@@ -40,5 +43,5 @@ export function describeReady(rd: Ready): string {
   for (const m of rd.messages) lines.push(`Msg ${describeMessage(m)}`);
   for (const r of rd.readStates) lines.push(`ReadState index=${r.index} ctx=${r.requestCtx}`);
   if (rd.mustSync) lines.push('mustSync');
-  return lines.length === 0 ? '<empty Ready>' : lines.join('\n');
+  return lines.length === 0 ? '<empty Ready>' : lines.join(opts.multiline ? '\n' : ' | ');
 }

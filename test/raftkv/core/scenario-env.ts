@@ -220,7 +220,7 @@ export class ScenarioEnv {
     if (!n.rn.hasReady()) return false;
     const rd = n.rn.ready();
     out.push(`> ${n.id} handling Ready`);
-    for (const l of describeReady(rd).split('\n')) out.push(`  ${l}`);
+    for (const l of describeReady(rd, { multiline: true }).split('\n')) out.push(`  ${l}`);
     if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
     n.storage.append(rd.entries);
     if (rd.hardState) n.storage.setHardState(rd.hardState);
