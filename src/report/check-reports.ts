@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import type { CheckResult } from '../../checker/result.js';
+import type { CheckResult } from '../../checker/index.js';
 import type { HistoryEvent } from '../history/index.js';
 import { writeReport, type WrittenReport } from './write-report.js';
 

@@ -1,4 +1,4 @@
-import type { Operation } from '../../checker/result.js';
+import type { Operation } from '../../checker/index.js';
 
 /** Renders a value of a history compactly for labels and sentences (JSON, `nil` for null). */
 export function describeValue(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { Counterexample, Operation } from '../../checker/result.js';
+import type { Counterexample, Operation } from '../../checker/index.js';
 import { describeOp, describeTime as describeNs, describeValue } from './describe-op.js';
 
 /**

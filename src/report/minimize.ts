@@ -1,4 +1,4 @@
-import type { CheckResult, Counterexample, Operation } from '../../checker/result.js';
+import type { CheckResult, Counterexample, Operation } from '../../checker/index.js';
 
 /**
  * Checks a candidate sub-history (ops of one key, in invoke order) within a time budget. The

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../../checker/result.js';
+import type { CheckResult } from '../../checker/index.js';
 import type { ReportAssets } from './assets.js';
 import { describeTime } from './describe-op.js';
 import { embedJson, inlineSafe } from './embed-json.js';

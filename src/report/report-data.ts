@@ -1,4 +1,4 @@
-import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/result.js';
+import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/index.js';
 import type { HistoryEvent, Key } from '../history/index.js';
 import { describeTime } from './describe-op.js';
 import { explainCounterexample } from './explain.js';

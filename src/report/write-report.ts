@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult } from '../../checker/result.js';
+import type { CheckResult } from '../../checker/index.js';
 import type { HistoryEvent } from '../history/index.js';
 import { loadReportAssets } from './assets.js';
 import { recheckWithModel } from './checker-recheck.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Operation } from '../../checker/result.js';
+import type { CheckResult, Operation } from '../../checker/index.js';
 import { minimizeCounterexample, type RecheckFn } from '../../src/report/index.js';
 
 function ops(n: number): Operation[] {

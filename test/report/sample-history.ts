@@ -1,4 +1,4 @@
-import type { CheckResult, Operation } from '../../checker/result.js';
+import type { CheckResult, Operation } from '../../checker/index.js';
 import type { HistoryEvent } from '../../src/history/event.js';
 
 const MS = 1_000_000;
