@@ -133,7 +133,7 @@
     times = times.filter(function (t, i) {
       return i === 0 || t !== times[i - 1];
     });
-    var slot = Math.max(18, Math.min(64, 1100 / (times.length + 2)));
+    var slot = Math.max(18, Math.min(96, 1100 / (times.length + 2)));
     var endRank = times.length + 0.6;
     function rank(t) {
       var lo = 0;
