@@ -1,0 +1,92 @@
+/**
+ * Clock skew against etcd, a Go binary libfaketime cannot reach: `all` skips it with the
+ * reason, naming clock runs it anyway and every clock event says it was ineffective. Killing
+ * etcd's leader works like any other kill.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtcdDb } from '../../cluster/db/index.js';
+import { DockerRuntime } from '../../cluster/runtime/docker/index.js';
+import type { StartedCluster } from '../../cluster/runtime/runtime.js';
+import {
+  checkNemesisCapabilities,
+  createClockNemesis,
+  createKillNemesis,
+  parseNemesisOption,
+} from '../../nemesis/index.js';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+
+describe('nemesis against etcd in the docker runtime', () => {
+  const db = new EtcdDb();
+  let cluster: StartedCluster | undefined;
+  let skip: string | undefined;
+  let logDir = '';
+
+  beforeAll(async () => {
+    const runtime = new DockerRuntime();
+    skip = await runtime.unavailableReason();
+    if (skip !== undefined) return;
+    logDir = await mkdtemp(path.join(tmpdir(), 'splitbrain-nemesis-etcd-'));
+    cluster = await runtime.start({
+      runId: `net${Date.now().toString(36).slice(-6)}`,
+      nodes: ['n1', 'n2', 'n3'],
+      logDir,
+    });
+    await db.setup(cluster, {});
+  });
+
+  afterAll(async () => {
+    if (cluster !== undefined) {
+      await db.teardown(cluster).catch(() => undefined);
+      await cluster.teardown();
+    }
+    if (logDir !== '') await rm(logDir, { recursive: true, force: true });
+  });
+
+  it('skips clock skew under all, and records it as ineffective when asked for by name', async (ctx) => {
+    if (skip !== undefined) return ctx.skip(skip);
+    const c = cluster as StartedCluster;
+    const all = await checkNemesisCapabilities(c, db, parseNemesisOption('all'));
+    expect(all.faults).toEqual(['partition', 'kill', 'pause', 'packet']);
+    expect(all.skipped.find((s) => s.fault === 'clock')?.reason).toMatch(
+      /etcd does not read its wall clock through libc/,
+    );
+
+    const named = await checkNemesisCapabilities(c, db, parseNemesisOption('clock'));
+    expect(named.faults).toEqual(['clock']);
+    expect(named.notes.join(' ')).toMatch(/change nothing/);
+
+    const nemesis = createClockNemesis({ cluster: c, db });
+    await nemesis.setup();
+    try {
+      const bumped = await nemesis.invoke({ f: 'bump-clock', value: { offsets: { n1: 5000 } } });
+      expect(bumped.value).toMatchObject({ injected: 1, effective: false });
+      expect(bumped.value.note).toMatch(/etcd/);
+    } finally {
+      await nemesis.teardown();
+    }
+  });
+
+  it('kills the leader etcd names and brings it back', async (ctx) => {
+    if (skip !== undefined) return ctx.skip(skip);
+    const c = cluster as StartedCluster;
+    const nemesis = createKillNemesis({ cluster: c, db });
+    await nemesis.setup();
+    try {
+      const leader = await db.leader(c);
+      expect(leader).toBeDefined();
+      const killed = await nemesis.invoke({ f: 'kill', value: { targets: 'leader' } });
+      expect(killed.value).toMatchObject({ injected: 1, nodes: [leader] });
+      const started = await nemesis.invoke({ f: 'start' });
+      expect(started.value).toMatchObject({ healed: 1, nodes: [leader] });
+    } finally {
+      await nemesis.teardown();
+    }
+    const deadline = Date.now() + 30_000;
+    while ((await db.leader(c)) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await db.leader(c)).toBeDefined();
+  });
+});
