@@ -4,6 +4,7 @@
  * linearizability checker, and exit 0 (all valid), 1 (a violation: its seed is printed) or 2
  * (some run undecided).
  */
+import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { BUG_NAMES, type BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
@@ -18,6 +19,7 @@ interface SimArgs {
   bug: string[];
   'time-limit': number;
   verbose: boolean;
+  history?: string;
 }
 
 /** The `sim` subcommand. */
@@ -31,6 +33,7 @@ export const simCommand: CommandModule<object, SimArgs> = {
       .option('bug', { type: 'string', array: true, default: [] as string[], describe: `Inject a bug (repeatable): ${SIM_BUGS.join(', ')}` })
       .option('time-limit', { type: 'number', default: 10, describe: 'Checker time limit per run, seconds' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per seed' })
+      .option('history', { type: 'string', describe: 'Write the first invalid run\'s history here (JSON Lines, for splitbrain check)' })
       .check((a) => {
         for (const b of a.bug) {
           if (!(SIM_BUGS as readonly string[]).includes(b)) {
@@ -65,6 +68,10 @@ export const simCommand: CommandModule<object, SimArgs> = {
       const r = summary.invalid;
       process.stdout.write(`INVALID: seed ${r.seed} (nemesis ${r.config.family}): ${describeFailure(r)}\n`);
       process.stdout.write(`reproduce: splitbrain sim --seeds 1 --seed ${r.seed}${bugFlags}\n${timing}\n`);
+      if (a.history !== undefined) {
+        writeFileSync(a.history, r.history.map((e) => JSON.stringify(e)).join('\n') + '\n');
+        process.stdout.write(`history: ${a.history} (${r.history.length} events)\n`);
+      }
       process.exitCode = EXIT.invalid;
       return;
     }
