@@ -79,6 +79,11 @@ export class RaftKvNode implements KvService {
   private readonly readPrefix = randomBytes(4).toString('hex');
   /** Term of the last applied entry: lease reads need an applied entry of the leader's own term. */
   private appliedTerm = 0;
+  /**
+   * Last log index known durable in the WAL. Committed entries are never overwritten, so a
+   * committed entry at or below it is the one on disk.
+   */
+  private durableIndex = 0;
 
   constructor(private readonly args: NodeArgs) {
     this.bugs = new Set(args.bugs);
@@ -106,6 +111,7 @@ export class RaftKvNode implements KvService {
       this.snapshotIndex = this.applied;
     }
     this.storage.append(state.entries);
+    this.durableIndex = this.storage.lastIndex();
     // A snapshot is committed by definition, and commit cannot point past the log. Only a node
     // that ran with ack-before-persist can leave a WAL that breaks this; repair it rather than
     // crash-looping (the lost entries are exactly what that bug is meant to lose).
@@ -377,6 +383,7 @@ export class RaftKvNode implements KvService {
     // persist first, because its messages (votes, acks) promise what it just wrote.
     const sendEarly = this.role === 'leader' && rd.messages.length > 0;
     if (sendEarly) this.transport.send(rd.messages);
+    let committed = rd.committedEntries;
     if (records.length > 0) {
       const persist = async (): Promise<void> => {
         if (rd.snapshot) writeSnapshotFile(this.args.dataDir, rd.snapshot);
@@ -388,12 +395,25 @@ export class RaftKvNode implements KvService {
         // figure 2 requires persistent state to be on stable storage before responding to RPCs.
         setTimeout(() => void persist().catch((e: Error) => this.fatal(e)), LATE_PERSIST_MS);
       } else if (rd.mustSync || rd.snapshot) {
-        await persist();
+        const written = persist();
+        if (!rd.snapshot) {
+          // Committed entries already on our disk (from earlier Readys) are applied, and their
+          // clients answered, while this Ready's fsync runs, as etcd's server applies in
+          // parallel with its WAL write. Entries persisted by this very Ready wait for it.
+          // (An entry this Ready overwrites is not "on disk" even if its index is below durableIndex.)
+          const onDisk = Math.min(this.durableIndex, (rd.entries[0]?.index ?? Infinity) - 1);
+          const early = committed.filter((e) => e.index <= onDisk);
+          committed = committed.slice(early.length);
+          for (const e of early) this.applyEntry(e);
+        }
+        await written;
       } else {
         // Only the commit index moved: it is recoverable, so it rides along with the next fsync.
         void persist().catch((e: Error) => this.fatal(e));
       }
     }
+    if (rd.snapshot) this.durableIndex = rd.snapshot.metadata.index;
+    if (rd.entries.length > 0) this.durableIndex = rd.entries[rd.entries.length - 1]!.index;
     if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
@@ -406,7 +426,7 @@ export class RaftKvNode implements KvService {
       this.snapshotIndex = this.applied;
       this.appliedTerm = rd.snapshot.metadata.term;
     }
-    for (const e of rd.committedEntries) this.applyEntry(e);
+    for (const e of committed) this.applyEntry(e);
     // 4. Serve reads whose index is applied.
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
