@@ -74,12 +74,20 @@ function readFacts(ops: readonly Operation[], read: Operation, describeTime: (ns
   } else if (sameValue.length === 0) {
     facts.push(`and no operation ever wrote ${describeValue(seen)}.`);
   } else {
+    const names = sameValue
+      .slice(0, 4)
+      .map((op) => `op ${op.id}`)
+      .join(', ');
+    const plural = sameValue.length === 1 ? '' : 's';
+    const allEarlier = before && sameValue.every((op) => op.return !== null && op.return < before.call);
     facts.push(
-      `and the write${sameValue.length === 1 ? '' : 's'} of ${describeValue(seen)} ` +
-        `(${sameValue
-          .slice(0, 4)
-          .map((op) => `op ${op.id}`)
-          .join(', ')}) cannot take effect after it and before the read.`,
+      allEarlier
+        ? `and the write${plural} of ${describeValue(seen)} (${names}) completed before op ${before.id} began, ` +
+            `so none can take effect between op ${before.id} and the read.`
+        : before
+          ? `and no order of the write${plural} of ${describeValue(seen)} (${names}) lets one take effect ` +
+            `between op ${before.id} and the read.`
+          : `and no order of the write${plural} of ${describeValue(seen)} (${names}) lets one take effect before the read.`,
     );
   }
   return facts.join(', ');

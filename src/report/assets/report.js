@@ -105,7 +105,7 @@
   // ---- counterexample timeline --------------------------------------------------------------
 
   var LEFT = 96;
-  var TOP = 44;
+  var TOP = 60;
   var LANE = 46;
   var BAR = 20;
 
@@ -173,7 +173,11 @@
       g.appendChild(
         svg('rect', { x: x0, y: TOP - 16, width: Math.max(3, x1 - x0), height: processes.length * LANE + 16 }),
       );
-      g.appendChild(svg('text', { x: x0 + 3, y: TOP - 5 }, w.kind + (w.end === null ? ' (never healed)' : '')));
+      // Kinds that often overlap (a partition during a kill) put their labels on different rows.
+      var row = { partition: 0, kill: 1, pause: 0, clock: 1, 'packet-loss': 2 }[w.kind] || 0;
+      g.appendChild(
+        svg('text', { x: x0 + 3, y: TOP - 5 - 13 * row }, w.kind + (w.end === null ? ' (never healed)' : '')),
+      );
       attachTooltip(
         g,
         'fault: ' + w.kind + ' from ' + fmtTime(w.start) + (w.end === null ? '' : ' to ' + fmtTime(w.end)),
