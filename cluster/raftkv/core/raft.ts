@@ -19,6 +19,7 @@ import type {
   NodeId,
   ReadState,
   Role,
+  Snapshot,
   SoftState,
 } from './types.js';
 
@@ -523,8 +524,6 @@ export class Raft {
     }
   }
 }
-
-type Snapshot = NonNullable<Message['snapshot']>;
 
 // ---------------------------------------------------------------- tick functions
 
