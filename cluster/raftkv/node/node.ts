@@ -405,6 +405,9 @@ export class RaftKvNode implements KvService {
           const early = committed.filter((e) => e.index <= onDisk);
           committed = committed.slice(early.length);
           for (const e of early) this.applyEntry(e);
+          // Reads wait only for the apply index, not for this Ready's own writes.
+          this.noteReadStates(rd);
+          this.serveReads();
         }
         await written;
       } else {
@@ -428,11 +431,15 @@ export class RaftKvNode implements KvService {
     }
     for (const e of committed) this.applyEntry(e);
     // 4. Serve reads whose index is applied.
+    this.noteReadStates(rd);
+    this.serveReads();
+  }
+
+  private noteReadStates(rd: Ready): void {
     for (const rs of rd.readStates) {
       const p = this.pendingReads.get(rs.requestCtx);
       if (p) p.index = rs.index;
     }
-    this.serveReads();
   }
 
   private applyEntry(e: Entry): void {
