@@ -1,6 +1,8 @@
 /** `splitbrain serve`: browse every run in the store, with its report and files, over HTTP. */
+import { existsSync, statSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { startStoreServer } from '../../report/index.js';
+import { EXIT } from '../exit-codes.js';
 
 interface ServeArgs {
   store: string;
@@ -19,14 +21,21 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         default: '127.0.0.1',
         describe: 'Address to bind; other hosts can reach it only if you say so',
-      })
-      .check((argv) => {
-        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
-          throw new Error(`--port must be an integer 0..65535, got ${argv.port}`);
-        }
-        return true;
       }),
   handler: async (argv) => {
+    // Checked here rather than in a yargs .check(): main.ts maps an error thrown there to exit 3.
+    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+      process.stderr.write(`splitbrain: --port must be an integer 0..65535, got ${argv.port}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (!existsSync(argv.store) || !statSync(argv.store).isDirectory()) {
+      process.stderr.write(
+        `splitbrain: --store ${argv.store} is not a folder (run 'splitbrain test' first, or name one)\n`,
+      );
+      process.exitCode = EXIT.usage;
+      return;
+    }
     const server = await startStoreServer({ store: argv.store, port: argv.port, host: argv.host });
     process.stdout.write(`splitbrain: serving ${argv.store} at ${server.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((done) => {
