@@ -205,6 +205,10 @@ export const testCommand: CommandModule<object, TestArgs> = {
           : outcome.exitCode === EXIT.unknown
             ? `unknown: ${r.check?.reason ?? 'no verdict'}`
             : `error: ${outcome.error}; details in ${outcome.run.log}`;
+    if (outcome.exitCode === EXIT.usage) {
+      say(`splitbrain: ${outcome.error}`);
+      process.exit(EXIT.usage);
+    }
     const lines = [
       `${s.ops} ops: ${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending; ${s.throughput.okPerS} ok/s; latency p50 ${s.latencyMs.ok.p50} ms p99 ${s.latencyMs.ok.p99} ms`,
       `nemesis events: ${Object.entries(s.nemesisEvents).map(([f, n]) => `${f} ${n}`).join(', ') || 'none'}`,
