@@ -62,7 +62,8 @@ export class VisitedSet<S> {
    * model's hash of `state`.
    */
   add(bits: Bitset, state: S, stateHash: number): boolean {
-    const key = (bits.hash ^ Math.imul(stateHash, 0x85ebca6b)) | 0;
+    // 30 bits keep the key a V8 small integer: no heap number allocated per lookup.
+    const key = (bits.hash ^ Math.imul(stateHash, 0x85ebca6b)) & 0x3fffffff;
     const head = this.heads.get(key);
     const w = this.words;
     const src = bits.words;

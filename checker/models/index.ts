@@ -10,7 +10,7 @@ import { mutex } from './mutex.js';
 import { register } from './register.js';
 
 export { casRegister, stepCasRegister } from './cas-register.js';
-export { kvAppend, stepKvAppend } from './kv-append.js';
+export { kvAppend, stepKvAppend, StringNode } from './kv-append.js';
 export { kv } from './kv.js';
 export { mutex, stepMutex } from './mutex.js';
 export { register, stepRegister } from './register.js';

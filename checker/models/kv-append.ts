@@ -1,34 +1,67 @@
 /**
  * A string per `key`, initially "": `get` null -> s, `put` s -> s (replace), `append` s -> s
  * (concatenate). Porcupine's kv model; checked key by key.
+ *
+ * States are nodes of a trie of the strings one search has built, not bare strings: comparing
+ * and hashing long concatenated strings costs O(length) per step (V8 flattens the rope each
+ * time), while a node compares by identity and hashes by its number. Stepping adds a child to
+ * the trie at most once; the node a state denotes never changes, so `step` stays pure. Two
+ * nodes may spell the same string (put "xy" versus append "x", "y"); the cache then merely
+ * misses a chance to prune, which costs time, never correctness.
  */
 import { CRASHED, partitionByKey, type Model, type ModelInput, type StepResult } from '../model.js';
 import type { Operation } from '../result.js';
 
-const ILLEGAL: StepResult<string> = Object.freeze({ ok: false, next: '' });
+/** One state: the key's current string, and its place in the trie. */
+export class StringNode {
+  private children: Map<string, StringNode> | undefined;
 
-/** Steps one key's string. */
-export function stepKvAppend(state: string, input: ModelInput, output: unknown): StepResult<string> {
-  switch (input.f) {
-    case 'get':
-      return output === CRASHED || output === state ? { ok: true, next: state } : ILLEGAL;
-    case 'put':
-      return { ok: true, next: input.value as string };
-    case 'append':
-      return { ok: true, next: state + (input.value as string) };
-    default:
-      return ILLEGAL;
+  constructor(
+    /** The key's current value. */
+    readonly value: string,
+    /** Unique within a trie; the state hash. */
+    readonly id: number,
+    private readonly trie: { count: number; puts: Map<string, StringNode> },
+  ) {
+    // Flatten the rope now, once: V8 otherwise walks its pieces on every comparison with a get.
+    flatten(value);
+  }
+
+  /** The state after appending `suffix`. */
+  append(suffix: string): StringNode {
+    this.children ??= new Map();
+    let child = this.children.get(suffix);
+    if (!child) this.children.set(suffix, (child = new StringNode(this.value + suffix, this.trie.count++, this.trie)));
+    return child;
+  }
+
+  /** The state after putting `value` (the same node whoever puts it). */
+  put(value: string): StringNode {
+    let node = this.trie.puts.get(value);
+    if (!node) this.trie.puts.set(value, (node = new StringNode(value, this.trie.count++, this.trie)));
+    return node;
   }
 }
 
-/**
- * Hashes a state by its length and last 32 characters: O(1) however long the string grows (a
- * full hash would cost O(length) per step), and consistent with ===, which settles collisions.
- */
-function hashTail(s: string): number {
-  let h = Math.imul(s.length, 0x9e3779b1);
-  for (let i = Math.max(0, s.length - 32); i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 0;
+/** Converting to a number makes V8 flatten a concatenated string in place. */
+function flatten(s: string): void {
+  if (s.length > 0) void Number(s);
+}
+
+const ILLEGAL: StepResult<StringNode> = Object.freeze({ ok: false, next: undefined as unknown as StringNode });
+
+/** Steps one key's string. */
+export function stepKvAppend(state: StringNode, input: ModelInput, output: unknown): StepResult<StringNode> {
+  switch (input.f) {
+    case 'get':
+      return output === CRASHED || output === state.value ? { ok: true, next: state } : ILLEGAL;
+    case 'put':
+      return { ok: true, next: state.put(input.value as string) };
+    case 'append':
+      return { ok: true, next: state.append(input.value as string) };
+    default:
+      return ILLEGAL;
+  }
 }
 
 function validate(op: Operation): string | undefined {
@@ -41,13 +74,14 @@ function validate(op: Operation): string | undefined {
 }
 
 /** The `kv-append` model. */
-export const kvAppend: Model<string> = {
+export const kvAppend: Model<StringNode> = {
   name: 'kv-append',
   operations: ['get', 'put', 'append'],
-  init: () => '',
+  // A fresh trie per search, so it is garbage once the search is.
+  init: () => new StringNode('', 0, { count: 1, puts: new Map() }),
   step: stepKvAppend,
   equal: (a, b) => a === b,
-  hash: hashTail,
+  hash: (s) => s.id,
   partition: partitionByKey,
   readOnly: (input) => input.f === 'get',
   validate,
@@ -57,5 +91,5 @@ export const kvAppend: Model<string> = {
         ? 'get (crashed)'
         : `get -> ${JSON.stringify(output)}`
       : `${input.f} ${JSON.stringify(input.value)}${output === CRASHED ? ' (crashed)' : ''}`,
-  describeState: (s) => JSON.stringify(s),
+  describeState: (s) => JSON.stringify(s.value),
 };

@@ -107,6 +107,14 @@ function isFsError(err: unknown): err is NodeJS.ErrnoException & { code: string 
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && 'syscall' in err;
 }
 
+function usageProblem(argv: CheckArgs): string | undefined {
+  const t = argv['time-limit'];
+  if (t !== undefined && !(Number.isFinite(t) && t > 0)) return `--time-limit must be a positive number of seconds, got ${t}`;
+  const m = argv['memory-limit'];
+  if (m !== undefined && !(Number.isFinite(m) && m > 0)) return `--memory-limit must be a positive number of MiB, got ${m}`;
+  return undefined;
+}
+
 interface CheckArgs {
   files: string[];
   model?: string;
@@ -134,16 +142,16 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('time-limit', { type: 'number', describe: 'Seconds per history before the verdict is unknown' })
       .option('memory-limit', { type: 'number', describe: 'MiB for the search cache before the verdict is unknown (default 1024)' })
       .option('report', { type: 'string', describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)' })
-      .check((argv) => {
-        const t = argv['time-limit'];
-        if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new Error(`--time-limit must be a positive number of seconds, got ${t}`);
-        const m = argv['memory-limit'];
-        if (m !== undefined && !(Number.isFinite(m) && m > 0)) throw new Error(`--memory-limit must be a positive number of MiB, got ${m}`);
-        return true;
-      })
       .example('$0 check store/latest/history.jsonl', 'check a recorded run with the cas-register model')
       .example('$0 check --format porcupine-etcd --model cas-register --json etcd_*.log', 'check Porcupine etcd logs, one JSON line each'),
   handler: async (argv) => {
+    // Validated here rather than in a yargs .check(): main.ts maps a failing check to exit 3.
+    const usage = usageProblem(argv);
+    if (usage) {
+      process.stderr.write(`splitbrain: ${usage}\nRun 'splitbrain check --help' for usage.\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     const outcomes = await checkFiles(argv.files, {
       format: argv.format,
       ...(argv.model === undefined ? {} : { model: argv.model }),
