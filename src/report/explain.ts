@@ -30,7 +30,7 @@ export function explainCounterexample(cx: Counterexample, describeTime: (ns: num
         `, and leaves the state at ${last.stateAfter}.`,
     );
   } else {
-    parts.push('Not even the first operation can be ordered before it from the initial state.');
+    parts.push('It is impossible already from the initial state, with nothing ordered before it.');
   }
 
   if ((failed.f === 'read' || failed.f === 'get') && failed.status === 'ok') {

@@ -2,7 +2,7 @@ import type { CheckResult, Operation } from '../../checker/index.js';
 import type { HistoryEvent } from '../../src/history/event.js';
 
 /**
- * A register history of `n` ops over five processes, one op per millisecond with a partition
+ * A register history of `n` ops over 40 processes, one op per millisecond with a partition
  * every ten seconds (slow, failed and timed-out ops inside it), whose first read at or after op `n/2` returns a value nobody wrote; with the check result that names
  * it, carrying every op in the counterexample (the worst case for report size).
  */
@@ -13,7 +13,8 @@ export function largeHistory(n: number): { events: HistoryEvent[]; result: Check
   const returns: number[] = [];
   const MS = 1_000_000;
   for (let id = 0; id < n; id++) {
-    const process = id % 5;
+    // 40 processes, one op each 40 ms: longer than the slowest op, so no process has two at once.
+    const process = id % 40;
     const call = id * MS;
     // Half of every 10 s is partitioned: a third of those ops are slow, some reads fail and
     // some writes time out, so the plots have something to show.
@@ -66,15 +67,15 @@ export function largeHistory(n: number): { events: HistoryEvent[]; result: Check
   all.sort((a, b) => a.time - b.time || (a.type === 'invoke' ? 1 : 0) - (b.type === 'invoke' ? 1 : 0));
   all.forEach((e, index) => (e.index = index));
   const invokeAt = new Map<number, number>();
-  const completeAt = new Map<number, number>();
+  const completeAt = new Map<string, number>();
   for (const e of all) {
     if (e.process === 'nemesis') continue;
     if (e.type === 'invoke') invokeAt.set(e.time, e.index!);
-    else completeAt.set(e.time * 10 + e.process, e.index!);
+    else completeAt.set(`${e.time}:${e.process}`, e.index!);
   }
   ops.forEach((op, i) => {
     op.invokeIndex = invokeAt.get(op.call)!;
-    if (op.return !== null) op.completeIndex = completeAt.get(returns[i]! * 10 + op.process)!;
+    if (op.return !== null) op.completeIndex = completeAt.get(`${returns[i]!}:${op.process}`)!;
   });
   // The checker leaves failed ops out of its counterexample, and so does this one.
   const checked = ops.filter((_, i) => types[i] !== 'fail');

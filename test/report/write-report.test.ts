@@ -106,10 +106,13 @@ describe('writeReport', () => {
     expect(written.bytes).toBeLessThan(20 * 1024 * 1024);
     const data = embedded(readFileSync(written.path, 'utf8')) as {
       counterexample: { full: { ops: unknown[]; omittedBefore: number; omittedAfter: number } };
-      history: { rows: unknown[] };
+      history: { rows: unknown[][] };
       plots: unknown;
     };
     expect(data.history.rows).toHaveLength(100_000);
+    // Every op pairs with its own completion: the only info rows are the timed-out writes.
+    const infoRows = data.history.rows.filter((row) => row[1] === 'info').length;
+    expect(infoRows).toBe(result.counterexample!.ops.filter((op) => op.status === 'info').length);
     expect(data.counterexample.full.ops.length).toBeLessThanOrEqual(300);
     const { full } = data.counterexample;
     expect(full.omittedBefore + full.omittedAfter).toBe(result.counterexample!.ops.length - full.ops.length);
