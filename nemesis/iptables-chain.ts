@@ -79,17 +79,20 @@ export class IptablesChain {
       [...this.active.entries()].map(async ([name, nodeRules]) => {
         const node = this.cluster.node(name);
         try {
+          let removed = nodeRules.length;
           try {
             await run(node, ['iptables-restore', '-w', '5', '--noflush'], renderHealScript(this.chain, nodeRules));
           } catch {
-            for (const argv of computeHealCommands(this.chain, nodeRules)) {
-              await node.exec(argv, { timeoutMs: EXEC_TIMEOUT_MS }).catch(() => undefined);
+            removed = 0;
+            for (const [i, argv] of computeHealCommands(this.chain, nodeRules).entries()) {
+              const r = await node.exec(argv, { timeoutMs: EXEC_TIMEOUT_MS }).catch(() => undefined);
+              if (i < nodeRules.length && r?.exitCode === 0) removed++;
             }
           }
           const left = linesMentioning(await run(node, ['iptables-save', '-t', 'filter']), this.chain);
           if (left.length > 0) throw new Error(`still present after heal: ${left.join(' | ')}`);
           out.rules[name] = nodeRules.map((r) => `-A ${this.chain} ${r.join(' ')}`);
-          out.count += nodeRules.length;
+          out.count += removed;
           this.active.delete(name);
         } catch (e) {
           out.errors.push(`${name}: ${message(e)}`);
@@ -97,6 +100,23 @@ export class IptablesChain {
       }),
     );
     return out;
+  }
+
+  /**
+   * Last resort after a failed heal: removes the whole chain (jumps, rules, chain) from every
+   * node still recorded as holding rules. Safe because splitbrain owns the chain.
+   */
+  async sweep(): Promise<string[]> {
+    const errors: string[] = [];
+    for (const name of this.nodes()) {
+      try {
+        await sweepChain(this.cluster.node(name), this.chain);
+        this.active.delete(name);
+      } catch (e) {
+        errors.push(`${name}: ${message(e)}`);
+      }
+    }
+    return errors;
   }
 }
 

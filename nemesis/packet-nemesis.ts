@@ -74,7 +74,9 @@ export function createPacketNemesis(opts: PacketNemesisOptions): Nemesis {
       serial(async () => {
         if (!chain.inForce) return [];
         const done = await heal();
-        if (done.error !== undefined) throw new NemesisHealError([`packet loss: ${done.error}`]);
+        if (done.error === undefined) return [done];
+        const left = chain.inForce ? await chain.sweep() : [];
+        if (chain.inForce) throw new NemesisHealError([`packet loss: ${done.error}`, ...left]);
         return [done];
       }),
   };

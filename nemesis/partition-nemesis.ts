@@ -93,7 +93,9 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
       serial(async () => {
         if (!chain.inForce) return [];
         const done = await heal();
-        if (done.error !== undefined) throw new NemesisHealError([`partition: ${done.error}`]);
+        if (done.error === undefined) return [done];
+        const left = chain.inForce ? await chain.sweep() : [];
+        if (chain.inForce) throw new NemesisHealError([`partition: ${done.error}`, ...left]);
         return [done];
       }),
   };

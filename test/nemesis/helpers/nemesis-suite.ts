@@ -161,6 +161,39 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       });
     });
 
+    it('heal removes everything even when one of its rules vanished meanwhile', async (ctx) => {
+      if (skip !== undefined) return ctx.skip(skip);
+      await using(createPartitionNemesis({ cluster: cluster as StartedCluster, db }), async (nemesis) => {
+        await nemesis.invoke({ f: 'start-partition', value: { partition: 'one', grudge: isolateGrudge(NODES, 'n2') } });
+        const gone = await node('n2').exec([
+          'iptables',
+          '-D',
+          'SPLITBRAIN-PARTITION',
+          '-s',
+          `${node('n1').address}/32`,
+          '-j',
+          'DROP',
+        ]);
+        expect(gone.exitCode).toBe(0);
+        const healed = await nemesis.invoke({ f: 'stop-partition' });
+        expect(healed.error).toBeUndefined();
+        // Eight rules went in; one was already gone, so heal removed seven.
+        expect(healed.value.healed).toBe(7);
+        for (const n of NODES) expect(await firewall(n)).toBe(baseline[n]);
+      });
+    });
+
+    it('setup sweeps a partition chain that a crashed run left in a node', async (ctx) => {
+      if (skip !== undefined) return ctx.skip(skip);
+      const script = `*filter\n:SPLITBRAIN-PARTITION - [0:0]\n-I INPUT 1 -j SPLITBRAIN-PARTITION\n-A SPLITBRAIN-PARTITION -s ${node('n1').address}/32 -j DROP\nCOMMIT\n`;
+      expect((await node('n3').exec(['iptables-restore', '--noflush'], { input: script })).exitCode).toBe(0);
+      expect(await reaches('n1', 'n3')).toBe(false);
+      await using(createPartitionNemesis({ cluster: cluster as StartedCluster, db }), async () => {
+        expect(await firewall('n3')).toBe(baseline.n3);
+        expect(await reaches('n1', 'n3')).toBe(true);
+      });
+    });
+
     it('packet loss at probability 1 cuts only the target’s links to its peers, and heal restores them', async (ctx) => {
       if (skip !== undefined) return ctx.skip(skip);
       await using(createPacketNemesis({ cluster: cluster as StartedCluster, db }), async (nemesis) => {
