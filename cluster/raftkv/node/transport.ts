@@ -26,6 +26,8 @@ const STALL_MS = 2000;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** While connecting, at most this many frames wait; older ones are dropped. */
 const MAX_CONNECTING_FRAMES = 64;
+/** An inbound connection with no frame for this long is closed. */
+const INBOUND_IDLE_MS = 30_000;
 /** The receiver acknowledges at most this often (and always within it). */
 const ACK_EVERY_MS = 100;
 
@@ -205,6 +207,9 @@ export class Transport {
   private accept(s: Socket): void {
     this.inbound.add(s);
     s.setNoDelay(true);
+    // A sender cut off by a DROP partition never closes its side: reap connections that go
+    // quiet (a live sender reconnects on its next message).
+    s.setTimeout(INBOUND_IDLE_MS, () => s.destroy());
     const decoder = new FrameDecoder();
     let lastAck = 0;
     let ackTimer: NodeJS.Timeout | undefined;
