@@ -55,7 +55,18 @@ export interface SimRunResult {
   judgement?: Judgement;
   history: HistoryEvent[];
   config: SimConfig;
-  stats: { ops: number; ok: number; fail: number; info: number; events: number; messages: number; maxTerm: number; crashes: number };
+  stats: {
+    ops: number;
+    ok: number;
+    fail: number;
+    info: number;
+    events: number;
+    messages: number;
+    maxTerm: number;
+    crashes: number;
+    /** After faults healed and the cluster settled: whether one leader led and every node caught up (liveness, reported, not judged). */
+    settled: boolean;
+  };
 }
 
 const TICK_MS = 10;
@@ -93,7 +104,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
   };
 
   const history: HistoryEvent[] = [];
-  const stats = { ops: 0, ok: 0, fail: 0, info: 0, events: 0, messages: 0, maxTerm: 0, crashes: 0 };
+  const stats = { ops: 0, ok: 0, fail: 0, info: 0, events: 0, messages: 0, maxTerm: 0, crashes: 0, settled: false };
   const invariants = new SafetyInvariants(() => q.now);
   let loss = config.baseLoss;
   const blocked = new Set<string>();
@@ -148,6 +159,8 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
       leader,
       isAlive: (id) => nodes.get(id)!.alive,
       partition: (groups, label) => {
+        // Faults stop with the load, so the heal phase is fault-free (a figure-8 step may still be polling).
+        if (q.now >= duration) return;
         blocked.clear();
         for (const a of groups) for (const b of groups) if (a !== b) for (const x of a) for (const y of b) blocked.add(`${x}|${y}`);
         record({ type: 'info', process: 'nemesis', f: 'start-partition', value: `${label}: ${groups.map((g) => g.join(',')).join(' | ')}` });
@@ -158,6 +171,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
         record({ type: 'info', process: 'nemesis', f: 'stop-partition' });
       },
       crash: (id) => {
+        if (q.now >= duration) return;
         stats.crashes++;
         nodes.get(id)!.crash();
         record({ type: 'info', process: 'nemesis', f: 'kill', value: id });
@@ -169,6 +183,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
         record({ type: 'info', process: 'nemesis', f: 'start', value: id });
       },
       setLoss: (rate) => {
+        if (q.now >= duration) return;
         loss = rate;
       },
       status: (id) => {
@@ -218,6 +233,11 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
     );
   }
   for (const node of nodes.values()) if (node.rn) stats.maxTerm = Math.max(stats.maxTerm, node.rn.raft.term);
+  const lead = leader();
+  if (lead !== undefined) {
+    const commit = nodes.get(lead)!.rn.raft.log.committed;
+    stats.settled = [...nodes.values()].every((x) => x.alive && x.rn.raft.lead === lead && x.rn.raft.log.applied === commit);
+  }
   for (const e of history) {
     if (e.process === 'nemesis') continue;
     if (e.type === 'invoke') stats.ops++;
