@@ -1,7 +1,7 @@
 /**
  * Nemesis timings: how long applying and healing a partition takes across five local nodes
- * (one atomic iptables-restore per node, then a read-back), how long a pause/resume-free
- * packet-loss round trip takes, and how fast the pure schedule generates ops.
+ * (one atomic iptables-restore per node, then a read-back), how long packet loss takes to
+ * apply and heal on every node, and how fast the pure schedule generates ops.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
