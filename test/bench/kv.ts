@@ -18,6 +18,8 @@ const CLIENTS = 64;
 const WRITE_RATIO = 0.5;
 const KEYS = 1000;
 const DURATION_MS = Number(process.env.BENCH_KV_SECONDS ?? 12) * 1000;
+/** The measured time is split into rounds that alternate between the systems, so a shift in the machine's background load hits both alike. */
+const ROUNDS = 3;
 const WARMUP_MS = 1000;
 const ETCD = '/usr/bin/etcd';
 
@@ -58,10 +60,15 @@ interface LoadResult {
   p99: number;
 }
 
-/** Runs CLIENTS closed-loop clients for DURATION_MS after a warm-up; counts only successful ops. */
-async function runLoad(t: Target): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
+/** Raw measurements, accumulated over rounds. */
+interface Samples {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+}
+
+/** Runs CLIENTS closed-loop clients for `ms` after a warm-up; records only successful ops' latencies. */
+async function runLoad(t: Target, ms: number, into: Samples): Promise<void> {
   let measuring = false;
   let stop = false;
   const client = async (c: number): Promise<void> => {
@@ -77,22 +84,25 @@ async function runLoad(t: Target): Promise<LoadResult> {
         ok = false;
       }
       if (!measuring) continue;
-      if (ok) latencies.push(performance.now() - t0);
-      else errors++;
+      if (ok) into.latencies.push(performance.now() - t0);
+      else into.errors++;
     }
   };
   const all = Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   measuring = true;
   const start = performance.now();
-  await new Promise((r) => setTimeout(r, DURATION_MS));
+  await new Promise((r) => setTimeout(r, ms));
   measuring = false;
-  const seconds = (performance.now() - start) / 1000;
+  into.seconds += (performance.now() - start) / 1000;
   stop = true;
   await all;
-  latencies.sort((a, b) => a - b);
+}
+
+function summarize(s: Samples): LoadResult {
+  const latencies = [...s.latencies].sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { ops: latencies.length, errors, seconds, p50: pct(0.5), p99: pct(0.99) };
+  return { ops: latencies.length, errors: s.errors, seconds: s.seconds, p50: pct(0.5), p99: pct(0.99) };
 }
 
 function describe(name: string, r: LoadResult): string {
@@ -102,9 +112,19 @@ function describe(name: string, r: LoadResult): string {
   );
 }
 
-async function benchRaftkv(): Promise<LoadResult> {
+/** A started system under test: its load target and how to tear it down. */
+interface Started {
+  target: Target;
+  stop(): Promise<void>;
+}
+
+async function startRaftkv(): Promise<Started> {
   const cluster = new LocalRaftkvCluster({ basePort: 42_000 });
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const stop = async (): Promise<void> => {
+    agent.destroy();
+    await cluster.stop();
+  };
   try {
     const leader = await cluster.start();
     const port = cluster.clientPort(leader);
@@ -115,16 +135,16 @@ async function benchRaftkv(): Promise<LoadResult> {
       write: async (key, value) =>
         (await post(agent, port, 'PUT', `/kv/${key}`, JSON.stringify({ value, requestId: `b:${++id}` }))).status === 200,
     };
-    return await runLoad(target);
-  } finally {
-    agent.destroy();
-    await cluster.stop();
+    return { target, stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
-async function benchEtcd(): Promise<LoadResult> {
+async function startEtcd(): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-etcd-'));
   const names = ['e1', 'e2', 'e3'];
   const peer = (i: number) => 43_001 + i;
@@ -132,6 +152,20 @@ async function benchEtcd(): Promise<LoadResult> {
   const initial = names.map((n, i) => `${n}=http://127.0.0.1:${peer(i)}`).join(',');
   const procs: ChildProcess[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const stop = async (): Promise<void> => {
+    agent.destroy();
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((r) => {
+            if (p.exitCode !== null || p.signalCode !== null) return r();
+            p.once('exit', () => r());
+            p.kill('SIGKILL');
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     names.forEach((name, i) => {
       const log = openSync(join(dir, `${name}.log`), 'a');
@@ -163,8 +197,8 @@ async function benchEtcd(): Promise<LoadResult> {
       for (let i = 0; i < names.length && leaderPort === undefined; i++) {
         try {
           const r = await post(agent, client(i), 'POST', '/v3/maintenance/status', '{}', 1000);
-          const s = JSON.parse(r.body) as { header?: { member_id?: string }; leader?: string };
-          if (s.leader && s.leader !== '0' && s.header?.member_id === s.leader) leaderPort = client(i);
+          const st = JSON.parse(r.body) as { header?: { member_id?: string }; leader?: string };
+          if (st.leader && st.leader !== '0' && st.header?.member_id === st.leader) leaderPort = client(i);
         } catch {
           // Not up yet.
         }
@@ -179,36 +213,39 @@ async function benchEtcd(): Promise<LoadResult> {
       write: async (key, value) =>
         (await post(agent, port, 'POST', '/v3/kv/put', JSON.stringify({ key: b64(key), value: b64(JSON.stringify(value)) }))).status === 200,
     };
-    return await runLoad(target);
-  } finally {
-    agent.destroy();
-    await Promise.all(
-      procs.map(
-        (p) =>
-          new Promise<void>((r) => {
-            if (p.exitCode !== null || p.signalCode !== null) return r();
-            p.once('exit', () => r());
-            p.kill('SIGKILL');
-          }),
-      ),
-    );
-    rmSync(dir, { recursive: true, force: true });
+    return { target, stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }
 
-/** Runs both benchmarks one after the other and prints the comparison. */
+/** Runs both systems in alternating rounds and prints the comparison; the last line ends `ratio R`. */
 export async function run(): Promise<void> {
-  console.log(`kv load: ${CLIENTS} clients, ${WRITE_RATIO * 100}% writes, ${KEYS} keys, ${DURATION_MS / 1000} s each, requests to the leader`);
-  const rk = await benchRaftkv();
-  console.log(describe('raftkv', rk));
-  if (!existsSync(ETCD)) {
-    console.log(`etcd: ${ETCD} not installed (apt-get install -y etcd-server); no ratio`);
-    return;
+  console.log(
+    `kv load: ${CLIENTS} clients, ${WRITE_RATIO * 100}% writes, ${KEYS} keys, ${DURATION_MS / 1000} s each ` +
+      `in ${ROUNDS} alternating rounds, requests to the leader, fsync on`,
+  );
+  const withEtcd = existsSync(ETCD);
+  if (!withEtcd) console.log(`etcd: ${ETCD} not installed (apt-get install -y etcd-server); raftkv only`);
+  const systems: Started[] = [];
+  try {
+    systems.push(await startRaftkv());
+    if (withEtcd) systems.push(await startEtcd());
+    const samples = systems.map((): Samples => ({ latencies: [], errors: 0, seconds: 0 }));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < systems.length; i++) await runLoad(systems[i]!.target, DURATION_MS / ROUNDS, samples[i]!);
+    }
+    const results = samples.map(summarize);
+    systems.forEach((sys, i) => console.log(describe(sys.target.name, results[i]!)));
+    if (results.length === 2) {
+      const [rk, et] = results as [LoadResult, LoadResult];
+      const ratio = rk.ops / rk.seconds / (et.ops / et.seconds);
+      console.log(`raftkv/etcd throughput ratio ${ratio.toFixed(2)}`);
+    }
+  } finally {
+    for (const sys of systems) await sys.stop();
   }
-  const et = await benchEtcd();
-  console.log(describe('etcd', et));
-  const ratio = rk.ops / rk.seconds / (et.ops / et.seconds);
-  console.log(`raftkv/etcd throughput ratio ${ratio.toFixed(2)}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
