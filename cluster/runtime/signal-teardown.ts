@@ -21,7 +21,17 @@ export function installSignalTeardown(
   opts: SignalTeardownOptions = {},
 ): () => void {
   const teardown = typeof target === 'function' ? target : () => target.teardown();
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // When the parent died first, stderr is a broken pipe; a write error must not kill the teardown.
+  process.stderr.on('error', () => undefined);
+  const log =
+    opts.log ??
+    ((line: string) => {
+      try {
+        process.stderr.write(`${line}\n`);
+      } catch {
+        // nowhere to say it
+      }
+    });
   let tearingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (tearingDown) {
