@@ -57,7 +57,8 @@ export async function interpret(o: InterpretOptions): Promise<void> {
 
   const waitFor = (ns: number | undefined): Promise<void> =>
     new Promise((resolve) => {
-      if (completions.length > 0 || o.signal?.aborted) return resolve();
+      // Only news resolves at once; after an abort we still wait for the ops in flight.
+      if (completions.length > 0) return resolve();
       const timer = ns === undefined ? undefined : setTimeout(wakeUp, Math.max(1, Math.floor(ns / 1e6)));
       wake = () => {
         clearTimeout(timer);
@@ -104,6 +105,9 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       if (busyCount === 0) break;
       await waitFor(undefined);
       continue;
+    }
+    if (busyCount === 0 && completions.length === 0 && freeOrder.length === 0) {
+      throw new Error('interpreter: no worker is busy and none is free');
     }
     const c = ctx();
     const r = gen.op(c);

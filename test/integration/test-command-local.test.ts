@@ -41,6 +41,14 @@ describe.skipIf(!isRoot)('splitbrain test --runtime local (needs root for namesp
       expect([...faultKinds(readHistory(run))].sort()).toEqual(['clock', 'kill', 'partition', 'pause']);
       expect(results.seed).toBe(11);
       expect(results.command.slice(1, 4)).toEqual(['test', '--runtime', 'local']);
+      // results.json carries what a person or CI reads first.
+      expect(Object.keys(results.stats.byF).sort()).toEqual(['cas', 'read', 'write']);
+      expect(results.stats.throughput.okPerS).toBeGreaterThan(0);
+      expect(results.stats.latencyMs.ok.p99).toBeGreaterThanOrEqual(results.stats.latencyMs.ok.p50);
+      expect(results.check?.ms).toBeGreaterThanOrEqual(0);
+      expect(results.versions).toMatchObject({ node: process.version, splitbrain: expect.any(String) });
+      expect((results.nemesis as { faults: { fault: string; injected: number }[] }).faults.every((f) => f.injected > 0)).toBe(true);
+      expect(results.phases.map((p) => p.name)).toContain('final-reads');
     },
     300_000,
   );
@@ -59,6 +67,39 @@ describe.skipIf(!isRoot)('splitbrain test --runtime local (needs root for namesp
       expect(results.valid).toBe(false);
       expect(results.check?.counterexample?.explanation).toBeTruthy();
       expect((await import('node:fs')).readFileSync(junit, 'utf8')).toContain('<failure type="not-linearizable"');
+    },
+    300_000,
+  );
+
+  it(
+    'heals and tears down on Ctrl-C mid-run, exits 3 and leaves nothing of the run behind',
+    async () => {
+      const child = splitbrain([
+        'test', '--runtime', 'local', '--nodes', '3', '--nemesis', 'partition,pause,clock', '--nemesis-interval', '2',
+        '--time-limit', '120', '--store', store, '--name', 'interrupted',
+      ]);
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+        try {
+          if (readHistory(latestRun(store, 'interrupted')).filter((e) => e.type === 'ok').length >= 100) break;
+        } catch {
+          /* no run folder yet */
+        }
+      }
+      child.kill('SIGINT');
+      const r = await child;
+      const run = latestRun(store, 'interrupted');
+      const runId = runIdOf(run);
+      try {
+        expect(r.exitCode, r.all).toBe(3);
+        expect(r.all).toMatch(/interrupted/);
+        expect(readResults(run).exitCode).toBe(3);
+        expect(processesOfRun(runId)).toEqual([]);
+        expect(await namespacesOfRun(runId)).toEqual([]);
+      } finally {
+        await new LocalRuntime().clean(runId);
+      }
     },
     300_000,
   );

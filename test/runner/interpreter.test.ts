@@ -10,7 +10,7 @@ import { kvWorkload, limit, raftkvClientPool, registerWorkload, timeLimit } from
  * A tiny single-threaded key-value server speaking the raftkv client API on loopback: one copy of
  * the data, so whatever it answers is linearizable. `hang` makes chosen writes never answer.
  */
-async function kvServer(hang: (n: number) => boolean = () => false) {
+async function kvServer(hang: (n: number) => boolean = () => false, delayMs = 0) {
   const data = new Map<string, unknown>();
   let writes = 0;
   const server = http.createServer((req, res) => {
@@ -19,10 +19,11 @@ async function kvServer(hang: (n: number) => boolean = () => false) {
     req.on('end', () => {
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
       const key = decodeURIComponent(req.url!.split('/')[2]!);
-      const send = (status: number, answer: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
-      };
+      const send = (status: number, answer: unknown) =>
+        setTimeout(() => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        }, delayMs);
       if (req.method === 'GET') return send(200, { value: data.get(key) ?? null });
       if (hang(writes++)) return; // never answers: the client times out
       if (req.method === 'PUT') {
@@ -106,7 +107,8 @@ describe('the generator interpreter', () => {
   });
 
   it('stops issuing ops when asked to stop and lets the ops in flight complete', async () => {
-    const url = await kvServer();
+    // Slow answers, so the stop comes while ops are in flight.
+    const url = await kvServer(() => false, 150);
     const { events, recorder } = memoryRecorder();
     const pool = raftkvClientPool({ endpoints: [{ node: 'n1', url }], opTimeoutMs: 2000 });
     const stop = new AbortController();
