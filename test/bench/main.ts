@@ -9,6 +9,7 @@ const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }
   { name: 'sim: seeded raftkv simulations per second', load: () => import('./sim.js') },
   { name: 'checker: Porcupine corpus, time limits, 1,000,000 keyed ops', load: () => import('./checker.js') },
   { name: 'nemesis: partition apply/heal times in local namespaces, schedule speed', load: () => import('./nemesis.js') },
+  { name: 'runtime: node image, 5-node start, kill + restart, teardown', load: () => import('./runtime.js') },
 ];
 
 for (const section of sections) {
