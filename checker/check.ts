@@ -27,10 +27,11 @@ export interface CheckOptions<S = unknown> {
   /** Aborting gives verdict 'unknown' (reason 'aborted'). */
   signal?: AbortSignal;
   /**
-   * Worker threads for keyed models: a count, 0 for this thread only, or 'auto' (the default:
-   * one per core, and only for histories large enough to repay starting them). Workers run the
-   * compiled `dist/` code, so from TypeScript source (vitest) the check always runs in-thread.
-   * Custom model objects cannot cross threads and always run in-thread too.
+   * Worker threads for keyed models: 0 for this thread only; a count to search every part in
+   * that many workers; or 'auto' (the default): search in this thread, and after a second hand
+   * the parts still unfinished, if two or more, to one worker per core. Workers run the compiled
+   * `dist/` code, so from TypeScript source (vitest) the check always runs in-thread. Custom
+   * model objects cannot cross threads and always run in-thread too.
    */
   workers?: number | 'auto';
   /** Copied into the result's `file`, and used in malformed-input messages. */
@@ -39,19 +40,19 @@ export interface CheckOptions<S = unknown> {
   warnings?: string[];
 }
 
-/** Below this many searched ops, starting workers costs more than it saves. */
-const WORKER_THRESHOLD_OPS = 50_000;
+/** How long the parts are searched in this thread before the unfinished ones go to workers. */
+const HANDOFF_AFTER_MS = 1000;
 
 /** Checks a history (raw events or paired ops) for linearizability; resolves with the verdict. */
 export async function check<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): Promise<CheckResult> {
   const started = performance.now();
   const prep = prepare(history, options);
   const limits = limitsOf(options, started);
-  let outcomes: (SearchOutcome | undefined)[];
+  const searched = searchedOf(prep.parts);
   const workers = workerCount(prep.parts, options);
-  if (workers > 0) {
-    outcomes = await runPartsInWorkers(prep.parts, prep.model.name, workers, limits.deadline, limits.memoryLimitBytes, options.signal);
-  } else {
+  let outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(prep.parts.length).fill(undefined);
+  let threads = 0;
+  if (options.workers === undefined || options.workers === 'auto' || workers === 0) {
     let lastPause = Date.now();
     // Between rounds, give the event loop a turn now and then so an abort signal can land.
     const pause = async (): Promise<void> => {
@@ -59,9 +60,27 @@ export async function check<S>(history: readonly HistoryEvent[] | readonly Opera
       await new Promise((resolve) => setImmediate(resolve));
       lastPause = Date.now();
     };
-    outcomes = await runPartsInterleaved(searchedOf(prep.parts), prep.model, searchLimits(limits, options.signal), pause);
+    // Most parts finish in this thread in a few milliseconds, and copying them to workers would
+    // cost more than checking them. Only parts still unfinished after a while go to workers.
+    const handoff = workers > 0 ? { afterMs: HANDOFF_AFTER_MS, minPending: 2 } : undefined;
+    outcomes = await runPartsInterleaved(searched, prep.model, searchLimits(limits, options.signal), pause, handoff);
   }
-  return assemble(prep, outcomes, started, options);
+  const pending = outcomes.flatMap((o, k) => (o === undefined ? [k] : []));
+  if (workers > 0 && pending.length > 0 && !outcomes.some((o) => o?.valid === false)) {
+    threads = Math.min(workers, pending.length);
+    const rest = await runPartsInWorkers(
+      pending.map((k) => prep.parts[k]!),
+      prep.model.name,
+      threads,
+      limits.deadline,
+      limits.memoryLimitBytes,
+      options.signal,
+    );
+    rest.forEach((o, j) => (outcomes[pending[j]!] = o));
+  }
+  const result = assemble(prep, outcomes, started, options);
+  if (threads > 0) result.workers = threads;
+  return result;
 }
 
 /** Checks a history in this thread, synchronously; same result as {@link check} without workers. */
@@ -106,9 +125,6 @@ export function defaultMemoryLimit(): number {
 function workerCount(parts: Part[], options: CheckOptions<unknown>): number {
   if (typeof options.model !== 'string' || parts.length < 2 || !workersAvailable()) return 0;
   if (typeof options.workers === 'number') return Math.min(options.workers, parts.length);
-  let searched = 0;
-  for (const part of parts) searched += part.searched.length;
-  if (searched < WORKER_THRESHOLD_OPS) return 0;
   return Math.min(navigatorCores(), parts.length);
 }
 

@@ -67,6 +67,8 @@ export interface CheckResult {
   /** Why the verdict is unknown: 'time-limit' or 'memory-limit'. */
   reason?: string;
   counterexample?: Counterexample;
+  /** Worker threads that searched the hardest parts, when any did (keyed models). */
+  workers?: number;
   /** Non-fatal problems found while reading the history (e.g. a torn last line). */
   warnings?: string[];
 }

@@ -21,13 +21,25 @@ export async function runPartsInterleaved<S>(
   model: FilledModel<S>,
   limits: SearchLimits,
   pause?: () => Promise<void>,
+  handoff?: Handoff,
 ): Promise<(SearchOutcome | undefined)[]> {
+  const started = Date.now();
   const gen = interleave(parts, model, limits);
   for (;;) {
     const r = gen.next();
-    if (r.done) return r.value;
+    if (r.done) return r.value.outcomes;
+    if (handoff && Date.now() - started >= handoff.afterMs && r.value.pending >= handoff.minPending) return r.value.outcomes;
     if (pause) await pause();
   }
+}
+
+/**
+ * When to stop searching in this thread and leave the unfinished parts (outcome undefined) to
+ * someone else, e.g. worker threads: after `afterMs`, if at least `minPending` parts remain.
+ */
+export interface Handoff {
+  afterMs: number;
+  minPending: number;
 }
 
 /** The same, synchronously. */
@@ -39,16 +51,16 @@ export function runPartsInterleavedSync<S>(
   const gen = interleave(parts, model, limits);
   for (;;) {
     const r = gen.next();
-    if (r.done) return r.value;
+    if (r.done) return r.value.outcomes;
   }
 }
 
-/** Yields after each round; returns the outcomes. */
+/** Yields the outcomes so far and the number of unfinished parts after each round. */
 function* interleave<S>(
   parts: readonly (readonly Operation[])[],
   model: FilledModel<S>,
   limits: SearchLimits,
-): Generator<void, (SearchOutcome | undefined)[]> {
+): Generator<Progress, Progress> {
   const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
   // Searches are created lazily: each holds typed arrays sized to its part.
   const searches = new Map<number, LinearizationSearch<S>>();
@@ -68,12 +80,17 @@ function* interleave<S>(
       if (o === undefined) still.push(k);
       else {
         searches.delete(k);
-        if (o.valid === false) return outcomes;
+        if (o.valid === false) return { outcomes, pending: 0 };
       }
     }
     pending = still;
     slice = Math.min(slice * 2, MAX_SLICE);
-    yield;
+    if (pending.length > 0) yield { outcomes, pending: pending.length };
   }
-  return outcomes;
+  return { outcomes, pending: 0 };
+}
+
+interface Progress {
+  outcomes: (SearchOutcome | undefined)[];
+  pending: number;
 }

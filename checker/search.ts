@@ -77,6 +77,13 @@ export class LinearizationSearch<S> {
   private readonly okOp: Uint8Array;
   /** Ok read-only ops: once legal as a candidate, taking one is never wrong (see `run`). */
   private readonly forced: Uint8Array;
+  /** Crashed ops with the same f, key and value share a class; -1 for ok ops. */
+  private readonly klass: Int32Array;
+  /** Per class, the crash scan that last tried it (see `run`). */
+  private readonly tried: Int32Array;
+  private readonly frameScan: Int32Array;
+  private scans = 0;
+  private scan = 0;
   private readonly inputs: ModelInput[];
   private readonly outputs: unknown[];
   private readonly bits: Bitset;
@@ -155,6 +162,18 @@ export class LinearizationSearch<S> {
     for (let i = 0; i < n; i++) this.okOp[i] = ops[i]!.status === 'ok' ? 1 : 0;
     this.forced = new Uint8Array(n);
     if (model.readOnly) for (let i = 0; i < n; i++) this.forced[i] = this.okOp[i] === 1 && model.readOnly(this.inputs[i]!) ? 1 : 0;
+    this.klass = new Int32Array(n).fill(-1);
+    const classes = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      if (this.okOp[i] === 1) continue;
+      const op = ops[i]!;
+      const name = `${op.f}\u0000${JSON.stringify(op.key) ?? ''}\u0000${JSON.stringify(op.input) ?? ''}`;
+      let k = classes.get(name);
+      if (k === undefined) classes.set(name, (k = classes.size));
+      this.klass[i] = k;
+    }
+    this.tried = new Int32Array(classes.size);
+    this.frameScan = new Int32Array(n);
     this.bits = new Bitset(n);
     this.visited = new VisitedSet<S>(n, model.equal, limits.memory ?? new MemoryBudget(limits.memoryLimitBytes));
     this.frameOp = new Int32Array(n);
@@ -171,12 +190,12 @@ export class LinearizationSearch<S> {
   run(budget: number): SearchOutcome | undefined {
     if (this.outcome) return this.outcome;
     const { next, prev, cnext, cprev, entryOp, isCall, callEntry, returnEntry, okOp, forced, inputs, outputs, bits, visited } = this;
-    const { frameOp, frameLimit, frameState, best, E } = this;
+    const { frameOp, frameLimit, frameState, frameScan, klass, tried, best, E } = this;
     const HEAD = E;
     const step = this.model.step;
     const hash = this.model.hash;
     const { deadline, shouldStop } = this.limits;
-    let { depth, state, remaining, entry, centry, limit, phase, iter } = this;
+    let { depth, state, remaining, entry, centry, limit, phase, iter, scan, scans } = this;
     const stopAt = iter + budget;
 
     for (;;) {
@@ -185,7 +204,7 @@ export class LinearizationSearch<S> {
         if (shouldStop?.()) return this.finish({ valid: 'unknown', reason: 'aborted' });
       }
       if (iter > stopAt) {
-        Object.assign(this, { depth, state, remaining, entry, centry, limit, phase, iter });
+        Object.assign(this, { depth, state, remaining, entry, centry, limit, phase, iter, scan, scans });
         return undefined;
       }
       let candidate = NIL;
@@ -197,9 +216,20 @@ export class LinearizationSearch<S> {
           limit = entry === NIL ? E : entry;
           phase = CRASH;
           centry = cnext[HEAD]!;
+          scan = ++scans;
         }
       }
-      if (phase === CRASH && centry !== NIL && centry < limit) candidate = entryOp[centry]!;
+      if (phase === CRASH && centry !== NIL && centry < limit) {
+        candidate = entryOp[centry]!;
+        // Crashed ops alike in everything but their (already passed) call times are
+        // interchangeable from here on: if one failed in this window, so would the others.
+        const k = klass[candidate]!;
+        if (tried[k] === scan) {
+          centry = cnext[centry]!;
+          continue;
+        }
+        tried[k] = scan;
+      }
 
       if (candidate !== NIL) {
         const i = candidate;
@@ -209,6 +239,7 @@ export class LinearizationSearch<S> {
           if (visited.add(bits, result.next, hash(result.next))) {
             frameOp[depth] = i;
             frameLimit[depth] = limit;
+            frameScan[depth] = scan;
             frameState[depth] = state;
             depth++;
             state = result.next;
@@ -273,6 +304,8 @@ export class LinearizationSearch<S> {
         if (cnext[c] !== NIL) cprev[cnext[c]!] = c;
         centry = cnext[c]!;
         limit = frameLimit[depth]!;
+        scan = frameScan[depth]!;
+        tried[klass[i]!] = scan;
         phase = CRASH;
       }
     }

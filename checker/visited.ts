@@ -34,7 +34,8 @@ export class VisitedSet<S> {
     this.words = Math.max(1, Math.ceil(bitsetSize / 32));
     // Pool words, the chain link, the state slot and the Map entry, with V8 overhead.
     this.entryBytes = this.words * 8 + 64;
-    const initial = 1024;
+    // Most parts of a keyed history need few entries; start small and double.
+    const initial = 64;
     this.pool = new Uint32Array(initial * this.words);
     this.chain = new Int32Array(initial);
   }

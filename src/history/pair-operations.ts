@@ -26,9 +26,11 @@ export interface PairOptions {
 /** Pairs invoke/completion events into operations; throws MalformedHistoryError on impossible input. */
 export function pairOperations(events: readonly HistoryEvent[], options: PairOptions = {}): PairedHistory {
   const lineOf = (i: number): number => options.lines?.[i] ?? (events[i]!.index ?? i) + 1;
-  const outstanding = new Map<number, { event: HistoryEvent; at: number; op: Operation }>();
+  // Process -> position in `inOrder` of its outstanding op.
+  const outstanding = new Map<number, number>();
   // Ops in invoke order, created at their invoke; fails are marked and filtered out at the end.
   const inOrder: Operation[] = [];
+  const invokeAt: number[] = [];
   const failedOps = new Set<Operation>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -36,38 +38,38 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
     const p = e.process;
     if (e.type === 'invoke') {
       const prior = outstanding.get(p);
-      if (prior) {
+      if (prior !== undefined) {
         throw new MalformedHistoryError(
-          `process ${p} invokes ${e.f} while its ${prior.event.f} from line ${lineOf(prior.at)} is still outstanding`,
+          `process ${p} invokes ${e.f} while its ${inOrder[prior]!.f} from line ${lineOf(invokeAt[prior]!)} is still outstanding`,
           options.file,
           lineOf(i),
         );
       }
-      const op = baseOp(e, i);
-      inOrder.push(op);
-      outstanding.set(p, { event: e, at: i, op });
+      outstanding.set(p, inOrder.length);
+      inOrder.push(baseOp(e, i));
+      invokeAt.push(i);
       continue;
     }
-    const inv = outstanding.get(p);
-    if (!inv) {
+    const slot = outstanding.get(p);
+    if (slot === undefined) {
       throw new MalformedHistoryError(`${e.type} ${e.f} for process ${p}, which has no outstanding invoke`, options.file, lineOf(i));
     }
-    if (inv.event.f !== e.f) {
+    const op = inOrder[slot]!;
+    if (op.f !== e.f) {
       throw new MalformedHistoryError(
-        `${e.type} ${e.f} for process ${p} does not match its invoke ${inv.event.f} on line ${lineOf(inv.at)}`,
+        `${e.type} ${e.f} for process ${p} does not match its invoke ${op.f} on line ${lineOf(invokeAt[slot]!)}`,
         options.file,
         lineOf(i),
       );
     }
-    if (e.time < inv.event.time) {
+    if (e.time < op.call) {
       throw new MalformedHistoryError(
-        `${e.type} at time ${e.time} precedes its invoke at time ${inv.event.time} (line ${lineOf(inv.at)})`,
+        `${e.type} at time ${e.time} precedes its invoke at time ${op.call} (line ${lineOf(invokeAt[slot]!)})`,
         options.file,
         lineOf(i),
       );
     }
     outstanding.delete(p);
-    const op = inv.op;
     if (e.type === 'fail') {
       failedOps.add(op);
       continue;
@@ -87,17 +89,21 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
 }
 
 function baseOp(e: HistoryEvent, at: number): Operation {
-  const op: Operation = {
+  // Every field is present from the start (undefined when absent), so all ops share one hidden
+  // class and the checker's loops over them stay monomorphic. JSON output omits the undefineds.
+  return {
     id: -1,
     process: e.process as number,
     f: e.f,
+    key: e.key,
     input: e.value,
+    output: undefined,
     status: 'info',
     call: e.time,
     return: null,
     invokeIndex: e.index ?? at,
-  };
-  if (e.key !== undefined) op.key = e.key;
-  if (e.node !== undefined) op.node = e.node;
-  return op;
+    completeIndex: undefined,
+    node: e.node,
+    error: undefined,
+  } as Operation;
 }

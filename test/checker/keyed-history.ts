@@ -69,19 +69,22 @@ export function generateKeyedHistory(o: KeyedHistoryOptions): HistoryEvent[] {
       } else op.output = undefined; // a failed cas: completes with fail
     }
   }
+  // Invokes sort before completions at equal times; every event has the same fields (one shape).
   const events: { t: number; e: HistoryEvent }[] = [];
+  const event = (type: HistoryEvent['type'], op: GenOp, time: number, value: unknown, error?: string): HistoryEvent =>
+    ({ type, process: op.process, f: op.f, key: op.key, value, time, index: 0, error }) as HistoryEvent;
   for (const op of ops) {
-    events.push({ t: op.invoke * 2, e: { type: 'invoke', process: op.process, f: op.f, key: op.key, value: op.input, time: op.invoke } });
+    events.push({ t: op.invoke * 2, e: event('invoke', op, op.invoke, op.input) });
     if (op.crashed) {
-      if (rand(1) < 0.5) events.push({ t: op.complete * 2 + 1, e: { type: 'info', process: op.process, f: op.f, key: op.key, time: op.complete, error: 'timeout' } });
+      if (rand(1) < 0.5) events.push({ t: op.complete * 2 + 1, e: event('info', op, op.complete, undefined, 'timeout') });
       continue;
     }
-    const type = op.f === 'cas' && op.output === undefined ? 'fail' : 'ok';
-    const e: HistoryEvent = { type, process: op.process, f: op.f, key: op.key, time: op.complete };
-    if (type === 'ok') e.value = op.output;
-    else e.value = op.input;
-    events.push({ t: op.complete * 2 + 1, e });
+    const failed = op.f === 'cas' && op.output === undefined;
+    events.push({ t: op.complete * 2 + 1, e: event(failed ? 'fail' : 'ok', op, op.complete, failed ? op.input : op.output) });
   }
   events.sort((a, b) => a.t - b.t);
-  return events.map((x, index) => ({ ...x.e, index }));
+  return events.map((x, index) => {
+    x.e.index = index;
+    return x.e;
+  });
 }

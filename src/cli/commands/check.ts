@@ -18,6 +18,8 @@ export interface CheckFilesOptions {
   /** Per history, in seconds. */
   timeLimitS?: number;
   memoryLimitBytes?: number;
+  /** Worker threads for keyed models: a count, 0 for none, or 'auto' (see CheckOptions.workers). */
+  workers?: number | 'auto';
 }
 
 /** One file's outcome: its result and history, or why it could not be read. */
@@ -37,6 +39,7 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
         warnings: history.warnings,
         ...(options.timeLimitS === undefined ? {} : { timeLimitMs: options.timeLimitS * 1000 }),
         ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
       });
       outcomes.push({ file, result, history });
     } catch (err) {
@@ -112,6 +115,8 @@ function usageProblem(argv: CheckArgs): string | undefined {
   if (t !== undefined && !(Number.isFinite(t) && t > 0)) return `--time-limit must be a positive number of seconds, got ${t}`;
   const m = argv['memory-limit'];
   if (m !== undefined && !(Number.isFinite(m) && m > 0)) return `--memory-limit must be a positive number of MiB, got ${m}`;
+  const w = argv.workers;
+  if (w !== undefined && !(Number.isInteger(w) && w >= 0)) return `--workers must be an integer >= 0, got ${w}`;
   return undefined;
 }
 
@@ -122,6 +127,7 @@ interface CheckArgs {
   json: boolean;
   'time-limit'?: number;
   'memory-limit'?: number;
+  workers?: number;
   report?: string;
 }
 
@@ -141,6 +147,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result object per history' })
       .option('time-limit', { type: 'number', describe: 'Seconds per history before the verdict is unknown' })
       .option('memory-limit', { type: 'number', describe: 'MiB for the search cache before the verdict is unknown (default 1024)' })
+      .option('workers', {
+        type: 'number',
+        describe: 'Worker threads for keyed models: 0 = none, N = all keys over N threads (default: hard keys only, one per core)',
+      })
       .option('report', { type: 'string', describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)' })
       .example('$0 check store/latest/history.jsonl', 'check a recorded run with the cas-register model')
       .example('$0 check --format porcupine-etcd --model cas-register --json etcd_*.log', 'check Porcupine etcd logs, one JSON line each'),
@@ -157,6 +167,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       ...(argv.model === undefined ? {} : { model: argv.model }),
       ...(argv['time-limit'] === undefined ? {} : { timeLimitS: argv['time-limit'] }),
       ...(argv['memory-limit'] === undefined ? {} : { memoryLimitBytes: argv['memory-limit'] * 2 ** 20 }),
+      ...(argv.workers === undefined ? {} : { workers: argv.workers }),
     });
     for (const outcome of outcomes) {
       if ('error' in outcome) process.stderr.write(`splitbrain: ${outcome.error}\n`);
