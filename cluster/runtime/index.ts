@@ -55,4 +55,5 @@ export async function cleanAll(runId?: string): Promise<string[]> {
   return [...docker, ...local];
 }
 export { readClusterStates, writeClusterState } from './cluster-state.js';
+export { markedPids } from './host-sweep.js';
 export type { ClusterState } from './cluster-state.js';

@@ -33,6 +33,13 @@ export class LocalNode implements StartedNode {
   private argv(command: string[]): [string, string[]] {
     if (command.length === 0) throw new Error('empty command');
     if (this.namespace) return ['ip', ['netns', 'exec', this.namespace, ...command]];
+    // Without a namespace a command runs on the host itself: firewall commands would change the
+    // host's rules for every node (and everything else), so refuse them.
+    if (/(^|\/)(ip6?tables(-restore|-save)?|nft|tc)$/.test(command[0]!)) {
+      throw new Error(
+        `'${command[0]}' in node ${this.name} would change the host's own network: nodes share loopback here (see cluster.capabilities.reasons)`,
+      );
+    }
     return [command[0]!, command.slice(1)];
   }
 

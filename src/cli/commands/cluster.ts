@@ -10,7 +10,9 @@ import {
   DockerRuntime,
   installSignalTeardown,
   LocalRuntime,
+  markedPids,
   newRunId,
+  RUN_LABEL,
   readClusterStates,
   selectRuntime,
   writeClusterState,
@@ -18,6 +20,7 @@ import {
   type RuntimeChoice,
 } from '../../../cluster/runtime/index.js';
 import { EXIT } from '../exit-codes.js';
+import Docker from 'dockerode';
 
 interface UpArgs {
   runtime: RuntimeChoice;
@@ -109,9 +112,23 @@ const status: CommandModule<object, object> = {
   handler: async () => {
     const states = await readClusterStates();
     if (states.length === 0) out('no cluster is up');
-    for (const s of states) out(describeState(s));
+    for (const s of states) {
+      out(describeState(s));
+      out(`  ${await liveness(s)}`);
+    }
   },
 };
+
+// What is still alive of a cluster: containers running (docker) or daemons running (local).
+async function liveness(s: ClusterState): Promise<string> {
+  if (s.runtime === 'docker') {
+    const running = await new Docker()
+      .listContainers({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${s.runId}`] }) })
+      .catch(() => []);
+    return `${running.length} of ${s.nodes.length} containers running`;
+  }
+  return `${(await markedPids(s.runId)).length} daemon processes running`;
+}
 
 async function pickState(run: string | undefined): Promise<ClusterState> {
   const states = await readClusterStates();
