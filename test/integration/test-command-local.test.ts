@@ -2,7 +2,7 @@
  * `splitbrain test` end to end with the local runtime: real raftkv processes in network
  * namespaces, real iptables partitions, SIGKILL, SIGSTOP and libfaketime, the checker, the store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,22 @@ describe.skipIf(!isRoot)('splitbrain test --runtime local (needs root for namesp
       expect(results.versions).toMatchObject({ node: process.version, splitbrain: expect.any(String) });
       expect((results.nemesis as { faults: { fault: string; injected: number }[] }).faults.every((f) => f.injected > 0)).toBe(true);
       expect(results.phases.map((p) => p.name)).toContain('final-reads');
+    },
+    300_000,
+  );
+
+  it.skipIf(!existsSync('/usr/bin/etcd'))(
+    'tests etcd through its v3 JSON gateway under partitions, kills and pauses and finds it linearizable',
+    async () => {
+      const r = await splitbrain([
+        'test', '--runtime', 'local', '--db', 'etcd', '--nodes', '3', '--workload', 'cas-register',
+        '--nemesis', 'partition,kill,pause', '--nemesis-interval', '3', '--time-limit', '15', '--store', store,
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const results = readResults(latestRun(store, 'etcd-cas-register'));
+      expect(results.stats.byF.cas?.ok).toBeGreaterThan(0);
+      expect(results.stats.byF.write?.ok).toBeGreaterThan(0);
+      expect(results.versions.etcd).toMatch(/^3\.4/);
     },
     300_000,
   );
@@ -137,7 +153,7 @@ describe.skipIf(!isRoot)('splitbrain test --runtime local (needs root for namesp
       expect(runId).toMatch(/^[0-9a-f]{8}$/);
       try {
         expect(processesOfRun(runId).length).toBeGreaterThan(0);
-        const clean = await splitbrain(['cluster', 'clean', '--runtime', 'local'], { timeoutMs: 120_000 });
+        const clean = await splitbrain(['cluster', 'clean', '--run', runId], { timeoutMs: 120_000 });
         expect(clean.exitCode, clean.all).toBe(0);
         expect(processesOfRun(runId)).toEqual([]);
         expect(await namespacesOfRun(runId)).toEqual([]);
