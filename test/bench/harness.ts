@@ -37,7 +37,8 @@ async function measure(nodes: number, basePort: number): Promise<void> {
     console.log(
       `raftkv ${nodes} nodes, ${CONCURRENCY} processes, ${wall.toFixed(1)} s: ${(done / wall).toFixed(0)} ops/s completed ` +
         `(${(stats.byType.ok / wall).toFixed(0)} ok/s; ${stats.byType.ok} ok, ${stats.byType.fail} fail, ${stats.byType.info} info), ` +
-        `latency ok p50 ${stats.latencyMs.ok.p50} ms, p99 ${stats.latencyMs.ok.p99} ms; goal 2000 ops/s`,
+        `latency ok p50 ${stats.latencyMs.ok.p50} ms, p99 ${stats.latencyMs.ok.p99} ms; ` +
+        `goal 2000 ops/s: ${done / wall >= 2000 ? 'met' : 'not met'}`,
     );
   } finally {
     await cluster.stop();
@@ -45,9 +46,14 @@ async function measure(nodes: number, basePort: number): Promise<void> {
   }
 }
 
-/** Runs the harness against 3- and 5-node clusters. */
+/**
+ * Runs the harness against 1-, 3- and 5-node clusters. One node shows what the harness itself
+ * sustains against a real raftkv process (no replication); more nodes add Raft's cost, which on
+ * two shared cores is where the time goes.
+ */
 export async function run(): Promise<void> {
-  await measure(3, 24100);
+  await measure(1, 24100);
+  await measure(3, 24200);
   await measure(5, 24300);
 }
 
