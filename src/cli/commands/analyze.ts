@@ -115,7 +115,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       const s = results.stats;
       const verdict = result.valid === true ? 'valid' : result.valid === false ? `INVALID: ${result.counterexample?.explanation ?? ''}` : `unknown (${result.reason ?? ''})`;
       process.stdout.write(
-        `${dir}: ${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending), model ${model}, checked in ${result.ms} ms\nsplitbrain: ${verdict}\n`,
+        `${dir}: ${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending), model ${model}, checked in ${Math.round(result.ms)} ms\nsplitbrain: ${verdict}\n`,
       );
     }
     process.exit(exitCode);
