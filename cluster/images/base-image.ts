@@ -78,7 +78,11 @@ export async function baseImageExists(docker = new Docker(), tag = baseImageTag(
 }
 
 export interface BuildOptions {
-  method?: BuildMethod;
+  /**
+   * How to build when no image exists (default 'auto': use whichever image is already built,
+   * else debootstrap when running as root with debootstrap installed, else the Dockerfile).
+   */
+  method?: BuildMethod | 'auto';
   /** Rebuild even if the tag exists. */
   force?: boolean;
   log?: (line: string) => void;
@@ -135,9 +139,10 @@ async function withLock<T>(name: string, fn: () => Promise<T>, log: (line: strin
  * method needs root, debootstrap and a reachable Debian mirror (about a minute the first time).
  */
 export async function ensureBaseImage(opts: BuildOptions = {}): Promise<BuildResult> {
-  const method = opts.method ?? 'debootstrap';
   const log = opts.log ?? (() => undefined);
   const docker = new Docker();
+  const method =
+    opts.method === undefined || opts.method === 'auto' ? await pickMethod(docker, opts.force) : opts.method;
   const tag = baseImageTag(method);
   const t0 = performance.now();
   if (!opts.force && (await baseImageExists(docker, tag))) return { tag, built: false, seconds: 0 };
@@ -152,6 +157,21 @@ export async function ensureBaseImage(opts: BuildOptions = {}): Promise<BuildRes
     },
     log,
   );
+}
+
+/** Says whether this process can build the image offline (root, with debootstrap installed). */
+export async function canDebootstrap(): Promise<boolean> {
+  if (process.getuid?.() !== 0) return false;
+  const r = await execa('debootstrap', ['--version'], { reject: false });
+  return !(r.failed && r.exitCode === undefined);
+}
+
+async function pickMethod(docker: Docker, force?: boolean): Promise<BuildMethod> {
+  if (!force) {
+    for (const m of ['debootstrap', 'dockerfile'] as const)
+      if (await baseImageExists(docker, baseImageTag(m))) return m;
+  }
+  return (await canDebootstrap()) ? 'debootstrap' : 'dockerfile';
 }
 
 async function buildFromDockerfile(tag: string, log: (line: string) => void): Promise<void> {

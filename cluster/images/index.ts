@@ -5,6 +5,7 @@ export {
   BASE_SUITE,
   baseImageExists,
   baseImageTag,
+  canDebootstrap,
   debianMirror,
   ensureBaseImage,
 } from './base-image.js';

@@ -7,7 +7,7 @@
 import { mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { baseImageExists, baseImageTag, ensureBaseImage } from '../../images/index.js';
+import { baseImageExists, baseImageTag, canDebootstrap, ensureBaseImage } from '../../images/index.js';
 import { CLOCK_FILE, writeOffsetFile } from '../faketime.js';
 import { NAME_PREFIX, RUN_ENV, RUN_LABEL, projectRoot, runScratchDir, runTag } from '../run-tag.js';
 import type { ClusterSpec, Runtime, StartedCluster } from '../runtime.js';
@@ -38,9 +38,14 @@ export class DockerRuntime implements Runtime {
     } catch (err) {
       return `no Docker engine answers (${(err as Error).message}); start dockerd or use --runtime local`;
     }
-    if (this.opts.image || (await baseImageExists(this.docker, baseImageTag()))) return undefined;
-    if (process.getuid?.() !== 0) {
-      return 'the node image is not built and building it needs root; run `sudo splitbrain images build`';
+    // Without an image, one is built on demand offline with debootstrap (as root). Building from
+    // the Dockerfile needs a registry, so it is only done when asked: `images build --method dockerfile`.
+    if (this.opts.image) return undefined;
+    for (const method of ['debootstrap', 'dockerfile'] as const) {
+      if (await baseImageExists(this.docker, baseImageTag(method))) return undefined;
+    }
+    if (!(await canDebootstrap())) {
+      return 'no node image is built and building one offline needs root and debootstrap; run `sudo splitbrain images build`, or `splitbrain images build --method dockerfile` where a registry is reachable';
     }
     return undefined;
   }

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ensureBaseImage, type BuildMethod } from '../../../cluster/images/index.js';
 
 interface BuildArgs {
-  method: BuildMethod;
+  method: BuildMethod | 'auto';
   force: boolean;
 }
 
@@ -13,9 +13,10 @@ const build: CommandModule<object, BuildArgs> = {
   builder: (y) =>
     y
       .option('method', {
-        choices: ['debootstrap', 'dockerfile'] as const,
-        default: 'debootstrap' as BuildMethod,
-        describe: 'debootstrap + docker import (no registry needed) or the Dockerfile (needs a registry)',
+        choices: ['auto', 'debootstrap', 'dockerfile'] as const,
+        default: 'auto' as BuildMethod | 'auto',
+        describe:
+          'debootstrap + docker import (root, no registry needed) or the Dockerfile (needs a registry); auto: debootstrap when possible',
       })
       .option('force', { type: 'boolean', default: false, describe: 'Rebuild even if the image exists' }),
   handler: async (argv) => {
