@@ -28,7 +28,8 @@ export async function runPartsInterleaved<S>(
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value.outcomes;
-    if (handoff && Date.now() - started >= handoff.afterMs && r.value.pending >= handoff.minPending) return r.value.outcomes;
+    const { roundEnd, pending, outcomes } = r.value;
+    if (handoff && roundEnd && Date.now() - started >= handoff.afterMs && pending >= handoff.minPending) return outcomes;
     if (pause) await pause();
   }
 }
@@ -55,7 +56,7 @@ export function runPartsInterleavedSync<S>(
   }
 }
 
-/** Yields the outcomes so far and the number of unfinished parts after each round. */
+/** Yields after every part searched (so a caller can pause) with the outcomes so far; at the end of a round, also the number of unfinished parts. */
 function* interleave<S>(
   parts: readonly (readonly Operation[])[],
   model: FilledModel<S>,
@@ -80,17 +81,20 @@ function* interleave<S>(
       if (o === undefined) still.push(k);
       else {
         searches.delete(k);
-        if (o.valid === false) return { outcomes, pending: 0 };
+        if (o.valid === false) return { outcomes, pending: 0, roundEnd: true };
       }
+      yield { outcomes, pending: -1, roundEnd: false };
     }
     pending = still;
     slice = Math.min(slice * 2, MAX_SLICE);
-    if (pending.length > 0) yield { outcomes, pending: pending.length };
+    if (pending.length > 0) yield { outcomes, pending: pending.length, roundEnd: true };
   }
-  return { outcomes, pending: 0 };
+  return { outcomes, pending: 0, roundEnd: true };
 }
 
 interface Progress {
   outcomes: (SearchOutcome | undefined)[];
+  /** Unfinished parts; meaningful only at the end of a round. */
   pending: number;
+  roundEnd: boolean;
 }
