@@ -8,6 +8,7 @@ import type { Generator } from './generator/index.js';
 
 /** The built-in workloads. */
 export const WORKLOAD_NAMES = ['register', 'cas-register', 'kv'] as const;
+/** A built-in workload's name. */
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** What a workload needs to build its schedule. */
@@ -23,6 +24,7 @@ export interface WorkloadOptions {
   threadsPerKey?: number;
 }
 
+/** A workload: its generators and its checker model. */
 export interface Workload {
   readonly name: WorkloadName;
   /** The checker model: `register`, `cas-register` or `kv`. */

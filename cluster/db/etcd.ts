@@ -13,7 +13,9 @@ import { withTimeout } from './raftkv.js';
 
 /** Where Debian installs etcd. */
 export const ETCD_BINARY = '/usr/bin/etcd';
+/** etcd's client port (the v3 JSON gateway). */
 export const ETCD_CLIENT_PORT = 2379;
+/** etcd's peer (Raft) port. */
 export const ETCD_PEER_PORT = 2380;
 const SERVE_TIMEOUT_MS = 60_000;
 

@@ -29,6 +29,7 @@ export function resolveRunDir(dir: string): string {
   throw new Error(`${dir}: no ${RUN_FILES.history} here (nor under ${dir}/latest); name a run folder of the store`);
 }
 
+/** The `analyze` command. */
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <dir>',
   describe: 'Re-check a stored run folder (or a test folder: its latest run) and rewrite its results and report',
