@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Daemon } from './runtime.js';
 
-type DaemonSignal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
+/** The signals a runtime sends to daemons. */
+export type DaemonSignal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
 
 /** A process the runtime started and can signal by its host pid. */
 export class TrackedDaemon implements Daemon {
@@ -23,6 +24,8 @@ export class TrackedDaemon implements Daemon {
     readonly pid: number,
     readonly hostPid: number,
     exit: Promise<number>,
+    /** Sends a signal another way when the host refuses ours (EPERM: not root, docker group). */
+    private readonly fallback?: (sig: DaemonSignal) => Promise<void>,
   ) {
     this.done = exit.then(
       (code) => {
@@ -51,8 +54,10 @@ export class TrackedDaemon implements Daemon {
     try {
       process.kill(this.hostPid, sig);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ESRCH') return;
+      if (code !== 'EPERM' || !this.fallback) throw err;
+      await this.fallback(sig);
     }
     if (sig === 'SIGSTOP') this.paused = true;
     else if (sig === 'SIGCONT') this.paused = false;

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { CLOCK_FILE, fakeTimeEnv, writeOffsetFile } from '../faketime.js';
 import { RUN_ENV } from '../run-tag.js';
 import type { Daemon, DaemonSpec, ExecResult, StartedNode } from '../runtime.js';
-import { TrackedDaemon, namespacePid } from '../tracked-daemon.js';
+import { TrackedDaemon, namespacePid, type DaemonSignal } from '../tracked-daemon.js';
 import { execDaemon, execOnce } from './docker-exec.js';
 
 /** Where a node's clock folder is mounted inside its container. */
@@ -56,7 +56,12 @@ export class DockerNode implements StartedNode {
     const logFile = `${CONTAINER_LOG_DIR}/${spec.name}.log`;
     const command = ['sh', '-c', 'exec "$@" >>"$0" 2>&1', logFile, ...spec.command];
     const started = await execDaemon(this.docker, this.container, command, { env, cwd: spec.cwd });
-    const daemon = new TrackedDaemon(spec.name, namespacePid(started.hostPid), started.hostPid, started.done);
+    const pid = namespacePid(started.hostPid);
+    const viaExec = async (sig: DaemonSignal): Promise<void> => {
+      const r = await this.exec(['kill', '-s', sig.replace(/^SIG/, ''), String(pid)]);
+      if (r.exitCode !== 0) throw new Error(`kill -s ${sig} ${pid} in ${this.name} failed: ${r.stderr}`);
+    };
+    const daemon = new TrackedDaemon(spec.name, pid, started.hostPid, started.done, viaExec);
     this.spawned.unshift(daemon);
     return daemon;
   }
