@@ -2,7 +2,16 @@
  * Single-register workloads: `register` (reads and writes of one object) and `cas-register`
  * (plus compare-and-set). Values are small integers so a read can be judged.
  */
-import { mix, repeat, sequence, stagger, nextInt, type GenOp, type Generator, type OpSource } from './generator/index.js';
+import {
+  mix,
+  repeat,
+  sequence,
+  stagger,
+  nextInt,
+  type GenOp,
+  type Generator,
+  type OpSource,
+} from './generator/index.js';
 import type { Workload, WorkloadOptions } from './workload.js';
 
 /** Values are drawn from 0..VALUES-1: few enough that reads often see a recent write. */

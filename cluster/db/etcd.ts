@@ -39,7 +39,8 @@ export class EtcdDb implements Db, Killable, Pausable, LeaderAware, ClockAware {
     await Promise.all(cluster.nodes.map((n) => this.start(n)));
     await waitFor('etcd did not become healthy with a leader', SERVE_TIMEOUT_MS, async () => {
       const health = await Promise.all(cluster.nodes.map((n) => probeJson(`${this.clientEndpoint(n)}/health`, 1000)));
-      if (!health.every((h) => h?.status === 200 && (h.body as { health?: string }).health === 'true')) return undefined;
+      if (!health.every((h) => h?.status === 200 && (h.body as { health?: string }).health === 'true'))
+        return undefined;
       return (await this.leader(cluster)) !== undefined ? true : undefined;
     });
   }

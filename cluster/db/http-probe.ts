@@ -2,7 +2,11 @@
 import http from 'node:http';
 
 /** GETs or POSTs JSON with a short timeout; resolves undefined on any failure (a probe, not a client op). */
-export function probeJson(url: string, timeoutMs: number, body?: unknown): Promise<{ status: number; body: unknown } | undefined> {
+export function probeJson(
+  url: string,
+  timeoutMs: number,
+  body?: unknown,
+): Promise<{ status: number; body: unknown } | undefined> {
   return new Promise((resolve) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(

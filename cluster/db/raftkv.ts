@@ -49,7 +49,8 @@ export class RaftkvDb implements Db, Killable, Pausable, LeaderAware, ClockAware
   }
 
   async setup(cluster: StartedCluster, opts: DbOptions): Promise<void> {
-    if (!existsSync(this.nodeMain)) throw new Error(`raftkv node not built: ${this.nodeMain} is missing (run npm run build)`);
+    if (!existsSync(this.nodeMain))
+      throw new Error(`raftkv node not built: ${this.nodeMain} is missing (run npm run build)`);
     this.cluster = cluster;
     this.bugs = opts.bugs ?? [];
     await Promise.all(cluster.nodes.map((n) => this.start(n)));

@@ -77,7 +77,10 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       done = Promise.reject(e);
     }
     done
-      .catch((e: unknown): Completion => ({ type: 'info', error: `client error: ${e instanceof Error ? e.message : String(e)}` }))
+      .catch((e: unknown): Completion => ({
+        type: 'info',
+        error: `client error: ${e instanceof Error ? e.message : String(e)}`,
+      }))
       .then((c) => {
         const event: HistoryEvent = { type: c.type, process: slot.worker.process, f: invoke.f, time: 0 };
         if (invoke.key !== undefined) event.key = invoke.key;
@@ -127,10 +130,16 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       continue;
     }
     const thread = r.op.thread ?? freeOrder[0];
-    if (thread === undefined || slots[thread]!.busy) throw new Error(`generator gave an op for a busy or missing worker ${thread}`);
+    if (thread === undefined || slots[thread]!.busy)
+      throw new Error(`generator gave an op for a busy or missing worker ${thread}`);
     freeOrder = freeOrder.filter((t) => t !== thread);
     const slot = slots[thread]!;
-    const invoke: Omit<HistoryEvent, 'time'> = { type: 'invoke', process: slot.worker.process, f: r.op.f, value: r.op.value ?? null };
+    const invoke: Omit<HistoryEvent, 'time'> = {
+      type: 'invoke',
+      process: slot.worker.process,
+      f: r.op.f,
+      value: r.op.value ?? null,
+    };
     if (r.op.key !== undefined) invoke.key = r.op.key;
     const recorded = o.recorder.record(invoke);
     gen = r.next.update(ctx(), { ...recorded, thread });

@@ -20,7 +20,11 @@ export interface LiveView {
 }
 
 /** Starts the view for a run of `totalS` seconds, writing to `stream`. */
-export function startLiveView(source: LiveSource, totalS: number, stream: NodeJS.WriteStream = process.stderr): LiveView {
+export function startLiveView(
+  source: LiveSource,
+  totalS: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): LiveView {
   let lastOk = 0;
   let lastAt = 0;
   let rate = 0;
@@ -70,7 +74,9 @@ export function startLiveView(source: LiveSource, totalS: number, stream: NodeJS
   }
   const line = () => {
     const f = fields();
-    stream.write(`[${f.elapsed}/${totalS}s] ${f.rate} ops/s  ok ${f.ok}  fail ${f.fail}  info ${f.info}  fault: ${f.fault}\n`);
+    stream.write(
+      `[${f.elapsed}/${totalS}s] ${f.rate} ops/s  ok ${f.ok}  fail ${f.fail}  info ${f.info}  fault: ${f.fault}\n`,
+    );
   };
   const timer = setInterval(line, 5000);
   return {

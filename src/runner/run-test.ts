@@ -89,8 +89,13 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   const phases: RunResults['phases'] = [];
   const runId = newRunId();
   const state: RunState = { test, io, log, recorder, phases, run, runId };
-  writeFileSync(run.test, JSON.stringify({ name: test.name, runId, seed: test.seed, ...test.params, command: test.command }, null, 2) + '\n');
-  io.say(`splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${test.seed}; run folder ${run.dir}`);
+  writeFileSync(
+    run.test,
+    JSON.stringify({ name: test.name, runId, seed: test.seed, ...test.params, command: test.command }, null, 2) + '\n',
+  );
+  io.say(
+    `splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${test.seed}; run folder ${run.dir}`,
+  );
 
   let failure: Error | undefined;
   // A run whose history is complete is worth checking even when teardown then fails.
@@ -108,7 +113,11 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
     }
     writer.close();
   }
-  if (!failure && io.signal.aborted) failure = new InfrastructureError('run', new Error('interrupted by a signal; the cluster was healed and torn down'));
+  if (!failure && io.signal.aborted)
+    failure = new InfrastructureError(
+      'run',
+      new Error('interrupted by a signal; the cluster was healed and torn down'),
+    );
 
   // Judge what was recorded, even after a failure: the results still describe the history.
   const events = (await readJsonl(run.history)).events;
@@ -117,12 +126,18 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   if (historyComplete && !io.signal.aborted) {
     try {
       check = await timed(state, 'check', PHASE_TIMEOUTS.check, () =>
-        test.checker(events, test.workload.model, { timeLimitS: test.checkTimeLimitS }).catch(
-          (e: unknown): CheckResult => {
+        test
+          .checker(events, test.workload.model, { timeLimitS: test.checkTimeLimitS })
+          .catch((e: unknown): CheckResult => {
             log.error('the checker threw; the verdict is unknown', e);
-            return { model: test.workload.model, valid: 'unknown', ops: 0, ms: 0, reason: `checker error: ${oneLine(e)}` };
-          },
-        ),
+            return {
+              model: test.workload.model,
+              valid: 'unknown',
+              ops: 0,
+              ms: 0,
+              reason: `checker error: ${oneLine(e)}`,
+            };
+          }),
       );
     } catch (e) {
       failure ??= e instanceof Error ? e : new Error(String(e));
@@ -150,7 +165,8 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
         ? EXIT.invalid
         : EXIT.unknown;
   const error = failure ? oneLine(failure) : undefined;
-  if (failure && !(failure instanceof InfrastructureError) && !(failure instanceof RunRefusedError)) log.error('run failed', failure);
+  if (failure && !(failure instanceof InfrastructureError) && !(failure instanceof RunRefusedError))
+    log.error('run failed', failure);
   const results: RunResults = {
     name: test.name,
     valid: check?.valid ?? 'unknown',
@@ -172,7 +188,13 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   try {
     await timed(state, 'report', PHASE_TIMEOUTS.report, async () => {
       await writeReport(run.dir, {
-        result: check ?? { model: test.workload.model, valid: 'unknown', ops: 0, ms: 0, ...(error ? { reason: error } : {}) },
+        result: check ?? {
+          model: test.workload.model,
+          valid: 'unknown',
+          ops: 0,
+          ms: 0,
+          ...(error ? { reason: error } : {}),
+        },
         events,
         command: test.command.join(' '),
         title: test.name,
@@ -289,7 +311,11 @@ async function runPhases(s: RunState): Promise<void> {
       {
         counts: recorder.counts,
         elapsedS: () => (recorder.now() - runStart) / 1e9,
-        fault: () => [...faultsInForce].filter(([, n]) => n > 0).map(([f]) => f).join('+'),
+        fault: () =>
+          [...faultsInForce]
+            .filter(([, n]) => n > 0)
+            .map(([f]) => f)
+            .join('+'),
       },
       test.timeLimitS,
       io.live,
@@ -403,4 +429,3 @@ export function fitInterval(faults: number, timeLimitS: number): number {
   const perUnit = computeCoverageSeconds(faults, 1);
   return Math.max(1, Math.min(DEFAULT_INTERVAL_S, Math.floor(((timeLimitS * 0.85) / perUnit) * 10) / 10));
 }
-

@@ -28,7 +28,12 @@ async function measure(nodes: number, basePort: number): Promise<void> {
     });
     const workload = kvWorkload({ concurrency: CONCURRENCY, rate: 0, seed: 1 });
     const t0 = performance.now();
-    await interpret({ generator: timeLimit(SECONDS * 1e9, workload.generator()), pool, recorder, threads: CONCURRENCY });
+    await interpret({
+      generator: timeLimit(SECONDS * 1e9, workload.generator()),
+      pool,
+      recorder,
+      threads: CONCURRENCY,
+    });
     const wall = (performance.now() - t0) / 1000;
     await pool.close();
     writer.close();

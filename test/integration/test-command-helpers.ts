@@ -18,7 +18,10 @@ export async function build(): Promise<void> {
 }
 
 /** Starts `splitbrain ARGS` (not awaited), with the environment the runtimes want. */
-export function splitbrain(args: string[], opts: { timeoutMs?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+export function splitbrain(
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): ResultPromise<{ reject: false; all: true }> {
   return execa(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     reject: false,
@@ -66,7 +69,9 @@ export function faultKinds(history: HistoryEvent[]): Set<string> {
 
 /** Docker containers and networks labelled by any splitbrain run. */
 export async function dockerLeftovers(): Promise<string[]> {
-  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=splitbrain.run', '--format', '{{.Names}}'], { reject: false });
+  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=splitbrain.run', '--format', '{{.Names}}'], {
+    reject: false,
+  });
   const nets = await execa('docker', ['network', 'ls', '--filter', 'label=splitbrain.run', '--format', '{{.Name}}'], {
     reject: false,
   });

@@ -23,11 +23,13 @@ const brief = (h: SimulatedOp[]) => invokes(h).map((e) => [e.f, e.key, e.value, 
 describe('generators', () => {
   it('replay the same ops at the same times for the same seed, and differ for another seed', () => {
     const run = (seed: number) =>
-      brief(simulate(timeLimit(2 * S, kvWorkload({ concurrency: 10, rate: 200, seed }).generator()), {
-        threads: 10,
-        latencyNs: 3 * MS,
-        untilNs: 10 * S,
-      }));
+      brief(
+        simulate(timeLimit(2 * S, kvWorkload({ concurrency: 10, rate: 200, seed }).generator()), {
+          threads: 10,
+          latencyNs: 3 * MS,
+          untilNs: 10 * S,
+        }),
+      );
     const a = run(7);
     expect(a.length).toBeGreaterThan(100);
     expect(run(7)).toEqual(a);
@@ -35,7 +37,10 @@ describe('generators', () => {
   });
 
   it('give exactly as many ops as a limit allows', () => {
-    const gen = limit(37, repeat((rng) => [{ f: 'read', value: null }, rng], 1));
+    const gen = limit(
+      37,
+      repeat((rng) => [{ f: 'read', value: null }, rng], 1),
+    );
     const h = simulate(gen, { threads: 4, latencyNs: MS, untilNs: 100 * S });
     expect(invokes(h)).toHaveLength(37);
     expect(h.filter((e) => e.type === 'ok')).toHaveLength(37);
@@ -65,7 +70,14 @@ describe('generators', () => {
   });
 
   it('invoke nothing after a time limit', () => {
-    const gen = timeLimit(3 * S, stagger(10 * MS, repeat((rng) => [{ f: 'read', value: null }, rng], 1), 1));
+    const gen = timeLimit(
+      3 * S,
+      stagger(
+        10 * MS,
+        repeat((rng) => [{ f: 'read', value: null }, rng], 1),
+        1,
+      ),
+    );
     const h = simulate(gen, { threads: 3, latencyNs: MS, untilNs: 30 * S });
     const times = invokes(h).map((e) => e.time);
     expect(Math.max(...times)).toBeLessThan(3 * S);
@@ -73,8 +85,14 @@ describe('generators', () => {
   });
 
   it('start a phase only after every op of the previous phase completed', () => {
-    const first = limit(20, repeat((rng) => [{ f: 'write', value: 1 }, rng], 1));
-    const second = sequence([{ f: 'read', value: null }, { f: 'read', value: null }]);
+    const first = limit(
+      20,
+      repeat((rng) => [{ f: 'write', value: 1 }, rng], 1),
+    );
+    const second = sequence([
+      { f: 'read', value: null },
+      { f: 'read', value: null },
+    ]);
     const h = simulate(phases(first, second), { threads: 4, latencyNs: 5 * MS, untilNs: 10 * S });
     const lastWriteDone = Math.max(...h.filter((e) => e.f === 'write' && e.type === 'ok').map((e) => e.time));
     const reads = invokes(h).filter((e) => e.f === 'read');
@@ -121,7 +139,11 @@ describe('workloads', () => {
   it('kv keeps every worker busy: both groups of workers get ops', () => {
     const gen = independent(10, {
       threadsPerKey: 5,
-      perKey: () => limit(10, repeat((rng) => [{ f: 'read', value: null }, rng], 1)),
+      perKey: () =>
+        limit(
+          10,
+          repeat((rng) => [{ f: 'read', value: null }, rng], 1),
+        ),
     });
     const h = invokes(simulate(limit(200, gen), { threads: 10, latencyNs: MS, untilNs: 10 * S }));
     expect(new Set(h.map((e) => e.thread)).size).toBe(10);

@@ -38,7 +38,8 @@ export function simulate(gen: Generator, opts: SimulateOptions): SimulatedOp[] {
     const type = opts.outcome?.(first.op) ?? 'ok';
     const done: SimulatedOp = { ...first.op, type, time: now };
     history.push(done);
-    if (type === 'info') workers[first.thread] = { thread: first.thread, process: first.op.process as number + opts.threads };
+    if (type === 'info')
+      workers[first.thread] = { thread: first.thread, process: (first.op.process as number) + opts.threads };
     gen = gen.update(ctx(), done);
   };
   for (let steps = 0; steps < 1_000_000; steps++) {

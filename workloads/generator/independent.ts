@@ -28,7 +28,12 @@ export function independent(threads: number, opts: IndependentOptions): Generato
   return independentFrom(opts, groups, count, 0);
 }
 
-function independentFrom(opts: IndependentOptions, groups: readonly Group[], nextKey: number, start: number): Generator {
+function independentFrom(
+  opts: IndependentOptions,
+  groups: readonly Group[],
+  nextKey: number,
+  start: number,
+): Generator {
   const groupOf = (thread: number): number => Math.floor(thread / opts.threadsPerKey) % groups.length;
   return {
     op(ctx: GenContext): GenResult {

@@ -22,6 +22,7 @@ function phasesFrom(gens: readonly Generator[]): Generator {
       }
       return undefined;
     },
-    update: (ctx, event) => (gens.length === 0 ? phasesFrom(gens) : phasesFrom([gens[0]!.update(ctx, event), ...gens.slice(1)])),
+    update: (ctx, event) =>
+      gens.length === 0 ? phasesFrom(gens) : phasesFrom([gens[0]!.update(ctx, event), ...gens.slice(1)]),
   };
 }

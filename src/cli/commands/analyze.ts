@@ -114,7 +114,12 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     if (argv.json) process.stdout.write(JSON.stringify(results) + '\n');
     else {
       const s = results.stats;
-      const verdict = result.valid === true ? 'valid' : result.valid === false ? `INVALID: ${result.counterexample?.explanation ?? ''}` : `unknown (${result.reason ?? ''})`;
+      const verdict =
+        result.valid === true
+          ? 'valid'
+          : result.valid === false
+            ? `INVALID: ${result.counterexample?.explanation ?? ''}`
+            : `unknown (${result.reason ?? ''})`;
       process.stdout.write(
         `${dir}: ${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending), model ${model}, checked in ${Math.round(result.ms)} ms\nsplitbrain: ${verdict}\n`,
       );

@@ -44,15 +44,18 @@ interface TestArgs {
 class UsageError extends Error {}
 
 const positiveInt = (option: string, v: number, max = Number.MAX_SAFE_INTEGER): number => {
-  if (!Number.isInteger(v) || v <= 0 || v > max) throw new UsageError(`--${option} must be an integer from 1 to ${max}, got ${v}`);
+  if (!Number.isInteger(v) || v <= 0 || v > max)
+    throw new UsageError(`--${option} must be an integer from 1 to ${max}, got ${v}`);
   return v;
 };
 const positive = (option: string, v: number): number => {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new UsageError(`--${option} must be a positive number, got ${v}`);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0))
+    throw new UsageError(`--${option} must be a positive number, got ${v}`);
   return v;
 };
 const oneOf = (option: string, v: string, choices: readonly string[]): string => {
-  if (!choices.includes(v)) throw new UsageError(`--${option}: unknown value '${v}'; choose one of: ${choices.join(', ')}`);
+  if (!choices.includes(v))
+    throw new UsageError(`--${option}: unknown value '${v}'; choose one of: ${choices.join(', ')}`);
   return v;
 };
 
@@ -70,23 +73,49 @@ export function parseSeed(v: number | undefined): number {
 
 function builder(y: Argv): Argv<TestArgs> {
   return y
-    .option('runtime', { type: 'string', choices: RUNTIME_NAMES, describe: 'Where nodes run (default: docker if an engine answers, else local)' })
+    .option('runtime', {
+      type: 'string',
+      choices: RUNTIME_NAMES,
+      describe: 'Where nodes run (default: docker if an engine answers, else local)',
+    })
     .option('db', { type: 'string', default: 'raftkv', choices: DB_NAMES, describe: 'System under test' })
     .option('nodes', { type: 'number', default: 5, describe: 'Cluster size (1-9)' })
     .option('workload', { type: 'string', default: 'kv', choices: WORKLOAD_NAMES, describe: 'What the clients do' })
-    .option('nemesis', { type: 'string', default: 'all', describe: 'Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none' })
-    .option('nemesis-interval', { type: 'number', describe: 'Seconds a fault is held (default: fits every fault into the time limit, at most 10)' })
+    .option('nemesis', {
+      type: 'string',
+      default: 'all',
+      describe: 'Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none',
+    })
+    .option('nemesis-interval', {
+      type: 'number',
+      describe: 'Seconds a fault is held (default: fits every fault into the time limit, at most 10)',
+    })
     .option('time-limit', { type: 'number', default: 60, describe: 'Seconds of client load and faults' })
     .option('concurrency', { type: 'number', default: 10, describe: 'Concurrent client processes' })
     .option('rate', { type: 'number', default: 200, describe: 'Target ops per second over all clients' })
-    .option('op-timeout', { type: 'number', default: 2, describe: 'Seconds before an op is given up (read: fail; write/cas: info)' })
-    .option('seed', { type: 'number', describe: 'Seed for the workload and nemesis schedules (default: random, printed)' })
+    .option('op-timeout', {
+      type: 'number',
+      default: 2,
+      describe: 'Seconds before an op is given up (read: fail; write/cas: info)',
+    })
+    .option('seed', {
+      type: 'number',
+      describe: 'Seed for the workload and nemesis schedules (default: random, printed)',
+    })
     .option('bug', { type: 'string', array: true, describe: 'raftkv: switch on an injectable bug (repeatable)' })
     .option('store', { type: 'string', default: 'store', describe: 'Store folder for run folders' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('name', { type: 'string', describe: 'Test name for the store folder (default: <db>-<workload>)' })
-    .option('settle', { type: 'number', default: 3, describe: 'Seconds to let the cluster recover after healing, before the final reads' })
-    .option('check-time-limit', { type: 'number', default: 300, describe: 'Seconds the checker may take before the verdict is unknown' })
+    .option('settle', {
+      type: 'number',
+      default: 3,
+      describe: 'Seconds to let the cluster recover after healing, before the final reads',
+    })
+    .option('check-time-limit', {
+      type: 'number',
+      default: 300,
+      describe: 'Seconds the checker may take before the verdict is unknown',
+    })
     .option('ops-per-key', { type: 'number', describe: 'kv: ops per key before moving to a fresh key (default 200)' })
     .example('$0 test', 'raftkv, 5 nodes, the best runtime, every fault it can inject, 60 s')
     .example(
@@ -113,10 +142,12 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const intervalS = argv['nemesis-interval'] === undefined ? undefined : positive('nemesis-interval', argv['nemesis-interval']);
+  const intervalS =
+    argv['nemesis-interval'] === undefined ? undefined : positive('nemesis-interval', argv['nemesis-interval']);
   const opsPerKey = argv['ops-per-key'] === undefined ? undefined : positiveInt('ops-per-key', argv['ops-per-key']);
   const name = argv.name ?? `${db}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   let runtime;
   try {
     runtime = await selectRuntime(argv.runtime, say);
@@ -211,7 +242,11 @@ export const testCommand: CommandModule<object, TestArgs> = {
     }
     const lines = [
       `${s.ops} ops: ${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending; ${s.throughput.okPerS} ok/s; latency p50 ${s.latencyMs.ok.p50} ms p99 ${s.latencyMs.ok.p99} ms`,
-      `nemesis events: ${Object.entries(s.nemesisEvents).map(([f, n]) => `${f} ${n}`).join(', ') || 'none'}`,
+      `nemesis events: ${
+        Object.entries(s.nemesisEvents)
+          .map(([f, n]) => `${f} ${n}`)
+          .join(', ') || 'none'
+      }`,
       `run folder: ${outcome.run.dir}`,
       `splitbrain: ${verdict}`,
     ];

@@ -74,7 +74,11 @@ describe('raftkv client', () => {
     const host = await serve((_req, _body, res) =>
       reply(res, 409, { error: 'cas-mismatch', definite: true, current: 1 }),
     );
-    expect(await pool([host]).open(0).invoke({ f: 'cas', key: 1, value: [0, 2] })).toMatchObject({
+    expect(
+      await pool([host])
+        .open(0)
+        .invoke({ f: 'cas', key: 1, value: [0, 2] }),
+    ).toMatchObject({
       type: 'fail',
       error: 'cas-mismatch',
     });
@@ -90,7 +94,9 @@ describe('raftkv client', () => {
   });
 
   it('fails an op when the node knows no leader', async () => {
-    const host = await serve((_req, _body, res) => reply(res, 307, { error: 'not-leader', leader: null, definite: true }));
+    const host = await serve((_req, _body, res) =>
+      reply(res, 307, { error: 'not-leader', leader: null, definite: true }),
+    );
     expect(await pool([host]).open(0).invoke({ f: 'write', key: 1, value: 4 })).toMatchObject({
       type: 'fail',
       error: 'not-leader',
