@@ -3,6 +3,7 @@
  * search each part (in this thread, or spread over worker threads for large keyed histories),
  * stop at the first invalid part, and merge the verdicts (invalid, then unknown, then valid).
  */
+import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { HistoryEvent } from '../src/history/event.js';
 import { pairOperations } from '../src/history/pair-operations.js';
@@ -125,11 +126,7 @@ export function defaultMemoryLimit(): number {
 function workerCount(parts: Part[], options: CheckOptions<unknown>): number {
   if (typeof options.model !== 'string' || parts.length < 2 || !workersAvailable()) return 0;
   if (typeof options.workers === 'number') return Math.min(options.workers, parts.length);
-  return Math.min(navigatorCores(), parts.length);
-}
-
-function navigatorCores(): number {
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2);
+  return Math.min(availableParallelism(), parts.length);
 }
 
 function searchedOf(parts: Part[]): Operation[][] {
