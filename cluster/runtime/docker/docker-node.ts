@@ -75,20 +75,25 @@ export class DockerNode implements StartedNode {
   }
 
   async collectLogs(): Promise<void> {
-    await mkdir(this.hostLogDir, { recursive: true });
-    let archive: NodeJS.ReadableStream;
-    try {
-      archive = await this.container.getArchive({ path: this.dataDir });
-    } catch {
-      return; // no data folder (nothing ran) or the container is gone
-    }
-    const tar = execa('tar', ['-x', '-C', this.hostLogDir], { stdin: 'pipe', reject: false });
-    archive.pipe(tar.stdin);
-    await tar;
+    await copyDataDir(this.container, this.hostLogDir);
   }
 
   /** Waits for every daemon's log stream to be closed (they end when the container goes). */
   async settle(): Promise<void> {
     await Promise.all(this.spawned.map((d) => d.exited()));
   }
+}
+
+/** Copies a container's data folder into `<hostDir>/data/`; nothing when it is missing or gone. */
+export async function copyDataDir(container: Docker.Container, hostDir: string): Promise<void> {
+  await mkdir(hostDir, { recursive: true });
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await container.getArchive({ path: CONTAINER_DATA_DIR });
+  } catch {
+    return; // no data folder (nothing ran) or the container is gone
+  }
+  const tar = execa('tar', ['-x', '-C', hostDir], { stdin: 'pipe', reject: false });
+  archive.pipe(tar.stdin);
+  await tar;
 }

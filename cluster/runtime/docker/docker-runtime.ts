@@ -13,7 +13,7 @@ import { NAME_PREFIX, RUN_ENV, RUN_LABEL, projectRoot, runScratchDir, runTag } f
 import type { ClusterSpec, Runtime, StartedCluster } from '../runtime.js';
 import { pickSubnet, type Subnet } from '../subnet.js';
 import { DockerCluster } from './docker-cluster.js';
-import { CONTAINER_CLOCK_DIR, CONTAINER_DATA_DIR, CONTAINER_LOG_DIR, DockerNode } from './docker-node.js';
+import { CONTAINER_CLOCK_DIR, CONTAINER_DATA_DIR, CONTAINER_LOG_DIR, copyDataDir, DockerNode } from './docker-node.js';
 
 /** Options of the Docker runtime. */
 export interface DockerRuntimeOptions {
@@ -133,6 +133,20 @@ export class DockerRuntime implements Runtime {
         throw err;
       }
     }
+  }
+
+  /**
+   * Copies the data folders of run `runId`'s containers into `<logDir>/<node>/data/` (for
+   * `cluster down`, which has no StartedCluster to call collectLogs on).
+   */
+  async collectRunData(runId: string, logDir: string): Promise<void> {
+    const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map((c) =>
+        copyDataDir(this.docker.getContainer(c.Id), path.join(logDir, c.Labels['splitbrain.node'] ?? c.Id)),
+      ),
+    );
   }
 
   async clean(runId?: string): Promise<string[]> {

@@ -152,8 +152,14 @@ const down: CommandModule<object, RunArgs> = {
   builder: runOption,
   handler: async (argv) => {
     const state = await pickState(argv.run);
-    const runtime = state.runtime === 'docker' ? new DockerRuntime() : new LocalRuntime();
-    const removed = await runtime.clean(state.runId);
+    let removed: string[];
+    if (state.runtime === 'docker') {
+      const docker = new DockerRuntime();
+      await docker.collectRunData(state.runId, state.logDir).catch(() => undefined);
+      removed = await docker.clean(state.runId);
+    } else {
+      removed = await new LocalRuntime().clean(state.runId);
+    }
     for (const line of removed) out(`removed ${line}`);
     out(`run ${state.runId} is down; logs stay in ${state.logDir}`);
   },
