@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { computeCoverageSeconds } from '../../nemesis/index.js';
+import { fitInterval } from '../../src/runner/index.js';
+
+describe('the nemesis interval the runner picks when none is given', () => {
+  it('lets every requested fault come round within the time limit', () => {
+    for (const [faults, timeLimit] of [
+      [4, 30],
+      [5, 60],
+      [2, 20],
+      [1, 15],
+    ] as const) {
+      const interval = fitInterval(faults, timeLimit);
+      expect(computeCoverageSeconds(faults, interval)).toBeLessThanOrEqual(timeLimit);
+    }
+  });
+
+  it('never exceeds the default interval on long runs and never drops below a second', () => {
+    expect(fitInterval(4, 3600)).toBe(10);
+    expect(fitInterval(6, 5)).toBe(1);
+  });
+});
