@@ -11,7 +11,8 @@ describe('the nemesis interval the runner picks when none is given', () => {
       [1, 15],
     ] as const) {
       const interval = fitInterval(faults, timeLimit);
-      expect(computeCoverageSeconds(faults, interval)).toBeLessThanOrEqual(timeLimit);
+      // Even with the longest quiet gaps and holds the schedule can draw (2.25 intervals per fault).
+      expect((computeCoverageSeconds(faults, interval) * 2.25) / 1.75).toBeLessThanOrEqual(timeLimit);
     }
   });
 
