@@ -89,30 +89,45 @@ export async function deleteLinks(tag?: string): Promise<string[]> {
   return out;
 }
 
+/** What to remove from the host's filter table: rules (as `-D` arguments) first, then chains. */
+export interface HostRulePlan {
+  rules: { line: string; deleteArgs: string[] }[];
+  chains: string[];
+}
+
 /**
- * Deletes host filter rules commented `splitbrain:<tag>` (any tag when `tag` is undefined) and,
- * when sweeping everything, `SPLITBRAIN*` chains and the rules jumping to them.
+ * Works out, from `iptables-save -t filter` output, which rules are splitbrain's: those
+ * commented `splitbrain:<tag>` (any tag when `tag` is undefined) and, when sweeping everything,
+ * `SPLITBRAIN*` chains with the rules that jump to them.
  */
+export function planHostRuleRemoval(saveOutput: string, tag?: string): HostRulePlan {
+  const lines = saveOutput.split('\n');
+  const comment = `${RULE_COMMENT_PREFIX}${tag ?? ''}`;
+  const chains =
+    tag === undefined ? lines.filter((l) => l.startsWith(':SPLITBRAIN')).map((l) => l.slice(1).split(' ')[0]!) : [];
+  const rules: HostRulePlan['rules'] = [];
+  for (const line of lines) {
+    if (!line.startsWith('-A ')) continue;
+    const args = splitRule(line);
+    const mine = args.some((a) => (tag === undefined ? a.startsWith(comment) : a === comment));
+    const jump = args[args.indexOf('-j') + 1];
+    const jumpsToOurs = args.includes('-j') && jump !== undefined && chains.includes(jump);
+    const inOurs = chains.includes(args[1] ?? '');
+    if ((mine || jumpsToOurs) && !inOurs) rules.push({ line, deleteArgs: ['-D', ...args.slice(1)] });
+  }
+  return { rules, chains };
+}
+
+/** Deletes splitbrain's host filter rules and chains (see planHostRuleRemoval); one line per thing removed. */
 export async function deleteHostRules(tag?: string): Promise<string[]> {
   const out: string[] = [];
   const save = await run('iptables-save', ['-t', 'filter']);
   if (!save.ok) return out;
-  const lines = save.stdout.split('\n');
-  const comment = tag === undefined ? RULE_COMMENT_PREFIX : `${RULE_COMMENT_PREFIX}${tag}`;
-  const chains =
-    tag === undefined ? lines.filter((l) => l.startsWith(':SPLITBRAIN')).map((l) => l.slice(1).split(' ')[0]!) : [];
-  for (const line of lines) {
-    if (!line.startsWith('-A ')) continue;
-    const args = splitRule(line);
-    const mine = args.some((a) => a === comment || (tag === undefined && a.startsWith(RULE_COMMENT_PREFIX)));
-    const jumpsToOurs = chains.some((c) => line.includes(`-j ${c}`));
-    const inOurs = chains.includes(args[1] ?? '');
-    if ((mine || jumpsToOurs) && !inOurs) {
-      args[0] = '-D';
-      if ((await run('iptables', args)).ok) out.push(`iptables rule ${line}`);
-    }
+  const plan = planHostRuleRemoval(save.stdout, tag);
+  for (const rule of plan.rules) {
+    if ((await run('iptables', rule.deleteArgs)).ok) out.push(`iptables rule ${rule.line}`);
   }
-  for (const chain of chains) {
+  for (const chain of plan.chains) {
     await run('iptables', ['-F', chain]);
     if ((await run('iptables', ['-X', chain])).ok) out.push(`iptables chain ${chain}`);
   }

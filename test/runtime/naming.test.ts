@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatOffset } from '../../cluster/runtime/faketime.js';
-import { ownedName, splitRule } from '../../cluster/runtime/host-sweep.js';
+import { ownedName, planHostRuleRemoval, splitRule } from '../../cluster/runtime/host-sweep.js';
 import { ignoreOtherRuns } from '../../cluster/runtime/host-snapshot.js';
 import { planLocalNetwork } from '../../cluster/runtime/local/local-network.js';
 import { newRunId, runTag } from '../../cluster/runtime/run-tag.js';
@@ -100,5 +100,43 @@ describe('iptables-save lines', () => {
       'ACCEPT',
     ]);
     expect(splitRule('-A X -m comment --comment "two words" -j DROP')).toContain('two words');
+  });
+});
+
+describe('sweeping host iptables', () => {
+  const save = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':FORWARD DROP [0:0]',
+    ':DOCKER-USER - [0:0]',
+    ':SPLITBRAIN-ISOLATE - [0:0]',
+    ':SPLITBRAIN-ISOLATE2 - [0:0]',
+    '-A INPUT -j SPLITBRAIN-ISOLATE',
+    '-A INPUT -j SPLITBRAIN-ISOLATE2',
+    '-A FORWARD -j DOCKER-USER',
+    '-A FORWARD -i sb-aaa -o sb-aaa -m comment --comment "splitbrain:aaa" -j ACCEPT',
+    '-A FORWARD -i sb-aaab -o sb-aaab -m comment --comment "splitbrain:aaab" -j ACCEPT',
+    '-A SPLITBRAIN-ISOLATE -s 10.0.0.1/32 -j DROP',
+    '-A DOCKER-USER -j RETURN',
+    'COMMIT',
+  ].join('\n');
+
+  it("removes only one run's FORWARD rule when scoped to it, even beside a run with a longer tag", () => {
+    const plan = planHostRuleRemoval(save, 'aaa');
+    expect(plan.chains).toEqual([]);
+    expect(plan.rules.map((r) => r.deleteArgs)).toEqual([
+      ['-D', 'FORWARD', '-i', 'sb-aaa', '-o', 'sb-aaa', '-m', 'comment', '--comment', 'splitbrain:aaa', '-j', 'ACCEPT'],
+    ]);
+  });
+
+  it("removes every splitbrain rule, the jumps into SPLITBRAIN chains and the chains, but not Docker's, when unscoped", () => {
+    const plan = planHostRuleRemoval(save);
+    expect(plan.chains).toEqual(['SPLITBRAIN-ISOLATE', 'SPLITBRAIN-ISOLATE2']);
+    expect(plan.rules.map((r) => r.line)).toEqual([
+      '-A INPUT -j SPLITBRAIN-ISOLATE',
+      '-A INPUT -j SPLITBRAIN-ISOLATE2',
+      '-A FORWARD -i sb-aaa -o sb-aaa -m comment --comment "splitbrain:aaa" -j ACCEPT',
+      '-A FORWARD -i sb-aaab -o sb-aaab -m comment --comment "splitbrain:aaab" -j ACCEPT',
+    ]);
   });
 });
