@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/history/index.js';
 import { CORPUS_DIR, CORPUS_PRESENT } from './corpus.js';
-import { hardInvalidHistory, history } from './hand-made.js';
+import { hardInvalidHistory, hardKeyedHistory, history } from './hand-made.js';
 import { generateKeyedHistory } from './keyed-history.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -142,5 +142,13 @@ describe('splitbrain check', () => {
     // The same verdict without workers.
     const here = await splitbrain('check', '--model', 'kv', '--workers', '0', '--json', join(dir, 'keyed-bad.jsonl'));
     expect(JSON.parse(here.stdout)).toMatchObject({ valid: false, counterexample: { key: 42 } });
+  });
+
+  it('hands keys still unfinished after a second to worker threads, and finds the broken one', async () => {
+    const r = await splitbrain('check', '--model', 'kv', '--json', jsonl('hard-keys.jsonl', hardKeyedHistory(['a', 'b', 'c'], 'c')));
+    expect(r.exitCode, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as { workers?: number };
+    expect(result).toMatchObject({ valid: false, keys: 3, counterexample: { key: 'c' } });
+    expect(result.workers).toBeGreaterThanOrEqual(1);
   });
 });

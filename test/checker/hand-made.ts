@@ -22,3 +22,25 @@ export function hardInvalidHistory(n: number): HistoryEvent[] {
   rows.push([n, 'invoke', 'read', null], [n, 'ok', 'read', 1], [n, 'invoke', 'read', null], [n, 'ok', 'read', 2]);
   return history(rows);
 }
+
+/**
+ * A kv history whose keys each take a while (the hard pattern above, 17 writes per key, but
+ * linearizable: both reads see 1), except `badKey`, whose second read sees 2. Checking it takes
+ * over a second, which is when the checker hands unfinished keys to worker threads.
+ */
+export function hardKeyedHistory(keys: string[], badKey: string): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  let time = 0;
+  keys.forEach((key, k) => {
+    const base = k * 100;
+    const n = 17;
+    for (let p = 0; p < n; p++) events.push({ type: 'invoke', process: base + p, f: 'write', value: p + 1, key, time: time++ });
+    for (let p = 0; p < n; p++) events.push({ type: 'ok', process: base + p, f: 'write', value: p + 1, key, time: time++ });
+    const r = base + 50;
+    events.push({ type: 'invoke', process: r, f: 'read', value: null, key, time: time++ });
+    events.push({ type: 'ok', process: r, f: 'read', value: 1, key, time: time++ });
+    events.push({ type: 'invoke', process: r, f: 'read', value: null, key, time: time++ });
+    events.push({ type: 'ok', process: r, f: 'read', value: key === badKey ? 2 : 1, key, time: time++ });
+  });
+  return events;
+}
