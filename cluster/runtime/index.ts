@@ -1,7 +1,19 @@
 /**
  * Runtimes place a cluster's nodes: Docker containers (the default when an engine answers) or
  * local processes. Pick one with selectRuntime; everything else acts on the returned
- * StartedCluster through the interfaces in runtime.ts.
+ * StartedCluster through the interfaces in runtime.ts:
+ *
+ *     const runtime = await selectRuntime('auto');            // or 'docker' | 'local'
+ *     await using cluster = await runtime.start({ runId: newRunId(), nodes: ['n1', 'n2', 'n3'], logDir });
+ *     const stop = installSignalTeardown(cluster);             // Ctrl-C tears down; twice forces exit
+ *     if (!cluster.capabilities.iptables) refuse(cluster.capabilities.reasons);
+ *     const d = await cluster.node('n1').spawn({ name: 'raftkv', command: [process.execPath, script], fakeTime: true });
+ *     await d.signal('SIGSTOP'); d.isPaused(); await d.signal('SIGKILL'); await d.exited();
+ *     await cluster.node('n2').exec(['iptables', '-A', 'INPUT', '-s', addr, '-j', 'DROP']);
+ *     await cluster.node('n3').setClockOffset(2_500);
+ *
+ * Daemons should listen on `node.address` (on shared loopback every node uses the same ports).
+ * `process.execPath` and the project folder exist at the same paths inside every node.
  */
 import { DockerRuntime, type DockerRuntimeOptions } from './docker/index.js';
 import { LocalRuntime } from './local/index.js';
