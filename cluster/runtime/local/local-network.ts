@@ -8,7 +8,8 @@
 import { execa } from 'execa';
 import { NAME_PREFIX } from '../run-tag.js';
 import { RULE_COMMENT_PREFIX } from '../host-sweep.js';
-import type { Subnet } from '../subnet.js';
+import { cidrsOverlap, type Subnet } from '../subnet.js';
+import { networkInterfaces } from 'node:os';
 
 /** Names of what a local run creates for its nodes. */
 export interface LocalNetworkPlan {
@@ -47,6 +48,9 @@ export function planLocalNetwork(tag: string, nodeNames: string[], subnet: Subne
   };
 }
 
+/** The subnet picked for a run turned out to be in use; pick another. */
+export class SubnetTakenError extends Error {}
+
 async function ip(args: string[]): Promise<void> {
   const r = await execa('ip', args, { reject: false });
   if (r.failed) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr || r.message}`);
@@ -57,6 +61,17 @@ export async function createLocalNetwork(plan: LocalNetworkPlan): Promise<void> 
   await ip(['link', 'add', plan.bridge, 'type', 'bridge']);
   await ip(['addr', 'add', `${plan.subnet.gateway}/24`, 'dev', plan.bridge]);
   await ip(['link', 'set', plan.bridge, 'up']);
+  // Another run may have taken the same subnet between our look and our claim: the kernel
+  // accepts both, and routing would then be ambiguous. Give it up and let the caller pick again.
+  const clash = Object.entries(networkInterfaces()).find(
+    ([name, addrs]) =>
+      name !== plan.bridge &&
+      (addrs ?? []).some((a) => a.family === 'IPv4' && a.cidr && cidrsOverlap(a.cidr, plan.subnet.cidr)),
+  );
+  if (clash) {
+    await execa('ip', ['link', 'del', plan.bridge], { reject: false });
+    throw new SubnetTakenError(`${plan.subnet.cidr} is also on ${clash[0]}`);
+  }
   const rule = await execa('iptables', ['-I', 'FORWARD', ...plan.forwardRule], { reject: false });
   if (rule.failed) throw new Error(`iptables -I FORWARD failed: ${rule.stderr}`);
   await Promise.all(

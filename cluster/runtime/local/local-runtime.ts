@@ -12,7 +12,7 @@ import { sweepHost } from '../host-sweep.js';
 import { runScratchDir, runTag, scratchRoot } from '../run-tag.js';
 import type { ClusterCapabilities, ClusterSpec, Runtime, StartedCluster, StartedNode } from '../runtime.js';
 import { pickSubnet } from '../subnet.js';
-import { createLocalNetwork, planLocalNetwork } from './local-network.js';
+import { createLocalNetwork, planLocalNetwork, SubnetTakenError } from './local-network.js';
 import { LocalNode } from './local-node.js';
 import { createHash } from 'node:crypto';
 
@@ -66,8 +66,15 @@ export class LocalRuntime implements Runtime {
     try {
       let plan: ReturnType<typeof planLocalNetwork> | undefined;
       if (!nsReason) {
-        plan = planLocalNetwork(tag, spec.nodes, pickSubnet(LOCAL_SUBNET_SECOND_OCTET, tag));
-        await createLocalNetwork(plan);
+        for (let attempt = 0; ; attempt++) {
+          plan = planLocalNetwork(tag, spec.nodes, pickSubnet(LOCAL_SUBNET_SECOND_OCTET, tag, [], attempt));
+          try {
+            await createLocalNetwork(plan);
+            break;
+          } catch (err) {
+            if (!(err instanceof SubnetTakenError) || attempt >= 5) throw err;
+          }
+        }
       }
       // Loopback mode: 127.<a>.<b>.11+i, from the tag, so concurrent runs do not share addresses.
       const h = createHash('sha256').update(tag).digest();
