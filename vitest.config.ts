@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'quick',
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'test/browser/**', 'node_modules/**', 'dist/**'],
           testTimeout: 60_000,
@@ -17,6 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

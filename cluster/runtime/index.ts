@@ -61,6 +61,8 @@ export async function selectRuntime(choice: RuntimeChoice = 'auto', opts: Docker
 
 /** Removes what any earlier run left behind in every runtime (or only run `runId`'s); one line per thing. */
 export async function cleanAll(runId?: string): Promise<string[]> {
+  // An empty id would match every run; a caller that lost its id must not sweep others' clusters.
+  if (runId !== undefined && runId.trim() === '') throw new Error('cleanAll: an empty run id would match every run');
   // Docker first: its bridges are named sb-<tag> too and must go through the engine.
   const docker = await new DockerRuntime().clean(runId);
   const local = await new LocalRuntime().clean(runId);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,17 +36,11 @@ const invalid = history([
 ]);
 
 beforeAll(() => {
-  // The CLI and the checker's worker threads run from dist/; build it (others' files may not
-  // compile yet, so only insist that our outputs exist).
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  } catch {
-    /* judged below */
-  }
+  // The CLI and the checker's worker threads run from dist/, which the test run's global setup builds.
   for (const out of ['dist/src/cli/main.js', 'dist/checker/worker.js']) {
-    if (!existsSync(join(ROOT, out))) throw new Error(`build did not produce ${out}`);
+    if (!existsSync(join(ROOT, out))) throw new Error(`${out} is missing: run 'npm run build' first`);
   }
-}, 300_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('splitbrain check', () => {
@@ -91,7 +84,13 @@ describe('splitbrain check', () => {
   });
 
   it('exits 65 when a process invokes twice without a completion', async () => {
-    const file = jsonl('twice.jsonl', history([[0, 'invoke', 'write', 1], [0, 'invoke', 'write', 2]]));
+    const file = jsonl(
+      'twice.jsonl',
+      history([
+        [0, 'invoke', 'write', 1],
+        [0, 'invoke', 'write', 2],
+      ]),
+    );
     const r = await splitbrain('check', file);
     expect(r.exitCode, r.stderr).toBe(65);
     expect(r.stderr).toContain(`${file}:2: process 0 invokes write while its write from line 1 is still outstanding`);
@@ -107,7 +106,10 @@ describe('splitbrain check', () => {
   it('prints one JSON object per history with --json, and the worst exit code', async () => {
     const r = await splitbrain('check', '--json', jsonl('a.jsonl', valid), jsonl('b.jsonl', invalid));
     expect(r.exitCode, r.stderr).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ file: join(dir, 'a.jsonl'), model: 'cas-register', valid: true, ops: 2 });
     expect(typeof lines[0]!.ms).toBe('number');
@@ -122,9 +124,21 @@ describe('splitbrain check', () => {
   });
 
   it.skipIf(!CORPUS_PRESENT)('reads Porcupine etcd logs with --format porcupine-etcd', async () => {
-    const r = await splitbrain('check', '--format', 'porcupine-etcd', '--json', join(CORPUS_DIR, 'jepsen/etcd_000.log'), join(CORPUS_DIR, 'jepsen/etcd_002.log'));
+    const r = await splitbrain(
+      'check',
+      '--format',
+      'porcupine-etcd',
+      '--json',
+      join(CORPUS_DIR, 'jepsen/etcd_000.log'),
+      join(CORPUS_DIR, 'jepsen/etcd_002.log'),
+    );
     expect(r.exitCode, r.stderr).toBe(1);
-    expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { valid: unknown }).valid)).toEqual([false, true]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { valid: unknown }).valid),
+    ).toEqual([false, true]);
   });
 
   it('checks a large keyed history over worker threads and names the key that breaks', async () => {
@@ -136,7 +150,15 @@ describe('splitbrain check', () => {
     const broken = events.map((e) => ({ ...e }));
     const read = broken.find((e) => e.key === 42 && e.type === 'ok' && e.f === 'read' && e.value !== null)!;
     read.value = -1;
-    const bad = await splitbrain('check', '--model', 'kv', '--workers', '2', '--json', jsonl('keyed-bad.jsonl', broken));
+    const bad = await splitbrain(
+      'check',
+      '--model',
+      'kv',
+      '--workers',
+      '2',
+      '--json',
+      jsonl('keyed-bad.jsonl', broken),
+    );
     expect(bad.exitCode, bad.stderr).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, workers: 2, counterexample: { key: 42 } });
     // The same verdict without workers.
@@ -145,7 +167,13 @@ describe('splitbrain check', () => {
   });
 
   it('hands keys still unfinished after a second to worker threads, and finds the broken one', async () => {
-    const r = await splitbrain('check', '--model', 'kv', '--json', jsonl('hard-keys.jsonl', hardKeyedHistory(['a', 'b', 'c'], 'c')));
+    const r = await splitbrain(
+      'check',
+      '--model',
+      'kv',
+      '--json',
+      jsonl('hard-keys.jsonl', hardKeyedHistory(['a', 'b', 'c'], 'c')),
+    );
     expect(r.exitCode, r.stderr).toBe(1);
     const result = JSON.parse(r.stdout) as { workers?: number };
     expect(result).toMatchObject({ valid: false, keys: 3, counterexample: { key: 'c' } });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +10,34 @@ interface Answer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function call(port: number, method: string, path: string, body: unknown, timeoutMs = 3000): Promise<Answer | undefined> {
+function call(
+  port: number,
+  method: string,
+  path: string,
+  body: unknown,
+  timeoutMs = 3000,
+): Promise<Answer | undefined> {
   return new Promise((resolve) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, timeout: timeoutMs, headers: data ? { 'content-type': 'application/json' } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        timeout: timeoutMs,
+        headers: data ? { 'content-type': 'application/json' } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'] });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'],
+            });
           } catch {
             resolve(undefined);
           }
@@ -41,13 +57,8 @@ describe('raftkv: three real node processes on loopback', () => {
   let cluster: LocalRaftkvCluster;
 
   beforeAll(() => {
-    // The nodes run the compiled entry; build so it matches the source (others' type errors do not stop emit).
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore' });
-    } catch {
-      // tsc exits non-zero on any type error in the tree but still writes dist/.
-    }
-    if (!existsSync(LocalRaftkvCluster.entry)) throw new Error(`${LocalRaftkvCluster.entry} missing after the build`);
+    if (!existsSync(LocalRaftkvCluster.entry))
+      throw new Error(`${LocalRaftkvCluster.entry} missing: run 'npm run build' first`);
   });
 
   afterAll(async () => {
@@ -104,7 +115,9 @@ describe('raftkv: three real node processes on loopback', () => {
     const failoverMs = Date.now() - killedAt;
     failedOver = true;
     leaderPort = cluster.clientPort(leader);
-    console.log(`raftkv failover: ${old} killed, ${leader} leads after ${failoverMs} ms; ${ackedBeforeKill} writes acknowledged before`);
+    console.log(
+      `raftkv failover: ${old} killed, ${leader} leads after ${failoverMs} ms; ${ackedBeforeKill} writes acknowledged before`,
+    );
     expect(leader).not.toBe(old);
     // Raft with a 500-1000 ms randomized election timeout elects well inside this bound.
     expect(failoverMs).toBeLessThan(2000);

@@ -21,14 +21,23 @@ function iptablesUsable(): boolean {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-function call(host: string, port: number, method: string, path: string, body?: unknown): Promise<{ status: number; value?: unknown } | undefined> {
+function call(
+  host: string,
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; value?: unknown } | undefined> {
   return new Promise((resolve) => {
     const req = request({ host, port, method, path, agent, timeout: 3000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         try {
-          resolve({ status: res.statusCode ?? 0, value: (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value?: unknown }).value });
+          resolve({
+            status: res.statusCode ?? 0,
+            value: (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value?: unknown }).value,
+          });
         } catch {
           resolve(undefined);
         }
@@ -63,12 +72,8 @@ describe.skipIf(!iptablesUsable())('raftkv: an iptables DROP partition on loopba
   };
 
   beforeAll(() => {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore' });
-    } catch {
-      // tsc exits non-zero on any type error in the tree but still writes dist/.
-    }
-    if (!existsSync(LocalRaftkvCluster.entry)) throw new Error(`${LocalRaftkvCluster.entry} missing after the build`);
+    if (!existsSync(LocalRaftkvCluster.entry))
+      throw new Error(`${LocalRaftkvCluster.entry} missing: run 'npm run build' first`);
   });
 
   afterAll(async () => {

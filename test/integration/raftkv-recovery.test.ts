@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -7,7 +6,12 @@ import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
-function call(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; value?: unknown }> {
+function call(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; value?: unknown }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request({ host: '127.0.0.1', port, method, path, agent, timeout: 5000 }, (res) => {
@@ -42,12 +46,8 @@ describe('raftkv: snapshots, compaction and restart from disk', () => {
   let cluster: LocalRaftkvCluster | undefined;
 
   beforeAll(() => {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore' });
-    } catch {
-      // tsc exits non-zero on any type error in the tree but still writes dist/.
-    }
-    if (!existsSync(LocalRaftkvCluster.entry)) throw new Error(`${LocalRaftkvCluster.entry} missing after the build`);
+    if (!existsSync(LocalRaftkvCluster.entry))
+      throw new Error(`${LocalRaftkvCluster.entry} missing: run 'npm run build' first`);
   });
 
   afterEach(async () => {
