@@ -411,8 +411,9 @@ export class RaftKvNode implements KvService {
         }
         await written;
       } else {
-        // Only the commit index moved: it is recoverable, so it rides along with the next fsync.
-        void persist().catch((e: Error) => this.fatal(e));
+        // Only the commit index moved: it is recoverable, so it rides along with the next fsync
+        // instead of costing one of its own (etcd does not sync for it either).
+        this.wal.appendLazy(records);
       }
     }
     if (rd.snapshot) this.durableIndex = rd.snapshot.metadata.index;

@@ -1,5 +1,6 @@
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../core/types.js';
+import { coalesceMessages } from './coalesce.js';
 import { ACK_FRAME, encodeFrame, FrameDecoder } from './frame.js';
 
 /** What one peer frame carries: a hello naming the sender, or a batch of Raft messages. */
@@ -30,6 +31,8 @@ const MAX_CONNECTING_FRAMES = 64;
 const INBOUND_IDLE_MS = 30_000;
 /** The receiver acknowledges at most this often (and always within it). */
 const ACK_EVERY_MS = 100;
+/** At most this many entries are folded into one merged MsgApp (see coalesceMessages). */
+const MAX_MERGED_ENTRIES = 4096;
 
 /**
  * One outbound connection to a peer: persistent TCP with length-prefixed JSON frames, connect
@@ -171,7 +174,10 @@ export class Transport {
     }, 250);
   }
 
-  /** Sends messages, one frame per destination peer; never blocks and may drop. */
+  /**
+   * Sends messages, one frame per destination peer, after folding each peer's run of MsgApps
+   * (and superseded acknowledgements) into one; never blocks and may drop.
+   */
   send(msgs: readonly Message[]): void {
     const byPeer = new Map<NodeId, Message[]>();
     for (const m of msgs) {
@@ -185,7 +191,7 @@ export class Transport {
         this.opts.log(`transport: message to unknown peer ${to} dropped`);
         continue;
       }
-      link.send(encodeFrame({ msgs: list } satisfies PeerFrame));
+      link.send(encodeFrame({ msgs: coalesceMessages(list, MAX_MERGED_ENTRIES) } satisfies PeerFrame));
     }
   }
 

@@ -22,6 +22,8 @@ interface Waiter {
 }
 
 const WAL_FILE = 'wal';
+/** A lazily appended record waits at most this long for a write+fsync to ride along with. */
+const LAZY_FLUSH_MS = 100;
 
 /**
  * A checksummed append-only write-ahead log with group commit. Appends that arrive while an
@@ -34,6 +36,9 @@ export class Wal {
   private flushing = false;
   private compaction: { meta: SnapshotMetadata; waiter: Waiter } | undefined;
   private failed: Error | undefined;
+  private lazyTimer: NodeJS.Timeout | undefined;
+  /** Set when lazily appended records must be written even though no durable append waits. */
+  private drainLazy = false;
   /** Number of write+fsync rounds done, for diagnostics (group commit shows as rounds < appends). */
   syncs = 0;
 
@@ -96,6 +101,17 @@ export class Wal {
   }
 
   /**
+   * Queues records that need not be durable at once (a commit index, which Raft can recover):
+   * they go to disk with the next write+fsync that some durable append causes, in order with
+   * it, or on their own within LAZY_FLUSH_MS. Costs no fsync of its own under load.
+   */
+  appendLazy(records: readonly WalRecord[]): void {
+    if (this.failed) return;
+    for (const r of records) this.pending.push(encodeRecord(r));
+    if (!this.flushing) this.armLazyTimer();
+  }
+
+  /**
    * Rewrites the WAL to start at a snapshot whose file is already durable: the new file holds
    * the hard state, the snapshot record and the entries after it, and replaces the old one by
    * an atomic rename. Runs between group commits, never during one.
@@ -115,22 +131,48 @@ export class Wal {
     return this.size;
   }
 
-  /** Waits for pending writes, then closes the file. */
+  /** Waits for pending writes (lazy ones included), then closes the file. */
   async close(): Promise<void> {
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
+    if (this.pending.length > 0 && !this.failed) {
+      this.drainLazy = true;
+      this.kick();
+    }
     while (this.flushing) await new Promise((r) => setTimeout(r, 5));
     await this.fh.close();
   }
 
   private kick(): void {
     if (this.flushing) return;
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
     this.flushing = true;
     void this.flushLoop();
   }
 
+  private armLazyTimer(): void {
+    if (this.lazyTimer || this.failed || this.pending.length === 0) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined;
+      this.drainLazy = true;
+      this.kick();
+    }, LAZY_FLUSH_MS);
+    this.lazyTimer.unref();
+  }
+
+  /** Whether the flush loop has work: a durable append waiting, a compaction, or lazy records due. */
+  private hasWork(): boolean {
+    return (this.pending.length > 0 && (this.waiters.length > 0 || this.drainLazy)) || this.compaction !== undefined;
+  }
+
   private async flushLoop(): Promise<void> {
     try {
-      while (this.pending.length > 0 || this.compaction) {
+      while (this.hasWork()) {
         if (this.pending.length > 0) {
+          this.drainLazy = false;
           const bufs = this.pending;
           const waiters = this.waiters;
           this.pending = [];
@@ -165,6 +207,8 @@ export class Wal {
       }
     } finally {
       this.flushing = false;
+      // Lazily appended records left behind wait for the next durable append, or the timer.
+      this.armLazyTimer();
     }
   }
 

@@ -92,6 +92,33 @@ describe('WAL file', () => {
     expect(state.entries).toHaveLength(50);
   });
 
+  it('writes a lazily appended commit index with the next durable append, costing no fsync of its own', async () => {
+    const { wal } = await Wal.open(dir);
+    await wal.append([{ type: 'entries', entries: [ent(1, 1), ent(2, 1)] }]);
+    const syncs = wal.syncs;
+    wal.appendLazy([{ type: 'hardState', hardState: { term: 1, vote: 'n1', commit: 1 } }]);
+    wal.appendLazy([{ type: 'hardState', hardState: { term: 1, vote: 'n1', commit: 2 } }]);
+    await wal.append([{ type: 'entries', entries: [ent(3, 1)] }]);
+    expect(wal.syncs).toBe(syncs + 1);
+    // Read the file while the WAL is still open: what a SIGKILL now would leave.
+    const onDisk = replayRecords(decodeRecords(readFileSync(join(dir, 'wal'))).records);
+    expect(onDisk.hardState.commit).toBe(2);
+    expect(onDisk.entries.map((e) => e.index)).toEqual([1, 2, 3]);
+    await wal.close();
+  });
+
+  it('writes a lazily appended commit index on its own within a short while when nothing else comes', async () => {
+    const { wal } = await Wal.open(dir);
+    await wal.append([{ type: 'entries', entries: [ent(1, 1)] }]);
+    wal.appendLazy([{ type: 'hardState', hardState: { term: 1, vote: 'n1', commit: 1 } }]);
+    const deadline = Date.now() + 10_000;
+    while (replayRecords(decodeRecords(readFileSync(join(dir, 'wal'))).records).hardState.commit !== 1) {
+      if (Date.now() > deadline) throw new Error('the lazy record never reached the file');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await wal.close();
+  });
+
   it('truncates a torn tail on recovery and keeps appending after it', async () => {
     const { wal } = await Wal.open(dir);
     await wal.append([{ type: 'entries', entries: [ent(1, 1), ent(2, 1)] }]);
