@@ -8,9 +8,16 @@
  */
 import { isClockAware, type Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
-import { NemesisHealError } from './errors.js';
 import { defaultSleep } from './leader.js';
-import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
+import {
+  completeOp,
+  createSerializer,
+  forEachNode,
+  healingTeardown,
+  type CompletedNemesisOp,
+  type Nemesis,
+  type NemesisOp,
+} from './nemesis.js';
 
 /** The plan a `bump-clock` op carries: milliseconds to add to each named node's wall clock. */
 export interface BumpPlan {
@@ -60,34 +67,31 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
 
   const bump = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as BumpPlan;
-    const errors: string[] = [];
     const applied: Record<string, number> = {};
-    for (const [name, ms] of Object.entries(plan.offsets)) {
-      try {
-        await set(name, (offsets.get(name) ?? 0) + ms);
+    const r = await forEachNode(
+      Object.keys(plan.offsets),
+      async (name) => {
+        await set(name, (offsets.get(name) ?? 0) + plan.offsets[name]);
         applied[name] = offsets.get(name) as number;
-      } catch (e) {
-        errors.push(`${name}: ${msg(e)}`);
-      }
-    }
-    const value = { injected: Object.keys(applied).length, offsets: applied, ...effect };
-    return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
+      },
+      { sequential: true },
+    );
+    return completeOp(op.f, { injected: r.done, offsets: applied, ...effect }, r.errors);
   };
 
   const startStrobe = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as StrobePlan;
     await stopStrobe();
-    const errors: string[] = [];
     const nodes: string[] = [];
     // The first flip happens here, so a node that cannot be skewed is reported on this op.
-    for (const name of plan.nodes) {
-      try {
+    const { errors } = await forEachNode(
+      plan.nodes,
+      async (name) => {
         await set(name, plan.deltaMs);
         nodes.push(name);
-      } catch (e) {
-        errors.push(`${name}: ${msg(e)}`);
-      }
-    }
+      },
+      { sequential: true },
+    );
     if (nodes.length > 0) {
       const state = { stop: false, done: Promise.resolve(1) };
       state.done = (async () => {
@@ -105,7 +109,7 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
       strobe = state;
     }
     const value = { injected: nodes.length, nodes, deltaMs: plan.deltaMs, periodMs: plan.periodMs, ...effect };
-    return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
+    return completeOp(op.f, value, errors);
   };
 
   const stopStrobe = async (): Promise<number | undefined> => {
@@ -119,19 +123,16 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
   const reset = async (): Promise<CompletedNemesisOp> => {
     const flips = await stopStrobe();
     const nodes = [...offsets.keys()].sort();
-    const errors: string[] = [];
-    let healed = 0;
-    for (const name of nodes) {
-      try {
+    const r = await forEachNode(
+      nodes,
+      async (name) => {
         await cluster.node(name).setClockOffset(0);
         offsets.delete(name);
-        healed++;
-      } catch (e) {
-        errors.push(`${name}: ${msg(e)}`);
-      }
-    }
-    const value = { healed, nodes, ...(flips !== undefined ? { strobeFlips: flips } : {}) };
-    return errors.length > 0 ? { f: 'reset-clock', value, error: errors.join('; ') } : { f: 'reset-clock', value };
+      },
+      { sequential: true },
+    );
+    const value = { healed: r.done, nodes, ...(flips !== undefined ? { strobeFlips: flips } : {}) };
+    return completeOp('reset-clock', value, r.errors);
   };
 
   return {
@@ -139,16 +140,6 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
     setup: async () => {},
     invoke: (op) =>
       serial(() => (op.f === 'bump-clock' ? bump(op) : op.f === 'strobe-clock' ? startStrobe(op) : reset())),
-    teardown: () =>
-      serial(async () => {
-        if (offsets.size === 0 && strobe === undefined) return [];
-        const done = await reset();
-        if (done.error !== undefined) throw new NemesisHealError([`clock: ${done.error}`]);
-        return [done];
-      }),
+    teardown: healingTeardown(serial, () => offsets.size > 0 || strobe !== undefined, reset, 'clock'),
   };
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

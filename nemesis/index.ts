@@ -24,7 +24,7 @@ export {
   type Grudge,
   type PartitionKind,
 } from './grudge.js';
-export { TARGET_KINDS, computeTargets, type TargetKind } from './targets.js';
+export { TARGET_KINDS, computeTargets, type TargetKind, type TargetPlan } from './targets.js';
 export { createRng, type Rng } from './random.js';
 export {
   OWNED_CHAINS,
@@ -66,7 +66,7 @@ export {
 export { createPartitionNemesis, type PartitionPlan } from './partition-nemesis.js';
 export { createPacketNemesis, type PacketLossPlan } from './packet-nemesis.js';
 export { createPacketDelayNemesis, type PacketDelayPlan } from './packet-delay-nemesis.js';
-export { createKillNemesis, type TargetPlan } from './kill-nemesis.js';
+export { createKillNemesis } from './kill-nemesis.js';
 export { createPauseNemesis } from './pause-nemesis.js';
 export { createClockNemesis, describeClockEffect, type BumpPlan, type StrobePlan } from './clock-nemesis.js';
 export { sweepChain } from './iptables-chain.js';

@@ -2,9 +2,11 @@
  * Applies and heals one splitbrain-owned iptables chain across the nodes of a cluster, keeping
  * the record of exactly which rules are in force where. Rules go in with one atomic
  * `iptables-restore --noflush` per node; what is in force is then read back from the node, so
- * "injected" counts rules the kernel holds, not rules we meant to add.
+ * "injected" counts rules the kernel holds, not rules we meant to add. The nemeses built on a
+ * chain (partition, packet loss) share its setup sweep, stop op and teardown from here.
  */
 import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import { NemesisHealError } from './errors.js';
 import {
   computeHealCommands,
   countChainRules,
@@ -14,6 +16,7 @@ import {
   renderApplyScript,
   renderHealScript,
 } from './iptables.js';
+import { completeOp, type CompletedNemesisOp } from './nemesis.js';
 
 const EXEC_TIMEOUT_MS = 20_000;
 
@@ -100,6 +103,35 @@ export class IptablesChain {
       }),
     );
     return out;
+  }
+
+  /**
+   * Heals and reports it as the stop op `f`: `healed` counts the rules removed, `nodes` says
+   * where, and `detail` (what the fault was) is added to the value.
+   */
+  async healOp(f: string, detail: Record<string, unknown> = {}): Promise<CompletedNemesisOp> {
+    const nodes = this.nodes();
+    const r = await this.heal();
+    return completeOp(f, { healed: r.count, nodes, ...detail }, r.errors);
+  }
+
+  /**
+   * A chain nemesis's teardown: runs its stop op if rules are in force; if that leaves some,
+   * sweeps the chain, and throws a NemesisHealError (prefixed with `label`) only when even the
+   * sweep left rules behind. Callers serialize it behind any invoke in flight.
+   */
+  async teardown(stop: () => Promise<CompletedNemesisOp>, label: string): Promise<CompletedNemesisOp[]> {
+    if (!this.inForce) return [];
+    const done = await stop();
+    if (done.error === undefined) return [done];
+    const left = this.inForce ? await this.sweep() : [];
+    if (this.inForce) throw new NemesisHealError([`${label}: ${done.error}`, ...left]);
+    return [done];
+  }
+
+  /** Removes the chain from every node of the cluster, left there by a crashed run: we own it. */
+  async sweepLeftovers(): Promise<void> {
+    await Promise.all(this.cluster.nodes.map((n) => sweepChain(n, this.chain)));
   }
 
   /**

@@ -137,3 +137,51 @@ export function createSerializer(): <T>(task: () => Promise<T>) => Promise<T> {
     return run;
   };
 }
+
+/** Completes an op: `value` says what happened, and per-node failures, if any, become its `error`. */
+export function completeOp(f: string, value: NemesisValue, errors: readonly string[]): CompletedNemesisOp {
+  return errors.length > 0 ? { f, value, error: errors.join('; ') } : { f, value };
+}
+
+/**
+ * Runs `act` for each node, in parallel or (when the order of side effects matters, or to keep
+ * one node's exec from crowding another's) one after another. Returns how many succeeded and,
+ * for each that threw, "node: why".
+ */
+export async function forEachNode(
+  names: readonly string[],
+  act: (name: string) => Promise<void>,
+  { sequential = false }: { sequential?: boolean } = {},
+): Promise<{ done: number; errors: string[] }> {
+  const out = { done: 0, errors: [] as string[] };
+  const one = async (name: string): Promise<void> => {
+    try {
+      await act(name);
+      out.done++;
+    } catch (e) {
+      out.errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  if (sequential) for (const name of names) await one(name);
+  else await Promise.all(names.map(one));
+  return out;
+}
+
+/**
+ * Makes the usual teardown: behind any invoke in flight, run the heal op if the fault is still
+ * in force, and throw a NemesisHealError prefixed with `label` if it could not heal everything.
+ */
+export function healingTeardown(
+  serial: <T>(task: () => Promise<T>) => Promise<T>,
+  inForce: () => boolean,
+  heal: () => Promise<CompletedNemesisOp>,
+  label: string,
+): () => Promise<CompletedNemesisOp[]> {
+  return () =>
+    serial(async () => {
+      if (!inForce()) return [];
+      const done = await heal();
+      if (done.error !== undefined) throw new NemesisHealError([`${label}: ${done.error}`]);
+      return [done];
+    });
+}

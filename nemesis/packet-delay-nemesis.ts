@@ -4,11 +4,17 @@
  * project's CI machine among them) get `packet-delay` refused up front instead.
  */
 import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
-import { NemesisHealError } from './errors.js';
-import type { TargetPlan } from './kill-nemesis.js';
-import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
+import {
+  completeOp,
+  createSerializer,
+  forEachNode,
+  healingTeardown,
+  type CompletedNemesisOp,
+  type Nemesis,
+  type NemesisOp,
+} from './nemesis.js';
 import { createRng } from './random.js';
-import { computeTargets } from './targets.js';
+import { computeTargets, type TargetPlan } from './targets.js';
 
 /** The plan a `start-packet-delay` op carries. */
 export interface PacketDelayPlan extends TargetPlan {
@@ -40,12 +46,12 @@ export function createPacketDelayNemesis(opts: { cluster: StartedCluster; seed?:
     const nodes = (plan.nodes ?? computeTargets(plan.targets === 'leader' ? 'one' : plan.targets, names, rng)).filter(
       (n) => !applied.has(n),
     );
-    const errors: string[] = [];
     const devices: Record<string, string> = {};
-    for (const name of nodes) {
-      const node = cluster.node(name);
-      const peer = cluster.nodes.find((n) => n.name !== name);
-      try {
+    const r = await forEachNode(
+      nodes,
+      async (name) => {
+        const node = cluster.node(name);
+        const peer = cluster.nodes.find((n) => n.name !== name);
         const dev = parseRouteDevice(await exec(node, ['ip', '-o', 'route', 'get', peer?.address ?? '127.0.0.1']));
         if (dev === undefined) throw new Error('no route to a peer');
         await exec(node, [
@@ -62,50 +68,37 @@ export function createPacketDelayNemesis(opts: { cluster: StartedCluster; seed?:
         ]);
         applied.set(name, dev);
         devices[name] = dev;
-      } catch (e) {
-        errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+      },
+      { sequential: true },
+    );
     const value = {
-      injected: Object.keys(devices).length,
+      injected: r.done,
       targets: plan.targets,
       nodes,
       devices,
       delayMs: plan.delayMs,
       jitterMs: plan.jitterMs,
     };
-    return errors.length > 0 ? { f: op.f, value, error: errors.join('; ') } : { f: op.f, value };
+    return completeOp(op.f, value, r.errors);
   };
 
   const stop = async (): Promise<CompletedNemesisOp> => {
-    const errors: string[] = [];
     const nodes = [...applied.keys()].sort();
-    let healed = 0;
-    for (const name of nodes) {
-      try {
+    const r = await forEachNode(
+      nodes,
+      async (name) => {
         await exec(cluster.node(name), ['tc', 'qdisc', 'del', 'dev', applied.get(name) as string, 'root', 'netem']);
         applied.delete(name);
-        healed++;
-      } catch (e) {
-        errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    const value = { healed, nodes };
-    return errors.length > 0
-      ? { f: 'stop-packet-delay', value, error: errors.join('; ') }
-      : { f: 'stop-packet-delay', value };
+      },
+      { sequential: true },
+    );
+    return completeOp('stop-packet-delay', { healed: r.done, nodes }, r.errors);
   };
 
   return {
     fs: ['start-packet-delay', 'stop-packet-delay'],
     setup: async () => {},
     invoke: (op) => serial(() => (op.f === 'start-packet-delay' ? start(op) : stop())),
-    teardown: () =>
-      serial(async () => {
-        if (applied.size === 0) return [];
-        const done = await stop();
-        if (done.error !== undefined) throw new NemesisHealError([`packet delay: ${done.error}`]);
-        return [done];
-      }),
+    teardown: healingTeardown(serial, () => applied.size > 0, stop, 'packet delay'),
   };
 }

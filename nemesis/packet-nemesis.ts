@@ -5,19 +5,15 @@
  */
 import type { Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
-import { NemesisHealError } from './errors.js';
-import { IptablesChain, sweepChain } from './iptables-chain.js';
+import { IptablesChain } from './iptables-chain.js';
 import { computePacketLossRules, PACKET_CHAIN } from './iptables.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
-import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
+import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
 import { createRng } from './random.js';
-import { computeTargets, type TargetKind } from './targets.js';
+import { resolveTargets, type TargetPlan } from './targets.js';
 
 /** The plan a `start-packet-loss` op carries. */
-export interface PacketLossPlan {
-  targets: TargetKind;
-  /** The nodes, when the schedule drew them; absent for `leader`. */
-  nodes?: string[];
+export interface PacketLossPlan extends TargetPlan {
   /** Drop probability per packet, in (0, 1]. */
   probability: number;
 }
@@ -39,45 +35,26 @@ export function createPacketNemesis(opts: PacketNemesisOptions): Nemesis {
   const addresses = Object.fromEntries(cluster.nodes.map((n) => [n.name, n.address]));
   const names = cluster.nodes.map((n) => n.name);
 
-  const heal = async (): Promise<CompletedNemesisOp> => {
-    const nodes = chain.nodes();
-    const r = await chain.heal();
-    const value = { healed: r.count, nodes };
-    return r.errors.length > 0
-      ? { f: 'stop-packet-loss', value, error: r.errors.join('; ') }
-      : { f: 'stop-packet-loss', value };
-  };
+  const heal = (): Promise<CompletedNemesisOp> => chain.healOp('stop-packet-loss');
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as PacketLossPlan;
     if (chain.inForce) await heal();
     if (chain.inForce)
       return { f: op.f, value: { injected: 0, targets: plan.targets }, error: 'previous packet loss not healed' };
-    const leader =
-      plan.nodes === undefined && plan.targets === 'leader'
-        ? await findLeader(opts.db, cluster, opts.leader)
-        : undefined;
-    const nodes = plan.nodes ?? computeTargets(plan.targets, names, rng, leader);
+    const nodes = await resolveTargets(plan, names, rng, () => findLeader(opts.db, cluster, opts.leader));
     if (nodes.length === 0) {
       return { f: op.f, value: { injected: 0, targets: plan.targets, skipped: 'no target node (no leader known)' } };
     }
     const r = await chain.apply(computePacketLossRules(nodes, addresses, plan.probability));
     const value = { injected: r.count, targets: plan.targets, nodes, probability: plan.probability, rules: r.rules };
-    return r.errors.length > 0 ? { f: op.f, value, error: r.errors.join('; ') } : { f: op.f, value };
+    return completeOp(op.f, value, r.errors);
   };
 
   return {
     fs: ['start-packet-loss', 'stop-packet-loss'],
-    setup: () => serial(async () => void (await Promise.all(cluster.nodes.map((n) => sweepChain(n, PACKET_CHAIN))))),
+    setup: () => serial(() => chain.sweepLeftovers()),
     invoke: (op) => serial(() => (op.f === 'start-packet-loss' ? start(op) : heal())),
-    teardown: () =>
-      serial(async () => {
-        if (!chain.inForce) return [];
-        const done = await heal();
-        if (done.error === undefined) return [done];
-        const left = chain.inForce ? await chain.sweep() : [];
-        if (chain.inForce) throw new NemesisHealError([`packet loss: ${done.error}`, ...left]);
-        return [done];
-      }),
+    teardown: () => serial(() => chain.teardown(heal, 'packet loss')),
   };
 }

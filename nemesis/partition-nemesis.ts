@@ -7,11 +7,10 @@
 import type { Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import { computeGrudge, describeGrudge, type Grudge, type PartitionKind } from './grudge.js';
-import { IptablesChain, sweepChain } from './iptables-chain.js';
+import { IptablesChain } from './iptables-chain.js';
 import { computePartitionRules, PARTITION_CHAIN } from './iptables.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
-import { createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
-import { NemesisHealError } from './errors.js';
+import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
 import { createRng } from './random.js';
 
 /** The plan a `start-partition` op carries. */
@@ -41,14 +40,9 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
   let current: { partition: PartitionKind; grudge: Grudge } | undefined;
 
   const heal = async (): Promise<CompletedNemesisOp> => {
-    const was = current;
-    const nodes = chain.nodes();
-    const r = await chain.heal();
+    const done = await chain.healOp('stop-partition', current ? { partition: current.partition } : {});
     if (!chain.inForce) current = undefined;
-    const value = { healed: r.count, nodes, ...(was ? { partition: was.partition } : {}) };
-    return r.errors.length > 0
-      ? { f: 'stop-partition', value, error: r.errors.join('; ') }
-      : { f: 'stop-partition', value };
+    return done;
   };
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
@@ -81,22 +75,14 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
       cut: describeGrudge(grudge),
       rules: r.rules,
     };
-    return r.errors.length > 0 ? { f: op.f, value, error: r.errors.join('; ') } : { f: op.f, value };
+    return completeOp(op.f, value, r.errors);
   };
 
   return {
     fs: ['start-partition', 'stop-partition'],
     // A crashed earlier run may have left our chain in a reused node; we own it, so sweep it.
-    setup: () => serial(async () => void (await Promise.all(cluster.nodes.map((n) => sweepChain(n, PARTITION_CHAIN))))),
+    setup: () => serial(() => chain.sweepLeftovers()),
     invoke: (op) => serial(() => (op.f === 'start-partition' ? start(op) : heal())),
-    teardown: () =>
-      serial(async () => {
-        if (!chain.inForce) return [];
-        const done = await heal();
-        if (done.error === undefined) return [done];
-        const left = chain.inForce ? await chain.sweep() : [];
-        if (chain.inForce) throw new NemesisHealError([`partition: ${done.error}`, ...left]);
-        return [done];
-      }),
+    teardown: () => serial(() => chain.teardown(heal, 'partition')),
   };
 }

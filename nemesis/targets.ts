@@ -10,6 +10,13 @@ export const TARGET_KINDS = ['one', 'leader', 'minority', 'majority', 'all'] as 
 
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
+/** The plan a `kill`, `pause` or packet fault op carries. */
+export interface TargetPlan {
+  targets: TargetKind;
+  /** The nodes, when the schedule drew them; absent for `leader`. */
+  nodes?: string[];
+}
+
 /**
  * Picks the nodes a target kind names, sorted. `minority` is the largest minority
  * (floor((n-1)/2), at least one node), `majority` the smallest majority. Returns [] when
@@ -34,4 +41,19 @@ export function computeTargets(
     case 'all':
       return [...nodes].sort();
   }
+}
+
+/**
+ * The nodes a plan hits: the ones the schedule drew, else the kind computed here. The leader is
+ * asked for (through `askLeader`, so this stays free of the DB) only when the kind is `leader`.
+ */
+export async function resolveTargets(
+  plan: TargetPlan,
+  nodes: readonly string[],
+  rng: Rng,
+  askLeader: () => Promise<string | undefined>,
+): Promise<string[]> {
+  if (plan.nodes !== undefined) return plan.nodes;
+  const leader = plan.targets === 'leader' ? await askLeader() : undefined;
+  return computeTargets(plan.targets, nodes, rng, leader);
 }
