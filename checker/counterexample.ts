@@ -1,36 +1,103 @@
 /**
  * Turns a failed search into something a person can read: the op that cannot be linearized, the
  * longest linearizable prefix with the state after each step, the ops concurrent with the
- * failure, and one paragraph saying why.
+ * failure, and one paragraph saying why. The paragraph comes from {@link explainCounterexample},
+ * which the HTML report also calls for the minimized counterexample it draws.
  */
-import { CRASHED, type FilledModel, type ModelInput } from './model.js';
+import { describeNs, explainWith } from './explain-text.js';
+import { CRASHED, fillDefaults, type FailureContext, type FilledModel, type Model, type ModelInput } from './model.js';
+import { modelByName } from './models/index.js';
 import type { Part } from './preprocess.js';
 import type { Counterexample, LinearizationStep, Operation } from './result.js';
+
+/** How an explanation names ops and formats times; the HTML report passes its own. */
+export interface ExplainOptions {
+  /** Formats a history time (ns). Default: the unit a person reads best, e.g. `12.5 ms`. */
+  describeTime?: (ns: number) => string;
+  /**
+   * Names an op, e.g. `op #12`; returns undefined for an op the text must not name (the report's
+   * ops that minimization set aside). Default: `op #ID` for every op.
+   */
+  nameOp?: (op: Operation) => string | undefined;
+  /**
+   * The ops as recorded, by the same ids, when `cx.ops` had outcomes changed for the search (the
+   * report's minimization re-checks set-aside ops as unknown). The prefix is replayed over
+   * `cx.ops`; the sentences are read off these.
+   */
+  recorded?: readonly Operation[];
+}
 
 /** Builds the counterexample of one invalid part from the search's prefix and failed op (indices into `part.searched`). */
 export function buildCounterexample<S>(part: Part, prefix: readonly number[], failedIndex: number, model: FilledModel<S>): Counterexample {
   const ops = part.searched;
   const failed = ops[failedIndex]!;
   const steps: LinearizationStep[] = [];
+  const placed: Operation[] = [];
   let state = model.init();
   for (const i of prefix) {
     const op = ops[i]!;
     state = model.step(state, inputOf(op), outputOf(op)).next;
     steps.push({ op: op.id, stateAfter: model.describeState(state) });
+    placed.push(op);
   }
   const end = failed.return ?? Infinity;
   const concurrent = part.all.filter((op) => op !== failed && op.call <= end && failed.call <= (op.return ?? Infinity));
-  const ctx = { failed, ops: part.all, stateBefore: state, concurrent };
-  const explanation = model.explain?.(ctx) ?? explainGeneric(model, ctx, steps.length);
+  const ctx = failureContext(model, { failed, ops: part.all, prefix: placed, stateBefore: state, concurrent });
   const cx: Counterexample = {
     ops: part.all,
     failedOp: failed.id,
     prefix: steps,
     concurrent: concurrent.map((op) => op.id),
-    explanation,
+    explanation: explainWith(model.explain, ctx),
   };
   if (part.key !== undefined) cx.key = part.key;
   return cx;
+}
+
+/**
+ * Writes the plain-language paragraph on why a counterexample's failed op is impossible: replays
+ * its prefix with the model to get the state the failed op met, then asks the model's `explain`
+ * (or the generic text). `model` is a built-in model's name or a model; `cx.ops` must hold the
+ * ops of the prefix. Only ops that `options.nameOp` names are named.
+ */
+export function explainCounterexample<S>(cx: Counterexample, model: string | Model<S>, options: ExplainOptions = {}): string {
+  const filled = fillDefaults(typeof model === 'string' ? (modelByName(model) as Model<S>) : model);
+  const byId = new Map(cx.ops.map((op) => [op.id, op]));
+  const failed = byId.get(cx.failedOp);
+  if (!failed) return `Operation ${cx.failedOp} cannot be linearized.`;
+  let state = filled.init();
+  const prefix: Operation[] = [];
+  for (const step of cx.prefix) {
+    const op = byId.get(step.op);
+    if (!op) continue;
+    prefix.push(op);
+    state = filled.step(state, inputOf(op), outputOf(op)).next;
+  }
+  const recorded = new Map((options.recorded ?? []).map((op) => [op.id, op]));
+  const facts = (op: Operation): Operation => recorded.get(op.id) ?? op;
+  const concurrent = cx.concurrent.map((id) => byId.get(id)).filter((op): op is Operation => op !== undefined);
+  return explainWith(
+    filled.explain,
+    failureContext(
+      filled,
+      { failed: facts(failed), ops: cx.ops.map(facts), prefix: prefix.map(facts), stateBefore: state, concurrent: concurrent.map(facts) },
+      options,
+    ),
+  );
+}
+
+function failureContext<S>(
+  model: FilledModel<S>,
+  facts: Pick<FailureContext<S>, 'failed' | 'ops' | 'prefix' | 'stateBefore' | 'concurrent'>,
+  options: ExplainOptions = {},
+): FailureContext<S> {
+  return {
+    ...facts,
+    state: model.describeState(facts.stateBefore),
+    describe: (op) => model.describeOperation(inputOf(op), outputOf(op)),
+    name: options.nameOp ?? ((op) => `op #${op.id}`),
+    time: options.describeTime ?? describeNs,
+  };
 }
 
 /** The model's view of an op's arguments. */
@@ -41,23 +108,4 @@ export function inputOf(op: Operation): ModelInput {
 /** The model's view of an op's result: the ok value, or CRASHED. */
 export function outputOf(op: Operation): unknown {
   return op.status === 'ok' ? op.output : CRASHED;
-}
-
-function explainGeneric<S>(
-  model: FilledModel<S>,
-  ctx: { failed: Operation; stateBefore: S; concurrent: readonly Operation[] },
-  placed: number,
-): string {
-  const { failed, stateBefore, concurrent } = ctx;
-  const what = model.describeOperation(inputOf(failed), outputOf(failed));
-  const others = concurrent
-    .slice(0, 5)
-    .map((op) => `#${op.id} ${model.describeOperation(inputOf(op), outputOf(op))}`)
-    .join('; ');
-  return (
-    `${what} (op #${failed.id}, process ${failed.process}, invoked at index ${failed.invokeIndex}) cannot be linearized. ` +
-    `The longest order found that is consistent with the model places ${placed} op(s) and leaves the state ${model.describeState(stateBefore)}; ` +
-    `${what} is impossible there, and no ordering of the ${concurrent.length} op(s) concurrent with it` +
-    `${others ? ` (${others}${concurrent.length > 5 ? '; ...' : ''})` : ''} makes it possible before it had to take effect.`
-  );
 }

@@ -70,15 +70,29 @@ export interface Model<S = unknown> {
   explain?(failure: FailureContext<S>): string | undefined;
 }
 
-/** What a model's `explain` gets to work with. */
+/**
+ * What a model's `explain` gets to work with: the facts of the history, and how to put ops,
+ * states and times into words (the HTML report names only the ops it draws, in its own time
+ * format). The shared sentences are in explain-text.ts.
+ */
 export interface FailureContext<S> {
   failed: Operation;
   /** Every op of the partition, with ids as in the checked history. */
   ops: readonly Operation[];
+  /** The ops of the longest linearizable prefix found, in linearization order. */
+  prefix: readonly Operation[];
   /** The state after the longest linearizable prefix found. */
   stateBefore: S;
+  /** `stateBefore` in words (the model's `describeState`). */
+  state: string;
   /** Ops whose intervals overlap the failed op. */
   concurrent: readonly Operation[];
+  /** One op in words, e.g. `write 35` (the model's `describeOperation`). */
+  describe: (op: Operation) => string;
+  /** How the text names an op, e.g. `op #12`; undefined for an op the text must not name. */
+  name: (op: Operation) => string | undefined;
+  /** A history time (ns) in words. */
+  time: (ns: number) => string;
 }
 
 /** A model with every optional member that the search and the reports rely on filled in. */

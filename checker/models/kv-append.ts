@@ -9,7 +9,8 @@
  * nodes may spell the same string (put "xy" versus append "x", "y"); the cache then merely
  * misses a chance to prune, which costs time, never correctness.
  */
-import { CRASHED, partitionByKey, type Model, type ModelInput, type StepResult } from '../model.js';
+import { explainObservation } from '../explain-text.js';
+import { CRASHED, partitionByKey, type FailureContext, type Model, type ModelInput, type StepResult } from '../model.js';
 import type { Operation } from '../result.js';
 
 /** One state: the key's current string, and its place in the trie. */
@@ -73,6 +74,24 @@ function validate(op: Operation): string | undefined {
   return undefined;
 }
 
+/** Explains an impossible get: the string it returned is one the key could no longer (or not yet) hold. */
+function explain(ctx: FailureContext<StringNode>): string | undefined {
+  const { failed } = ctx;
+  if (failed.f !== 'get' || failed.status !== 'ok') return undefined;
+  // A put leaves its value; an append leaves some string ending with its suffix.
+  const mayLeave = (op: Operation, v: unknown): boolean =>
+    typeof v === 'string' && ((op.f === 'put' && op.input === v) || (op.f === 'append' && v.endsWith(op.input as string)));
+  return explainObservation(ctx, failed.output, {
+    initial: '',
+    mayLeave,
+    rulesOut: (op, v) => (op.f === 'get' ? op.output !== v : !mayLeave(op, v)),
+    show: (v) => JSON.stringify(v),
+    holds: (v) => `hold ${JSON.stringify(v)}`,
+    leaver: (v) => `put or append that can leave ${JSON.stringify(v)}`,
+    holder: `key ${JSON.stringify(failed.key)}`,
+  });
+}
+
 /** The `kv-append` model. */
 export const kvAppend: Model<StringNode> = {
   name: 'kv-append',
@@ -92,4 +111,5 @@ export const kvAppend: Model<StringNode> = {
         : `get -> ${JSON.stringify(output)}`
       : `${input.f} ${JSON.stringify(input.value)}${output === CRASHED ? ' (crashed)' : ''}`,
   describeState: (s) => JSON.stringify(s.value),
+  explain,
 };

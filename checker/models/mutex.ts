@@ -2,7 +2,8 @@
  * A lock: `acquire` succeeds only when free, `release` only when held. One object, not keyed.
  * A crashed acquire or release may have happened or not, like any crashed op.
  */
-import type { Model, ModelInput, StepResult } from '../model.js';
+import { explainObservation } from '../explain-text.js';
+import type { FailureContext, Model, ModelInput, StepResult } from '../model.js';
 
 const ILLEGAL: StepResult<boolean> = Object.freeze({ ok: false, next: false });
 const HELD: StepResult<boolean> = Object.freeze({ ok: true, next: true });
@@ -15,6 +16,23 @@ export function stepMutex(held: boolean, input: ModelInput): StepResult<boolean>
   return ILLEGAL;
 }
 
+/** Explains an impossible acquire (the lock could not be free) or release (it could not be held). */
+function explain(ctx: FailureContext<boolean>): string | undefined {
+  const { failed } = ctx;
+  if (failed.status !== 'ok' || (failed.f !== 'acquire' && failed.f !== 'release')) return undefined;
+  // The state is "held"; an acquire leaves it held, a release leaves it free.
+  const leaves = (f: string): boolean | undefined => (f === 'acquire' ? true : f === 'release' ? false : undefined);
+  return explainObservation(ctx, failed.f === 'release', {
+    initial: false,
+    mayLeave: (op, v) => leaves(op.f) === v,
+    rulesOut: (op, v) => leaves(op.f) === !v,
+    show: (v) => (v ? 'held' : 'free'),
+    holds: (v) => (v ? 'be held' : 'be free'),
+    leaver: (v) => (v ? 'acquire' : 'release'),
+    holder: 'the lock',
+  });
+}
+
 /** The `mutex` model. */
 export const mutex: Model<boolean> = {
   name: 'mutex',
@@ -25,4 +43,5 @@ export const mutex: Model<boolean> = {
   hash: (s) => (s ? 1 : 0),
   describeOperation: (input, output) => `${input.f}${typeof output === 'symbol' ? ' (crashed)' : ''}`,
   describeState: (s) => (s ? 'held' : 'free'),
+  explain,
 };

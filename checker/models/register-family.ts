@@ -2,6 +2,7 @@
  * What register, cas-register and kv share: describing ops, dropping crashed writes nobody could
  * have observed, and explaining an impossible read in the words a person would use.
  */
+import { explainObservation } from '../explain-text.js';
 import { CRASHED, type FailureContext, type ModelInput } from '../model.js';
 import type { Operation } from '../result.js';
 import { sameValue, valueKey } from '../values.js';
@@ -63,41 +64,27 @@ export function dropUnobservedCrashedWrites(ops: Operation[]): Operation[] {
   });
 }
 
-/** Explains an impossible read or cas: what the last completed write left, and whether any write could fix it. */
+/**
+ * Explains an impossible read or cas: the read's value, or the cas's expected value, is one the
+ * register could no longer (or not yet) hold. The reasoning is in {@link explainObservation}.
+ */
 export function explainRegisterFailure(ctx: FailureContext<unknown>): string | undefined {
-  const { failed, ops } = ctx;
-  let wanted: unknown;
-  let what: string;
-  if (failed.f === 'read' && failed.status === 'ok') {
-    wanted = failed.output;
-    what = `read ${show(wanted)}`;
-  } else if (failed.f === 'cas' && failed.status === 'ok') {
-    wanted = (failed.input as [unknown, unknown])[0];
-    what = `cas ${show(wanted)}->${show((failed.input as [unknown, unknown])[1])} succeeded`;
-  } else {
-    return undefined;
-  }
-  const at = `(process ${failed.process}, invoked at index ${failed.invokeIndex})`;
-  // The last write that completed before the failed op began is certainly in effect then.
-  let last: Operation | undefined;
-  for (const op of ops) {
-    if (op.status !== 'ok' || op.return === null || op.return >= failed.call || !writtenValue(op)) continue;
-    if (!last || op.return > (last.return as number)) last = op;
-  }
-  const writers = ops.filter((op) => {
-    const w = writtenValue(op);
-    return op !== failed && w !== undefined && sameValue(w.v, wanted) && op.call <= (failed.return ?? Infinity);
+  const { failed } = ctx;
+  if (failed.status !== 'ok' || (failed.f !== 'read' && failed.f !== 'cas')) return undefined;
+  const needed = failed.f === 'read' ? failed.output : (failed.input as [unknown, unknown])[0];
+  return explainObservation(ctx, needed, {
+    initial: null,
+    mayLeave: (op, v) => {
+      const w = writtenValue(op);
+      return w !== undefined && sameValue(w.v, v);
+    },
+    rulesOut: (op, v) => {
+      const w = op.f === 'read' ? { v: op.output } : writtenValue(op);
+      return w !== undefined && !sameValue(w.v, v);
+    },
+    show,
+    holds: (v) => `hold ${show(v)}`,
+    leaver: (v) => `op that writes ${show(v)}`,
+    holder: failed.key === undefined ? 'the register' : `key ${show(failed.key)}`,
   });
-  const lateWriters = writers.filter((op) => !last || op.return === null || op.return > last.call);
-  const before = last
-    ? `the last write that completed before it began wrote ${show(writtenValue(last)!.v)} (process ${last.process}, index ${last.invokeIndex})`
-    : `no write had completed before it began, so the register held ${show(null)} or a value written concurrently`;
-  const after =
-    lateWriters.length === 0
-      ? `and no write of ${show(wanted)} could have taken effect after it and before the ${failed.f} returned.`
-      : `and the ${lateWriters.length} write(s) of ${show(wanted)} that could have taken effect in time (ops ${lateWriters
-          .slice(0, 5)
-          .map((o) => `#${o.id}`)
-          .join(', ')}) cannot be placed there without contradicting what other operations observed.`;
-  return `${what} ${at}: ${before}, ${after} The register held ${show(ctx.stateBefore)} at that point in the longest order found.`;
 }

@@ -1,7 +1,6 @@
-import type { CheckResult, Counterexample, LinearizationStep, Operation } from '../../checker/index.js';
+import { explainCounterexample, type CheckResult, type Counterexample, type LinearizationStep, type Operation } from '../../checker/index.js';
 import type { HistoryEvent, Key } from '../history/index.js';
 import { describeTime } from './describe-op.js';
-import { explainCounterexample } from './explain.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
 import type { MinimizeResult } from './minimize.js';
 import { pairOps } from './pair-ops.js';
@@ -83,13 +82,7 @@ export function buildReportData(
   let counterexample: ReportData['counterexample'] = null;
   if (cx) {
     const small = minimized?.counterexample ?? cx;
-    // The checker's sentence is about the real history; keep it while the minimized picture
-    // still fails at the same op, and describe the minimized picture otherwise.
-    const sameFailure = opOf(small, small.failedOp)?.invokeIndex === opOf(cx, cx.failedOp)?.invokeIndex;
-    const explanation =
-      cx.explanation.trim() && sameFailure
-        ? cx.explanation
-        : explainCounterexample(small, realTimes ? describeTime : (t) => `t=${t}`);
+    const explanation = explainPicture(result.model, cx, small, minimized?.free ?? [], realTimes ? describeTime : (t) => `t=${t}`);
     counterexample = {
       explanation,
       minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW, minimized?.free ?? []),
@@ -133,8 +126,36 @@ export function buildReportData(
   };
 }
 
-function opOf(cx: Counterexample, id: number): Operation | undefined {
-  return cx.ops.find((op) => op.id === id);
+/**
+ * The explanation of the counterexample drawn, written by the checker's own explainer so the
+ * report and the checker never disagree. The re-check's ops (drawn, and set aside as free) are
+ * replayed as the re-check saw them, the sentences are read off the same ops as recorded (`cx`,
+ * matched by invoke index), and only the ops drawn are named, in the picture's numbering. A model
+ * the checker does not know by name keeps the checker's sentence.
+ */
+function explainPicture(
+  model: string,
+  cx: Counterexample,
+  small: Counterexample,
+  free: readonly Operation[],
+  describeTime: (ns: number) => string,
+): string {
+  const drawn = new Set(small.ops.map((op) => op.id));
+  const ops = [...small.ops, ...free].sort((a, b) => a.id - b.id);
+  const asRecorded = new Map(cx.ops.map((op) => [op.invokeIndex, op]));
+  const recorded = ops.map((op) => {
+    const real = asRecorded.get(op.invokeIndex);
+    return real ? { ...real, id: op.id } : op;
+  });
+  try {
+    return explainCounterexample({ ...small, ops }, model, {
+      describeTime,
+      nameOp: (op) => (drawn.has(op.id) ? `op ${op.id}` : undefined),
+      recorded,
+    });
+  } catch {
+    return small.explanation.trim() || cx.explanation.trim() || `Operation ${small.failedOp} cannot be linearized.`;
+  }
 }
 
 /** The ops of a counterexample as a timeline, keeping at most `window` ops nearest the failed one. */

@@ -14,7 +14,7 @@ describe('checking small hand-made histories', () => {
     expect(checkSync(h, { model: 'register' }).valid).toBe(true);
   });
 
-  it('rejects a stale read and explains it in terms of the last completed write', () => {
+  it('rejects a stale read and explains it by the completed write that overwrote the value read', () => {
     const h = history([
       [0, 'invoke', 'write', 3],
       [0, 'ok', 'write', 3],
@@ -32,9 +32,9 @@ describe('checking small hand-made histories', () => {
       [1, '4'],
     ]);
     expect(cx.concurrent).toEqual([]);
-    expect(cx.explanation).toContain('read 3');
-    expect(cx.explanation).toContain('the last write that completed before it began wrote 4');
-    expect(cx.explanation).toContain('no write of 3 could have taken effect after it');
+    expect(cx.explanation).toContain('read -> 3 (op #2, process 1,');
+    expect(cx.explanation).toContain('write 4 (op #1) began after write 3 (op #0) had completed');
+    expect(cx.explanation).toContain('so the register could no longer hold 3.');
   });
 
   it('lets a crashed write take effect long after its invoke, or never', () => {

@@ -1,23 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { explainCounterexample } from '../../src/report/index.js';
+import { check } from '../../checker/index.js';
+import { renderReportHtml } from '../../src/report/index.js';
 import { staleReadHistory } from './sample-history.js';
 
-describe('explainCounterexample', () => {
-  it('says which write a stale read should have seen and why the value it saw cannot come back', () => {
-    const { result } = staleReadHistory();
-    const text = explainCounterexample(result.counterexample!);
-    expect(text).toContain("Process 0's read → 1 (op 3, between 9.0 ms and 10.0 ms) cannot be linearized.");
-    expect(text).toContain('the last write that completed before it began (op 1, at 8.0 ms) wrote 2');
-    expect(text).toContain(
-      'the write of 1 (op 0) completed before op 1 began, so none can take effect between op 1 and the read.',
+/** The explanation a report shows, as embedded in its data. */
+async function shown(input: Parameters<typeof renderReportHtml>[0]): Promise<{ text: string; drawn: number[] }> {
+  const { html } = await renderReportHtml(input);
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  const data = JSON.parse(m![1]!) as { counterexample: { explanation: string; minimized: { ops: { id: number }[] } } };
+  return { text: data.counterexample.explanation, drawn: data.counterexample.minimized.ops.map((op) => op.id) };
+}
+
+describe("the report's explanation", () => {
+  it("is the checker's sentence for the counterexample drawn, with the report's time format", async () => {
+    const { events, result } = staleReadHistory();
+    const { text } = await shown({ result, events, command: 'x', recheck: null });
+    expect(text).toBe(
+      'read -> 1 (op 3, process 0, between 9.0 ms and 10.0 ms) is impossible: write 2 (op 1) began after write 1 (op 0) ' +
+        'had completed, and completed at 8.0 ms, before the read began, so the register could no longer hold 1.',
     );
-    expect(text).toContain('op 2 write "x"');
   });
 
-  it('names a value nobody wrote', () => {
-    const { result } = staleReadHistory();
+  it('says a value nobody wrote was never written', async () => {
+    const { events, result } = staleReadHistory();
     const cx = result.counterexample!;
     const ops = cx.ops.map((op) => (op.id === 3 ? { ...op, output: 7 } : op));
-    expect(explainCounterexample({ ...cx, ops })).toContain('no operation ever wrote 7.');
+    const { text } = await shown({ result: { ...result, counterexample: { ...cx, ops } }, events, command: 'x', recheck: null });
+    expect(text).toContain('is impossible: there is no op that writes 7 in the history, and the register starts at null.');
+  });
+
+  it('names only ops the minimized picture draws, in its numbering', async () => {
+    const { events } = staleReadHistory();
+    const result = await check(events, { model: 'register' });
+    const { text, drawn } = await shown({ result, events, command: 'x' });
+    const named = [...text.matchAll(/\bop (\d+)\b/g)].map((m) => Number(m[1]));
+    expect(named.length).toBeGreaterThan(0);
+    for (const id of named) expect(drawn).toContain(id);
+    expect(text).toContain('so the register could no longer hold 1.');
   });
 });

@@ -1,0 +1,187 @@
+/**
+ * The sentences of a counterexample's explanation, shared by the models' `explain` hooks and the
+ * generic text. Every sentence states a fact read off the history (which op completed before
+ * which began, who wrote what); the checker's verdict is what proves the violation, and the text
+ * says so where it leans on it. Ops are named and times formatted by the context, so the HTML
+ * report can name only the ops it draws and use its own time format.
+ */
+import type { FailureContext } from './model.js';
+import type { Operation } from './result.js';
+import { sameValue } from './values.js';
+
+/** Formats a history time (ns) in the unit a person reads best, e.g. `12.5 ms`. */
+export function describeNs(ns: number): string {
+  const a = Math.abs(ns);
+  if (a < 1e3) return `${ns} ns`;
+  if (a < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
+  if (a < 1e9) return `${(ns / 1e6).toFixed(1)} ms`;
+  return `${(ns / 1e9).toFixed(3)} s`;
+}
+
+/** The model's explanation of a failure, or the generic one when it has none for this op. */
+export function explainWith<S>(explain: ((ctx: FailureContext<S>) => string | undefined) | undefined, ctx: FailureContext<S>): string {
+  return explain?.(ctx) ?? explainGeneric(ctx);
+}
+
+/**
+ * An op for a sentence: `write 35 (op #12)`, `write 5 (op #3, crashed)`, or `write 35 (not
+ * shown)` for an op the text may not name.
+ */
+export function refer(ctx: FailureContext<unknown>, op: Operation): string {
+  const name = ctx.name(op) ?? 'not shown';
+  const d = ctx.describe(op);
+  // Fold a description's own trailing remark, e.g. "(crashed)", into the one parenthesis.
+  const m = / \(([^()]*)\)$/.exec(d);
+  return m ? `${d.slice(0, m.index)} (${name}, ${m[1]})` : `${d} (${name})`;
+}
+
+/** The failed op with who ran it and when, e.g. `read -> 3 (op #4, process 1, between 40 ns and 50 ns)`. */
+export function headOf(ctx: FailureContext<unknown>): string {
+  const { failed: f } = ctx;
+  const name = ctx.name(f);
+  const when = f.return === null ? `invoked at ${ctx.time(f.call)}` : `between ${ctx.time(f.call)} and ${ctx.time(f.return)}`;
+  return `${ctx.describe(f)} (${name === undefined ? '' : `${name}, `}process ${f.process}, ${when})`;
+}
+
+/** A list of ops for a sentence: at most `max` named ones, then counts of the rest. */
+export function listOps(ctx: FailureContext<unknown>, ops: readonly Operation[], max = 4): string {
+  const named = ops.filter((op) => ctx.name(op) !== undefined);
+  const unnamed = ops.length - named.length;
+  const parts = named.slice(0, max).map((op) => refer(ctx, op));
+  if (named.length > max) parts.push(`${named.length - max} more`);
+  if (unnamed > 0) parts.push(`${unnamed} op${unnamed === 1 ? '' : 's'} not shown`);
+  return parts.join(', ');
+}
+
+/**
+ * A neutral, true closing: where the checker's longest order ended and how many ops overlap the
+ * failed one. Used when no simpler reason can be read off the history.
+ */
+export function verdictSentence(ctx: FailureContext<unknown>): string {
+  const { prefix, concurrent } = ctx;
+  const last = prefix.at(-1);
+  const order =
+    prefix.length === 0
+      ? `The checker found no op that can be ordered before it, so it is impossible from the initial state ${ctx.state}`
+      : `The longest order the checker found places ${prefix.length} op${prefix.length === 1 ? '' : 's'}` +
+        (last ? `, ending with ${refer(ctx, last)},` : '') +
+        ` and leaves the state ${ctx.state}, where it is impossible`;
+  const nameable = concurrent.filter((op) => ctx.name(op) !== undefined);
+  const overlap =
+    concurrent.length === 0
+      ? 'no other op overlaps it in time'
+      : `no order of the ${concurrent.length} op${concurrent.length === 1 ? '' : 's'} overlapping it` +
+        (nameable.length > 0 ? ` (${listOps(ctx, nameable, 5)})` : '') +
+        ' makes it legal';
+  return `${order}; ${overlap}.`;
+}
+
+function explainGeneric(ctx: FailureContext<unknown>): string {
+  return `${headOf(ctx)} cannot be linearized. ${verdictSentence(ctx)}`;
+}
+
+/** How one model's values come and go, for {@link explainObservation}. */
+export interface ValueRules {
+  /** The value before any op. */
+  initial: unknown;
+  /** True when `op`, taking effect, may leave the object holding exactly `v`. */
+  mayLeave(op: Operation, v: unknown): boolean;
+  /** True when the object certainly does not hold `v` right after `op` (ok, completed) takes effect. */
+  rulesOut(op: Operation, v: unknown): boolean;
+  /** A value in words, e.g. `34` or `"xy"`. */
+  show(v: unknown): string;
+  /** The end of "so X could no longer ...", e.g. `hold 34` or `be free`. */
+  holds(v: unknown): string;
+  /** An op that may leave `v`, in words: `op that writes 34`, `acquire`. */
+  leaver(v: unknown): string;
+  /** What holds the value, e.g. `the register`, `key "k"`, `the lock`. */
+  holder: string;
+}
+
+/**
+ * Explains an op that needed the object to hold `v` (a read that returned it, a cas that expected
+ * it, an acquire that needed the lock free). It looks for a plain reason, in this order:
+ * - no op that could leave `v` began before the failed op returned (and `v` is not the initial value);
+ * - a witness op X completed before the failed op began, began after every op that could leave
+ *   `v` (and began in time) had completed, and left or saw something other than `v`: from X's
+ *   point on nothing could bring `v` back, so the failed op cannot see it;
+ * and otherwise it lists the ops that could leave `v` and ends with the checker's verdict.
+ */
+export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rules: ValueRules): string {
+  const { failed, ops } = ctx;
+  const head = headOf(ctx);
+  const end = failed.return ?? Infinity;
+  const leavers = ops.filter((op) => op.id !== failed.id && rules.mayLeave(op, v));
+  // Only an op invoked before the failed one returned can take effect before it.
+  const timely = leavers.filter((op) => op.call <= end);
+  const initial = sameValue(v, rules.initial);
+  const leaver = rules.leaver(v);
+
+  if (!initial && timely.length === 0) {
+    return leavers.length === 0
+      ? `${head} is impossible: there is no ${leaver} in the history, and ${rules.holder} starts at ${rules.show(rules.initial)}.`
+      : `${head} is impossible: ${rules.holder} starts at ${rules.show(rules.initial)}, and every ${leaver} ` +
+          `(${listOps(ctx, leavers)}) began after it returned.`;
+  }
+
+  const witnesses = ops.filter(
+    (x) =>
+      x.id !== failed.id &&
+      x.status === 'ok' &&
+      x.return !== null &&
+      x.return < failed.call &&
+      rules.rulesOut(x, v) &&
+      timely.every((w) => w.return !== null && w.return < x.call),
+  );
+  const named = witnesses.filter((x) => ctx.name(x) !== undefined);
+  const pool = named.length > 0 ? named : witnesses;
+  // An op that overwrote the value reads best; among equals, the one closest to the failed op.
+  const changes = pool.filter((x) => !isObservation(x));
+  const witness = (changes.length > 0 ? changes : pool).reduce<Operation | undefined>(
+    (best, x) => (best === undefined || (x.return as number) > (best.return as number) ? x : best),
+    undefined,
+  );
+  if (witness) {
+    const began =
+      timely.length === 0
+        ? ''
+        : timely.length === 1
+          ? ` began after ${refer(ctx, timely[0]!)} had completed, and`
+          : ` began after every ${leaver} that began in time (${listOps(ctx, timely)}) had completed, and`;
+    const rest =
+      timely.length > 0
+        ? ''
+        : leavers.length === 0
+          ? `, and there is no ${leaver} in the history`
+          : `, and no ${leaver} began before it returned`;
+    return (
+      `${head} is impossible: ${refer(ctx, witness)}${began} completed at ${ctx.time(witness.return as number)}, ` +
+      `before the ${failed.f} began${rest}, so ${rules.holder} could no longer ${rules.holds(v)}.`
+    );
+  }
+
+  // No plain reason: state who could leave the value, and let the verdict speak.
+  const shown = timely.filter((op) => ctx.name(op) !== undefined);
+  const facts = shown.slice(0, 4).map((op) => `${refer(ctx, op)}, ${statusOf(ctx, op, failed)}`);
+  if (shown.length > 4) facts.push(`${shown.length - 4} more`);
+  if (shown.length < timely.length) facts.push(`${timely.length - shown.length} op${timely.length - shown.length === 1 ? '' : 's'} not shown`);
+  const who = [
+    ...(initial ? [`${rules.holder} starts at ${rules.show(v)}`] : []),
+    ...(timely.length === 0
+      ? []
+      : [`the ops that could leave it so before it returned are ${facts.join('; ')}`]),
+  ].join('; ');
+  return `${head} cannot be linearized. It needs ${rules.holder} to ${rules.holds(v)}; ${who}. ${verdictSentence(ctx)}`;
+}
+
+/** True for ops that only look at the state (their point proves what it held, not a change). */
+function isObservation(op: Operation): boolean {
+  return op.f === 'read' || op.f === 'get';
+}
+
+/** When an op ran relative to the failed op, in words. */
+function statusOf(ctx: FailureContext<unknown>, op: Operation, failed: Operation): string {
+  if (op.return === null) return `invoked at ${ctx.time(op.call)}, outcome unknown`;
+  if (op.return < failed.call) return `completed at ${ctx.time(op.return)}, before it began`;
+  return `running between ${ctx.time(op.call)} and ${ctx.time(op.return)}, overlapping it`;
+}

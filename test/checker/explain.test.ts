@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { checkSync, explainCounterexample, type CheckResult } from '../../checker/index.js';
+import { history } from './hand-made.js';
+
+type Rows = Parameters<typeof history>[0];
+
+/** Checks a hand-made history that must be invalid and returns its explanation. */
+function explained(rows: Rows, model: string): { text: string; result: CheckResult } {
+  const result = checkSync(history(rows), { model });
+  expect(result.valid).toBe(false);
+  return { text: result.counterexample!.explanation, result };
+}
+
+describe('the explanation of an impossible read or cas', () => {
+  it('names the completed newer write that a stale read missed, and the write it should have hidden', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 3],
+        [0, 'ok', 'write', 3],
+        [0, 'invoke', 'write', 4],
+        [0, 'ok', 'write', 4],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 3],
+      ],
+      'register',
+    );
+    expect(text).toBe(
+      'read -> 3 (op #2, process 1, between 40 ns and 50 ns) is impossible: write 4 (op #1) began after ' +
+        'write 3 (op #0) had completed, and completed at 30 ns, before the read began, so the register could no longer hold 3.',
+    );
+  });
+
+  it('says a value was never written when no op wrote it', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 3],
+        [0, 'ok', 'write', 3],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 7],
+      ],
+      'cas-register',
+    );
+    expect(text).toBe(
+      'read -> 7 (op #1, process 1, between 20 ns and 30 ns) is impossible: there is no op that writes 7 in the history, and the register starts at null.',
+    );
+  });
+
+  it('says a value was not written yet when its only write began after the read returned', () => {
+    const { text } = explained(
+      [
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 7],
+        [0, 'invoke', 'write', 7],
+        [0, 'ok', 'write', 7],
+      ],
+      'register',
+    );
+    expect(text).toContain('is impossible: the register starts at null, and every op that writes 7 (write 7 (op #1)) began after it returned.');
+  });
+
+  it('explains a read of null after a write completed: nothing writes null back', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 2],
+        [0, 'ok', 'write', 2],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', null],
+      ],
+      'register',
+    );
+    expect(text).toBe(
+      'read -> null (op #1, process 1, between 20 ns and 30 ns) is impossible: write 2 (op #0) completed at 10 ns, ' +
+        'before the read began, and there is no op that writes null in the history, so the register could no longer hold null.',
+    );
+  });
+
+  it('explains a cas that succeeded against a value the register no longer held', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 1],
+        [0, 'ok', 'write', 1],
+        [0, 'invoke', 'write', 2],
+        [0, 'ok', 'write', 2],
+        [1, 'invoke', 'cas', [1, 5]],
+        [1, 'ok', 'cas', [1, 5]],
+      ],
+      'cas-register',
+    );
+    expect(text).toBe(
+      'cas 1->5 (op #2, process 1, between 40 ns and 50 ns) is impossible: write 2 (op #1) began after write 1 (op #0) ' +
+        'had completed, and completed at 30 ns, before the cas began, so the register could no longer hold 1.',
+    );
+  });
+
+  it('counts a successful cas as a write that overwrites the value a later read returns', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 1],
+        [0, 'ok', 'write', 1],
+        [0, 'invoke', 'cas', [1, 2]],
+        [0, 'ok', 'cas', [1, 2]],
+        [1, 'invoke', 'read', null, 'k'],
+        [1, 'ok', 'read', 1, 'k'],
+      ].map((r) => (r.length === 4 ? [...r, 'k'] : r)) as Rows,
+      'kv',
+    );
+    expect(text).toContain('cas 1->2 (op #1) began after write 1 (op #0) had completed');
+    expect(text).toContain('so key "k" could no longer hold 1.');
+  });
+
+  it('does not blame the last completed write when it wrote the value read; it names the later write that overwrote it', () => {
+    // write 34 completes, write 35 begins after that and completes before the read begins.
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 34],
+        [0, 'ok', 'write', 34],
+        [1, 'invoke', 'write', 35],
+        [2, 'invoke', 'read', null],
+        [1, 'ok', 'write', 35],
+        [3, 'invoke', 'read', null],
+        [3, 'ok', 'read', 34],
+        [2, 'ok', 'read', 35],
+      ],
+      'register',
+    );
+    expect(text).toBe(
+      'read -> 34 (op #3, process 3, between 50 ns and 60 ns) is impossible: write 35 (op #1) began after write 34 (op #0) ' +
+        'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
+    );
+  });
+
+  it('names the read that saw the overwrite when the write of the value read completed last', () => {
+    // write 35 and write 34 overlap, and write 34 completes last; a read of 35 after both shows
+    // 35 took effect second, so a later read of 34 is impossible.
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 35],
+        [1, 'invoke', 'write', 34],
+        [0, 'ok', 'write', 35],
+        [1, 'ok', 'write', 34],
+        [2, 'invoke', 'read', null],
+        [2, 'ok', 'read', 35],
+        [3, 'invoke', 'read', null],
+        [3, 'ok', 'read', 34],
+      ],
+      'cas-register',
+    );
+    expect(text).not.toContain('the last write that completed before it began wrote 34');
+    expect(text).toBe(
+      'read -> 34 (op #3, process 3, between 60 ns and 70 ns) is impossible: read -> 35 (op #2) began after write 34 (op #1) ' +
+        'had completed, and completed at 50 ns, before the read began, so the register could no longer hold 34.',
+    );
+  });
+
+  it('falls back to facts and the verdict when no single op explains it', () => {
+    // Two concurrent writes, then two readers disagree about their order.
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 1],
+        [1, 'invoke', 'write', 2],
+        [0, 'ok', 'write', 1],
+        [1, 'ok', 'write', 2],
+        [2, 'invoke', 'read', null],
+        [3, 'invoke', 'read', null],
+        [2, 'ok', 'read', 1],
+        [3, 'ok', 'read', 2],
+        [2, 'invoke', 'read', null],
+        [2, 'ok', 'read', 2],
+        [3, 'invoke', 'read', null],
+        [3, 'ok', 'read', 1],
+      ],
+      'register',
+    );
+    expect(text).toContain('cannot be linearized. It needs the register to hold');
+    expect(text).toMatch(/The longest order the checker found places \d+ ops, ending with .* and leaves the state \d/);
+    expect(text).not.toContain('is impossible:');
+  });
+});
+
+describe('the explanation for kv-append and mutex', () => {
+  it('names the append that came after the put a stale get returned', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'put', 'a', 'k'],
+        [0, 'ok', 'put', 'a', 'k'],
+        [0, 'invoke', 'append', 'b', 'k'],
+        [0, 'ok', 'append', 'b', 'k'],
+        [1, 'invoke', 'get', null, 'k'],
+        [1, 'ok', 'get', 'a', 'k'],
+      ],
+      'kv-append',
+    );
+    expect(text).toBe(
+      'get -> "a" (op #2, process 1, between 40 ns and 50 ns) is impossible: append "b" (op #1) began after put "a" (op #0) ' +
+        'had completed, and completed at 30 ns, before the get began, so key "k" could no longer hold "a".',
+    );
+  });
+
+  it('names the acquire that still held the lock', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'acquire'],
+        [0, 'ok', 'acquire'],
+        [1, 'invoke', 'acquire'],
+        [1, 'ok', 'acquire'],
+      ],
+      'mutex',
+    );
+    expect(text).toBe(
+      'acquire (op #1, process 1, between 20 ns and 30 ns) is impossible: acquire (op #0) completed at 10 ns, before the ' +
+        'acquire began, and there is no release in the history, so the lock could no longer be free.',
+    );
+  });
+});
+
+describe('explainCounterexample', () => {
+  it('writes the same sentence as the checker for the checker counterexample', () => {
+    const { result } = explained(
+      [
+        [0, 'invoke', 'write', 3],
+        [0, 'ok', 'write', 3],
+        [0, 'invoke', 'write', 4],
+        [0, 'ok', 'write', 4],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 3],
+      ],
+      'register',
+    );
+    expect(explainCounterexample(result.counterexample!, 'register')).toBe(result.counterexample!.explanation);
+  });
+
+  it('uses the given time format and never names an op the caller hides', () => {
+    const { result } = explained(
+      [
+        [0, 'invoke', 'write', 3],
+        [0, 'ok', 'write', 3],
+        [0, 'invoke', 'write', 4],
+        [0, 'ok', 'write', 4],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 3],
+      ],
+      'register',
+    );
+    const text = explainCounterexample(result.counterexample!, 'register', {
+      describeTime: (ns) => `t=${ns}`,
+      nameOp: (op) => (op.id === 0 ? undefined : `op ${op.id}`),
+    });
+    expect(text).toBe(
+      'read -> 3 (op 2, process 1, between t=40 and t=50) is impossible: write 4 (op 1) began after write 3 (not shown) ' +
+        'had completed, and completed at t=30, before the read began, so the register could no longer hold 3.',
+    );
+  });
+
+  it('reads the sentences off the recorded ops when the counterexample changed their outcomes', () => {
+    const { result } = explained(
+      [
+        [0, 'invoke', 'write', 3],
+        [0, 'ok', 'write', 3],
+        [0, 'invoke', 'write', 4],
+        [0, 'ok', 'write', 4],
+        [1, 'invoke', 'read', null],
+        [1, 'ok', 'read', 3],
+      ],
+      'register',
+    );
+    const cx = result.counterexample!;
+    // As a minimizing re-check would see it: write 4 set aside, its outcome unknown.
+    const ops = cx.ops.map((op) => (op.id === 1 ? { ...op, status: 'info' as const, return: null, output: undefined } : op));
+    expect(explainCounterexample({ ...cx, ops }, 'register')).toContain('cannot be linearized.');
+    expect(explainCounterexample({ ...cx, ops }, 'register', { recorded: cx.ops })).toBe(cx.explanation);
+  });
+});
