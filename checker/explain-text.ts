@@ -96,6 +96,8 @@ export interface ValueRules {
   leaver(v: unknown): string;
   /** What holds the value, e.g. `the register`, `key "k"`, `the lock`. */
   holder: string;
+  /** How the initial value is said after the holder; default `starts at <initial>`. */
+  starts?: string;
 }
 
 /**
@@ -116,11 +118,12 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
   const timely = leavers.filter((op) => op.call <= end);
   const initial = sameValue(v, rules.initial);
   const leaver = rules.leaver(v);
+  const starts = `${rules.holder} ${rules.starts ?? `starts at ${rules.show(rules.initial)}`}`;
 
   if (!initial && timely.length === 0) {
     return leavers.length === 0
-      ? `${head} is impossible: there is no ${leaver} in the history, and ${rules.holder} starts at ${rules.show(rules.initial)}.`
-      : `${head} is impossible: ${rules.holder} starts at ${rules.show(rules.initial)}, and every ${leaver} ` +
+      ? `${head} is impossible: there is no ${leaver} in the history, and ${starts}.`
+      : `${head} is impossible: ${starts}, and every ${leaver} ` +
           `(${listOps(ctx, leavers)}) began after it returned.`;
   }
 
@@ -166,7 +169,7 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
   if (shown.length > 4) facts.push(`${shown.length - 4} more`);
   if (shown.length < timely.length) facts.push(`${timely.length - shown.length} op${timely.length - shown.length === 1 ? '' : 's'} not shown`);
   const who = [
-    ...(initial ? [`${rules.holder} starts at ${rules.show(v)}`] : []),
+    ...(initial ? [starts] : []),
     ...(timely.length === 0
       ? []
       : [`the ops that could leave it so before it returned are ${facts.join('; ')}`]),

@@ -30,6 +30,7 @@ function explain(ctx: FailureContext<boolean>): string | undefined {
     holds: (v) => (v ? 'be held' : 'be free'),
     leaver: (v) => (v ? 'acquire' : 'release'),
     holder: 'the lock',
+    starts: 'starts free',
   });
 }
 

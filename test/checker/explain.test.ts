@@ -213,6 +213,19 @@ describe('the explanation for kv-append and mutex', () => {
   });
 });
 
+describe('the explanation for a release', () => {
+  it('says the lock starts free when nothing ever acquired it', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'release'],
+        [0, 'ok', 'release'],
+      ],
+      'mutex',
+    );
+    expect(text).toBe('release (op #0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.');
+  });
+});
+
 describe('explainCounterexample', () => {
   it('writes the same sentence as the checker for the checker counterexample', () => {
     const { result } = explained(

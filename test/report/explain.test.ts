@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
+import { parsePorcupineEtcd } from '../../src/history/index.js';
 import { renderReportHtml } from '../../src/report/index.js';
+import { CORPUS_DIR, CORPUS_PRESENT } from '../checker/corpus.js';
 import { staleReadHistory } from './sample-history.js';
 
 /** The explanation a report shows, as embedded in its data. */
@@ -38,4 +42,26 @@ describe("the report's explanation", () => {
     for (const id of named) expect(drawn).toContain(id);
     expect(text).toContain('so the register could no longer hold 1.');
   });
+});
+
+// The corpus lives in ../shared, which is not part of the repo; without it there is no etcd history to shrink.
+describe.skipIf(!CORPUS_PRESENT)("the report's explanation of a shrunk etcd counterexample", () => {
+  it("gives the checker's reason but names only ops the picture draws", async () => {
+    const file = join(CORPUS_DIR, 'jepsen', 'etcd_000.log');
+    const { events } = parsePorcupineEtcd(readFileSync(file, 'utf8'), 'etcd_000.log');
+    const result = await check(events, { model: 'cas-register' });
+    const { text, drawn } = await shown({
+      result,
+      events,
+      command: 'x',
+      // Generous budgets, so the shrinking runs to the end even on a loaded machine.
+      minimize: { budgetMs: 120_000, checkBudgetMs: 20_000 },
+    });
+    expect(drawn.length).toBeLessThan(result.counterexample!.ops.length);
+    const named = [...text.matchAll(/\bop (\d+)\b/g)].map((m) => Number(m[1]));
+    for (const id of named) expect(drawn).toContain(id);
+    const reason = /so the register could no longer hold .*$/.exec(result.counterexample!.explanation);
+    expect(reason).not.toBeNull();
+    expect(text.endsWith(reason![0])).toBe(true);
+  }, 180_000);
 });
