@@ -5,11 +5,10 @@
  * false), and the run says so instead of pretending the clock nemesis bit.
  */
 import path from 'node:path';
-import type { ClockAware, Db, DbOptions, Killable, LeaderAware, Pausable } from '../db.js';
-import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
-import { probeJson, waitFor } from './http-probe.js';
-import { hostPort, nodePort } from './ports.js';
-import { withTimeout } from './raftkv.js';
+import type { ClockAware, DbOptions, LeaderAware } from '../db.js';
+import type { StartedCluster, StartedNode } from '../runtime/runtime.js';
+import { DaemonDb } from './daemon-db.js';
+import { probeJson } from './http-probe.js';
 
 /** Where Debian installs etcd. */
 export const ETCD_BINARY = '/usr/bin/etcd';
@@ -17,7 +16,6 @@ export const ETCD_BINARY = '/usr/bin/etcd';
 export const ETCD_CLIENT_PORT = 2379;
 /** etcd's peer (Raft) port. */
 export const ETCD_PEER_PORT = 2380;
-const SERVE_TIMEOUT_MS = 60_000;
 
 interface EtcdStatus {
   header?: { member_id?: string };
@@ -25,50 +23,32 @@ interface EtcdStatus {
 }
 
 /** The etcd DB. */
-export class EtcdDb implements Db, Killable, Pausable, LeaderAware, ClockAware {
-  readonly name = 'etcd';
+export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
   readonly clockSkewEffective = false;
-  private readonly daemons = new Map<string, Daemon>();
-  private cluster: StartedCluster | undefined;
 
-  constructor(private readonly binary: string = ETCD_BINARY) {}
-
-  async setup(cluster: StartedCluster, opts: DbOptions): Promise<void> {
-    if (opts.bugs && opts.bugs.length > 0) throw new Error(`--bug is for raftkv only; etcd has no injectable bugs`);
-    this.cluster = cluster;
-    await Promise.all(cluster.nodes.map((n) => this.start(n)));
-    await waitFor('etcd did not become healthy with a leader', SERVE_TIMEOUT_MS, async () => {
-      const health = await Promise.all(cluster.nodes.map((n) => probeJson(`${this.clientEndpoint(n)}/health`, 1000)));
-      if (!health.every((h) => h?.status === 200 && (h.body as { health?: string }).health === 'true'))
-        return undefined;
-      return (await this.leader(cluster)) !== undefined ? true : undefined;
+  constructor(private readonly binary: string = ETCD_BINARY) {
+    super({
+      name: 'etcd',
+      clientPort: ETCD_CLIENT_PORT,
+      peerPort: ETCD_PEER_PORT,
+      serveTimeoutMs: 60_000,
+      notServing: 'etcd did not become healthy with a leader',
     });
   }
 
-  async teardown(cluster: StartedCluster): Promise<void> {
-    await Promise.all(
-      cluster.nodes.map(async (n) => {
-        const d = this.daemons.get(n.name);
-        this.daemons.delete(n.name);
-        if (d?.isRunning()) {
-          if (d.isPaused()) await d.signal('SIGCONT').catch(() => undefined);
-          await d.signal('SIGKILL').catch(() => undefined);
-          await withTimeout(d.exited(), 5000);
-        }
-        await n.collectLogs().catch(() => undefined);
-      }),
-    );
+  protected override configure(opts: DbOptions): void {
+    if (opts.bugs && opts.bugs.length > 0) throw new Error(`--bug is for raftkv only; etcd has no injectable bugs`);
   }
 
-  clientEndpoint(node: StartedNode): string {
-    return `http://${hostPort(node.address, nodePort(this.requireCluster(), node, ETCD_CLIENT_PORT))}`;
+  protected override async isServing(cluster: StartedCluster): Promise<boolean> {
+    const health = await Promise.all(cluster.nodes.map((n) => probeJson(`${this.clientEndpoint(n)}/health`, 1000)));
+    if (!health.every((h) => h?.status === 200 && (h.body as { health?: string }).health === 'true')) return false;
+    return (await this.leader(cluster)) !== undefined;
   }
 
-  async start(node: StartedNode): Promise<void> {
-    const cluster = this.requireCluster();
-    if (this.daemons.get(node.name)?.isRunning()) return;
-    const peerUrl = (n: StartedNode) => `http://${hostPort(n.address, nodePort(cluster, n, ETCD_PEER_PORT))}`;
-    const command = [
+  protected override command(node: StartedNode, cluster: StartedCluster): string[] {
+    const peerUrl = (n: StartedNode) => `http://${this.peerHostPort(n)}`;
+    return [
       this.binary,
       '--name',
       node.name,
@@ -95,31 +75,13 @@ export class EtcdDb implements Db, Killable, Pausable, LeaderAware, ClockAware {
       '--logger',
       'zap',
     ];
-    this.daemons.set(node.name, await node.spawn({ name: 'etcd', command }));
-  }
-
-  async kill(node: StartedNode): Promise<void> {
-    const d = this.daemons.get(node.name);
-    if (!d?.isRunning()) return;
-    await d.signal('SIGKILL');
-    await withTimeout(d.exited(), 10_000);
-  }
-
-  async pause(node: StartedNode): Promise<void> {
-    const d = this.daemons.get(node.name);
-    if (d?.isRunning() && !d.isPaused()) await d.signal('SIGSTOP');
-  }
-
-  async resume(node: StartedNode): Promise<void> {
-    const d = this.daemons.get(node.name);
-    if (d?.isRunning() && d.isPaused()) await d.signal('SIGCONT');
   }
 
   /** Asks each member for its status and maps the leader's member id to a node name. */
   async leader(cluster: StartedCluster): Promise<string | undefined> {
     const statuses = await Promise.all(
       cluster.nodes.map(async (n) => {
-        if (this.daemons.get(n.name)?.isPaused()) return undefined;
+        if (this.isPaused(n)) return undefined;
         const r = await probeJson(`${this.clientEndpoint(n)}/v3/maintenance/status`, 1000, {});
         return r?.status === 200 ? { node: n.name, status: r.body as EtcdStatus } : undefined;
       }),
@@ -131,10 +93,5 @@ export class EtcdDb implements Db, Killable, Pausable, LeaderAware, ClockAware {
       if (lead && idToNode.has(lead)) return idToNode.get(lead);
     }
     return undefined;
-  }
-
-  private requireCluster(): StartedCluster {
-    if (!this.cluster) throw new Error('etcd: setup has not run');
-    return this.cluster;
   }
 }

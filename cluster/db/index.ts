@@ -6,7 +6,8 @@ import type { Db } from '../db.js';
 import { EtcdDb } from './etcd.js';
 import { RaftkvDb } from './raftkv.js';
 
-export { RaftkvDb, RAFTKV_CLIENT_PORT, RAFTKV_PEER_PORT, withTimeout, type RaftkvDbOptions } from './raftkv.js';
+export { RaftkvDb, RAFTKV_CLIENT_PORT, RAFTKV_PEER_PORT, type RaftkvDbOptions } from './raftkv.js';
+export { DaemonDb, withTimeout, type DaemonDbConfig } from './daemon-db.js';
 export { EtcdDb, ETCD_BINARY, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './etcd.js';
 export { splitbrainRoot } from './project-root.js';
 
