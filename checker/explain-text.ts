@@ -19,7 +19,10 @@ export function describeNs(ns: number): string {
 }
 
 /** The model's explanation of a failure, or the generic one when it has none for this op. */
-export function explainWith<S>(explain: ((ctx: FailureContext<S>) => string | undefined) | undefined, ctx: FailureContext<S>): string {
+export function explainWith<S>(
+  explain: ((ctx: FailureContext<S>) => string | undefined) | undefined,
+  ctx: FailureContext<S>,
+): string {
   return explain?.(ctx) ?? explainGeneric(ctx);
 }
 
@@ -39,7 +42,8 @@ export function refer(ctx: FailureContext<unknown>, op: Operation): string {
 export function headOf(ctx: FailureContext<unknown>): string {
   const { failed: f } = ctx;
   const name = ctx.name(f);
-  const when = f.return === null ? `invoked at ${ctx.time(f.call)}` : `between ${ctx.time(f.call)} and ${ctx.time(f.return)}`;
+  const when =
+    f.return === null ? `invoked at ${ctx.time(f.call)}` : `between ${ctx.time(f.call)} and ${ctx.time(f.return)}`;
   return `${ctx.describe(f)} (${name === undefined ? '' : `${name}, `}process ${f.process}, ${when})`;
 }
 
@@ -105,8 +109,8 @@ export interface ValueRules {
  * it, an acquire that needed the lock free). It looks for a plain reason, in this order:
  * - no op that could leave `v` began before the failed op returned (and `v` is not the initial value);
  * - a witness op X completed before the failed op began, began after every op that could leave
- *   `v` (and began in time) had completed, and left or saw something other than `v`: from X's
- *   point on nothing could bring `v` back, so the failed op cannot see it;
+ *   `v` (and began before the failed op returned) had completed, and left or saw something other
+ *   than `v`: from X's point on nothing could bring `v` back, so the failed op cannot see it;
  * and otherwise it lists the ops that could leave `v` and ends with the checker's verdict.
  */
 export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rules: ValueRules): string {
@@ -150,7 +154,7 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
         ? ''
         : timely.length === 1
           ? ` began after ${refer(ctx, timely[0]!)} had completed, and`
-          : ` began after every ${leaver} that began in time (${listOps(ctx, timely)}) had completed, and`;
+          : ` began after every ${leaver} and began before the ${failed.f} returned (${listOps(ctx, timely)}) had completed, and`;
     const rest =
       timely.length > 0
         ? ''
@@ -167,12 +171,11 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
   const shown = timely.filter((op) => ctx.name(op) !== undefined);
   const facts = shown.slice(0, 4).map((op) => `${refer(ctx, op)}, ${statusOf(ctx, op, failed)}`);
   if (shown.length > 4) facts.push(`${shown.length - 4} more`);
-  if (shown.length < timely.length) facts.push(`${timely.length - shown.length} op${timely.length - shown.length === 1 ? '' : 's'} not shown`);
+  if (shown.length < timely.length)
+    facts.push(`${timely.length - shown.length} op${timely.length - shown.length === 1 ? '' : 's'} not shown`);
   const who = [
     ...(initial ? [starts] : []),
-    ...(timely.length === 0
-      ? []
-      : [`the ops that could leave it so before it returned are ${facts.join('; ')}`]),
+    ...(timely.length === 0 ? [] : [`the ops that could leave it so before it returned are ${facts.join('; ')}`]),
   ].join('; ');
   return `${head} cannot be linearized. It needs ${rules.holder} to ${rules.holds(v)}; ${who}. ${verdictSentence(ctx)}`;
 }

@@ -1,4 +1,10 @@
-import { explainCounterexample, type CheckResult, type Counterexample, type LinearizationStep, type Operation } from '../../checker/index.js';
+import {
+  explainCounterexample,
+  type CheckResult,
+  type Counterexample,
+  type LinearizationStep,
+  type Operation,
+} from '../../checker/index.js';
 import type { HistoryEvent, Key } from '../history/index.js';
 import { describeTime } from './describe-op.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
@@ -82,7 +88,13 @@ export function buildReportData(
   let counterexample: ReportData['counterexample'] = null;
   if (cx) {
     const small = minimized?.counterexample ?? cx;
-    const explanation = explainPicture(result.model, cx, small, minimized?.free ?? [], realTimes ? describeTime : (t) => `t=${t}`);
+    const explanation = explainPicture(
+      result.model,
+      cx,
+      small,
+      minimized?.free ?? [],
+      realTimes ? describeTime : (t) => `t=${t}`,
+    );
     counterexample = {
       explanation,
       minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW, minimized?.free ?? []),

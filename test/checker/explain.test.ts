@@ -55,7 +55,9 @@ describe('the explanation of an impossible read or cas', () => {
       ],
       'register',
     );
-    expect(text).toContain('is impossible: the register starts at null, and every op that writes 7 (write 7 (op #1)) began after it returned.');
+    expect(text).toContain(
+      'is impossible: the register starts at null, and every op that writes 7 (write 7 (op #1)) began after it returned.',
+    );
   });
 
   it('explains a read of null after a write completed: nothing writes null back', () => {
@@ -152,6 +154,29 @@ describe('the explanation of an impossible read or cas', () => {
     );
   });
 
+  it('lists every write of the value read when the overwrite came after all of them', () => {
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 1],
+        [1, 'invoke', 'write', 1],
+        [0, 'ok', 'write', 1],
+        [1, 'ok', 'write', 1],
+        [0, 'invoke', 'write', 2],
+        [0, 'ok', 'write', 2],
+        [2, 'invoke', 'read', null],
+        [2, 'ok', 'read', 1],
+        [3, 'invoke', 'write', 1],
+        [3, 'ok', 'write', 1],
+      ],
+      'register',
+    );
+    // The write of 1 invoked after the read returned cannot matter, and is not listed.
+    expect(text).toContain(
+      'is impossible: write 2 (op #2) began after every op that writes 1 and began before the read returned ' +
+        '(write 1 (op #0), write 1 (op #1)) had completed, and completed at 50 ns, before the read began',
+    );
+  });
+
   it('falls back to facts and the verdict when no single op explains it', () => {
     // Two concurrent writes, then two readers disagree about their order.
     const { text } = explained(
@@ -222,7 +247,9 @@ describe('the explanation for a release', () => {
       ],
       'mutex',
     );
-    expect(text).toBe('release (op #0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.');
+    expect(text).toBe(
+      'release (op #0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.',
+    );
   });
 });
 
@@ -278,7 +305,9 @@ describe('explainCounterexample', () => {
     );
     const cx = result.counterexample!;
     // As a minimizing re-check would see it: write 4 set aside, its outcome unknown.
-    const ops = cx.ops.map((op) => (op.id === 1 ? { ...op, status: 'info' as const, return: null, output: undefined } : op));
+    const ops = cx.ops.map((op) =>
+      op.id === 1 ? { ...op, status: 'info' as const, return: null, output: undefined } : op,
+    );
     expect(explainCounterexample({ ...cx, ops }, 'register')).toContain('cannot be linearized.');
     expect(explainCounterexample({ ...cx, ops }, 'register', { recorded: cx.ops })).toBe(cx.explanation);
   });

@@ -29,8 +29,15 @@ describe("the report's explanation", () => {
     const { events, result } = staleReadHistory();
     const cx = result.counterexample!;
     const ops = cx.ops.map((op) => (op.id === 3 ? { ...op, output: 7 } : op));
-    const { text } = await shown({ result: { ...result, counterexample: { ...cx, ops } }, events, command: 'x', recheck: null });
-    expect(text).toContain('is impossible: there is no op that writes 7 in the history, and the register starts at null.');
+    const { text } = await shown({
+      result: { ...result, counterexample: { ...cx, ops } },
+      events,
+      command: 'x',
+      recheck: null,
+    });
+    expect(text).toContain(
+      'is impossible: there is no op that writes 7 in the history, and the register starts at null.',
+    );
   });
 
   it('names only ops the minimized picture draws, in its numbering', async () => {
