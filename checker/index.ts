@@ -7,7 +7,7 @@
  */
 export { check, checkSync, defaultMemoryLimit, type CheckOptions } from './check.js';
 export { explainCounterexample, type ExplainOptions } from './counterexample.js';
-export { describeNs } from './explain-text.js';
+export { describeNs, explainObservation, headOf, listOps, refer, verdictSentence, type ValueRules } from './explain-text.js';
 export { CRASHED, fillDefaults, partitionByKey, type FailureContext, type FilledModel, type Model, type ModelInput, type StepResult } from './model.js';
 export { MODELS, modelByName, casRegister, kv, kvAppend, mutex, register } from './models/index.js';
 export { searchLinearization, type SearchLimits, type SearchOutcome, type UnknownReason } from './search.js';
