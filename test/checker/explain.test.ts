@@ -154,6 +154,28 @@ describe('the explanation of an impossible read or cas', () => {
     );
   });
 
+  it('names the read that saw a still-running overwrite when the last completed write wrote the value read', () => {
+    // write 34 is the last write to complete before the failed read begins; write 35 is still
+    // running then, but another read already saw 35.
+    const { text } = explained(
+      [
+        [0, 'invoke', 'write', 34],
+        [0, 'ok', 'write', 34],
+        [1, 'invoke', 'write', 35],
+        [2, 'invoke', 'read', null],
+        [2, 'ok', 'read', 35],
+        [3, 'invoke', 'read', null],
+        [3, 'ok', 'read', 34],
+        [1, 'ok', 'write', 35],
+      ],
+      'register',
+    );
+    expect(text).toBe(
+      'read -> 34 (op #3, process 3, between 50 ns and 60 ns) is impossible: read -> 35 (op #2) began after write 34 (op #0) ' +
+        'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
+    );
+  });
+
   it('lists every write of the value read when the overwrite came after all of them', () => {
     const { text } = explained(
       [
