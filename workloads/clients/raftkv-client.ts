@@ -3,7 +3,6 @@
  * PUT /kv/:key, POST /kv/:key/cas. A process talks to "its" node (spread by process number) and
  * follows not-leader redirects to the leader the node names, all within one op deadline.
  */
-import type http from 'node:http';
 import {
   SINGLE_KEY,
   indeterminate,
@@ -13,7 +12,8 @@ import {
   type ClientPool,
   type Completion,
 } from './client.js';
-import { RequestError, keepAliveAgent, requestJson } from './http-json.js';
+import { RequestError } from './http-json.js';
+import { LeanHttpClient } from './lean-http.js';
 
 /** Redirects one op may follow before it gives up (a leader election can take a few hops). */
 const MAX_REDIRECTS = 3;
@@ -26,39 +26,49 @@ interface RaftkvAnswer {
   current?: unknown;
 }
 
-/** Opens raftkv clients sharing one keep-alive agent. */
+/**
+ * Opens raftkv clients sharing one pool of keep-alive connections (a lean HTTP/1.1 client: at
+ * thousands of ops a second, Node's http.request machinery was most of the runner's CPU).
+ */
 export function raftkvClientPool(opts: ClientOptions): ClientPool {
-  const agent = keepAliveAgent();
+  const http = new LeanHttpClient();
   let counter = 0;
   return {
     open(process: number): Client {
       const home = opts.endpoints[process % opts.endpoints.length]!;
+      const homeAddr = hostPortOf(home.url);
       return {
-        invoke: (op) => invokeRaftkv(agent, opts, home.url, home.node, op, `c${process}:${counter++}`),
+        invoke: (op) => invokeRaftkv(http, opts, homeAddr, home.node, op, `c${process}:${counter++}`),
       };
     },
-    close: async () => agent.destroy(),
+    close: async () => http.close(),
   };
 }
 
+/** The host:port of a base URL such as "http://10.77.0.11:8000" (port 80 when none is given). */
+function hostPortOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port || '80'}`;
+}
+
 async function invokeRaftkv(
-  agent: http.Agent,
+  http: LeanHttpClient,
   opts: ClientOptions,
-  homeUrl: string,
+  homeAddr: string,
   homeNode: string,
   op: ClientOp,
   requestId: string,
 ): Promise<Completion> {
   const deadline = Date.now() + opts.opTimeoutMs;
   const key = encodeURIComponent(String(op.key ?? SINGLE_KEY));
-  let url = homeUrl;
+  let addr = homeAddr;
   let node = homeNode;
   for (let hop = 0; ; hop++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return indeterminate(op, 'timeout', node);
     let res;
     try {
-      res = await send(agent, url, key, op, requestId, remaining);
+      res = await send(http, addr, key, op, requestId, remaining);
     } catch (e) {
       if (!(e instanceof RequestError)) throw e;
       // A refused connection never reached the server; anything else may have.
@@ -70,7 +80,7 @@ async function invokeRaftkv(
     if (res.status === 409) return { type: 'fail', error: body.error ?? 'cas-mismatch', node };
     if (res.status === 307 && body.error === 'not-leader') {
       if (!body.leader || hop >= MAX_REDIRECTS) return { type: 'fail', error: 'not-leader', node };
-      url = `http://${body.leader}`;
+      addr = body.leader;
       node = nodeNameFor(opts, body.leader) ?? body.leader;
       continue;
     }
@@ -80,15 +90,15 @@ async function invokeRaftkv(
   }
 }
 
-function send(agent: http.Agent, base: string, key: string, op: ClientOp, requestId: string, timeoutMs: number) {
+function send(http: LeanHttpClient, addr: string, key: string, op: ClientOp, requestId: string, timeoutMs: number) {
   switch (op.f) {
     case 'read':
-      return requestJson(agent, `${base}/kv/${key}`, 'GET', undefined, timeoutMs);
+      return http.request(addr, 'GET', `/kv/${key}`, undefined, timeoutMs);
     case 'write':
-      return requestJson(agent, `${base}/kv/${key}`, 'PUT', { value: op.value, requestId }, timeoutMs);
+      return http.request(addr, 'PUT', `/kv/${key}`, { value: op.value, requestId }, timeoutMs);
     case 'cas': {
       const [expected, next] = op.value as [unknown, unknown];
-      return requestJson(agent, `${base}/kv/${key}/cas`, 'POST', { expected, new: next, requestId }, timeoutMs);
+      return http.request(addr, 'POST', `/kv/${key}/cas`, { expected, new: next, requestId }, timeoutMs);
     }
     default:
       throw new Error(`raftkv client: unsupported op f='${op.f}'`);
