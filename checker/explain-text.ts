@@ -131,14 +131,17 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
           `(${listOps(ctx, leavers)}) began after it returned.`;
   }
 
+  // A witness must begin after the last of them completed (none can, when one never completed).
+  let lastDone = -Infinity;
+  for (const w of timely) lastDone = Math.max(lastDone, w.return ?? Infinity);
   const witnesses = ops.filter(
     (x) =>
       x.id !== failed.id &&
       x.status === 'ok' &&
       x.return !== null &&
       x.return < failed.call &&
-      rules.rulesOut(x, v) &&
-      timely.every((w) => w.return !== null && w.return < x.call),
+      x.call > lastDone &&
+      rules.rulesOut(x, v),
   );
   const named = witnesses.filter((x) => ctx.name(x) !== undefined);
   const pool = named.length > 0 ? named : witnesses;
@@ -168,9 +171,10 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
   }
 
   // No plain reason: state who could leave the value, and let the verdict speak.
-  const shown = timely.filter((op) => ctx.name(op) !== undefined);
-  const facts = shown.slice(0, 4).map((op) => `${refer(ctx, op)}, ${statusOf(ctx, op, failed)}`);
-  if (shown.length > 4) facts.push(`${shown.length - 4} more`);
+  // The ones nearest the failed op matter most: name the last four to begin.
+  const shown = timely.filter((op) => ctx.name(op) !== undefined).sort((a, b) => a.call - b.call);
+  const facts = shown.slice(-4).map((op) => `${refer(ctx, op)}, ${statusOf(ctx, op, failed)}`);
+  if (shown.length > 4) facts.unshift(`${shown.length - 4} earlier`);
   if (shown.length < timely.length)
     facts.push(`${timely.length - shown.length} op${timely.length - shown.length === 1 ? '' : 's'} not shown`);
   const who = [
