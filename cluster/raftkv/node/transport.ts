@@ -152,6 +152,10 @@ export class Transport {
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly inbound = new Set<Socket>();
   private livenessTimer: NodeJS.Timeout | undefined;
+  /** Messages waiting for the next flush, by destination. */
+  private outbox = new Map<NodeId, Message[]>();
+  private flushScheduled = false;
+  private closed = false;
 
   constructor(private readonly opts: TransportOptions) {
     const local = isIP(opts.listenHost) && opts.listenHost !== '0.0.0.0' && opts.listenHost !== '::' ? opts.listenHost : undefined;
@@ -175,17 +179,31 @@ export class Transport {
   }
 
   /**
-   * Sends messages, one frame per destination peer, after folding each peer's run of MsgApps
-   * (and superseded acknowledgements) into one; never blocks and may drop.
+   * Queues messages for their peers; they leave, one frame per peer, when the event loop has
+   * handled the I/O at hand (setImmediate), after each peer's run of MsgApps and superseded
+   * acknowledgements has been folded into one (see coalesceMessages). So the several Readys a
+   * busy node handles per loop turn cost one socket write per peer, not one each. Sending later
+   * than asked is always allowed (the network may delay); never blocks and may drop.
    */
   send(msgs: readonly Message[]): void {
-    const byPeer = new Map<NodeId, Message[]>();
+    if (this.closed) return;
     for (const m of msgs) {
-      const list = byPeer.get(m.to);
+      const list = this.outbox.get(m.to);
       if (list) list.push(m);
-      else byPeer.set(m.to, [m]);
+      else this.outbox.set(m.to, [m]);
     }
-    for (const [to, list] of byPeer) {
+    if (!this.flushScheduled && this.outbox.size > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    if (this.closed) return;
+    for (const [to, list] of outbox) {
       const link = this.links.get(to);
       if (!link) {
         this.opts.log(`transport: message to unknown peer ${to} dropped`);
@@ -204,6 +222,8 @@ export class Transport {
 
   /** Closes the listener and every connection. */
   close(): void {
+    this.closed = true;
+    this.outbox.clear();
     if (this.livenessTimer) clearInterval(this.livenessTimer);
     for (const l of this.links.values()) l.close();
     for (const s of this.inbound) s.destroy();
