@@ -122,8 +122,7 @@ export class LeanHttpClient {
     const text = `${head}\r\n${payload ?? ''}`;
     return new Promise<JsonResponse>((resolve, reject) => {
       if (this.closed) return reject(new RequestError('refused', 'client closed'));
-      const pooled = this.idle.get(hostPort)?.pop();
-      const socket = pooled ?? this.dial(hostPort);
+      const socket = this.takeIdle(hostPort) ?? this.dial(hostPort);
       const parser = new ResponseParser();
       let done = false;
       const finish = (err: RequestError | undefined, res?: Parsed): void => {
@@ -207,6 +206,13 @@ export class LeanHttpClient {
     // without a listener an 'error' between requests would be thrown.
     socket.on('error', () => undefined);
     return socket;
+  }
+
+  /** The most recently used idle connection to hostPort that is still open, if any. */
+  private takeIdle(hostPort: string): Socket | undefined {
+    const list = this.idle.get(hostPort);
+    for (let s = list?.pop(); s; s = list?.pop()) if (!s.destroyed && s.writable) return s;
+    return undefined;
   }
 
   private release(hostPort: string, socket: Socket): void {
