@@ -7,7 +7,7 @@
  * - `nodes`: node names, e.g. n1..n5.
  * - `runtime`: places the nodes (docker containers or local processes).
  * - `db` + `dbOptions`: the system under test (raftkv or etcd) and its switches (`--bug`).
- * - `client`: opens the DB's client pool for the node endpoints (`--op-timeout`).
+ * - `client`: opens the DB's client pool for the node endpoints (`--op-timeout`, `--read-consistency`).
  * - `workload`: the generator of ops, the final reads and the checker model.
  * - `nemesis`: the faults requested (`--nemesis`), whether `all` was asked, the interval.
  * - `checker`: judges the recorded history with the workload's model.

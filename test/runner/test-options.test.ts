@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodes, parseSeed } from '../../src/cli/commands/test.js';
+import { parseNodes, parseReadConsistency, parseSeed } from '../../src/cli/commands/test.js';
 
 describe('splitbrain test options', () => {
   it('name the nodes n1..nN', () => {
@@ -17,5 +17,15 @@ describe('splitbrain test options', () => {
     const drawn = parseSeed(undefined);
     expect(Number.isInteger(drawn) && drawn > 0).toBe(true);
     expect(() => parseSeed(-1)).toThrow(/--seed/);
+  });
+
+  it('accept serializable reads for etcd and refuse them for raftkv, listing what raftkv offers', () => {
+    expect(parseReadConsistency('etcd', 'serializable')).toBe('serializable');
+    expect(parseReadConsistency('etcd', 'linearizable')).toBe('linearizable');
+    expect(parseReadConsistency('raftkv', 'linearizable')).toBe('linearizable');
+    expect(() => parseReadConsistency('raftkv', 'serializable')).toThrow(
+      '--read-consistency serializable is not offered by --db raftkv; choose one of: linearizable',
+    );
+    expect(() => parseReadConsistency('etcd', 'stale')).toThrow(/choose one of: linearizable, serializable/);
   });
 });

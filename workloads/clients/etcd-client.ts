@@ -1,7 +1,9 @@
 /**
  * The client for etcd 3.4 over its v3 JSON gateway: read = range, write = put, cas = a txn that
  * compares the value and puts on success. Keys and values travel base64-encoded; values are the
- * JSON text of the small integers the workloads use. Reads are linearizable (etcd's default).
+ * JSON text of the small integers the workloads use. Reads are linearizable (etcd's default) unless
+ * asked to be serializable: then the node that gets the range answers from its own copy without
+ * asking the quorum, so a node cut off from the majority keeps serving stale values.
  */
 import type http from 'node:http';
 import {
@@ -26,13 +28,26 @@ interface EtcdAnswer {
   code?: number;
 }
 
+/** The read consistencies etcd's range offers (`--read-consistency`); the first is the default. */
+export const ETCD_READ_CONSISTENCIES = ['linearizable', 'serializable'] as const;
+
+/** One of etcd's read consistencies. */
+export type EtcdReadConsistency = (typeof ETCD_READ_CONSISTENCIES)[number];
+
+/** Options of the etcd client: the common ones and how reads are served. */
+export interface EtcdClientOptions extends ClientOptions {
+  /** `serializable` sends ranges with `serializable: true` (local, possibly stale). Default linearizable. */
+  readConsistency?: EtcdReadConsistency;
+}
+
 /** Opens etcd clients sharing one keep-alive agent. */
-export function etcdClientPool(opts: ClientOptions): ClientPool {
+export function etcdClientPool(opts: EtcdClientOptions): ClientPool {
   const agent = keepAliveAgent();
+  const serializable = opts.readConsistency === 'serializable';
   return {
     open(process: number): Client {
       const home = opts.endpoints[process % opts.endpoints.length]!;
-      return { invoke: (op) => invokeEtcd(agent, opts.opTimeoutMs, home.url, home.node, op) };
+      return { invoke: (op) => invokeEtcd(agent, opts.opTimeoutMs, home.url, home.node, op, serializable) };
     },
     close: async () => agent.destroy(),
   };
@@ -44,11 +59,12 @@ async function invokeEtcd(
   base: string,
   node: string,
   op: ClientOp,
+  serializable: boolean,
 ): Promise<Completion> {
   const key = b64(`splitbrain/${String(op.key ?? SINGLE_KEY)}`);
   let res;
   try {
-    res = await requestJson(agent, `${base}${pathFor(op)}`, 'POST', bodyFor(op, key), timeoutMs);
+    res = await requestJson(agent, `${base}${pathFor(op)}`, 'POST', bodyFor(op, key, serializable), timeoutMs);
   } catch (e) {
     if (!(e instanceof RequestError)) throw e;
     if (e.kind === 'refused') return { type: 'fail', error: e.message, node };
@@ -83,10 +99,10 @@ function pathFor(op: ClientOp): string {
   }
 }
 
-function bodyFor(op: ClientOp, key: string): unknown {
+function bodyFor(op: ClientOp, key: string, serializable: boolean): unknown {
   switch (op.f) {
     case 'read':
-      return { key };
+      return serializable ? { key, serializable: true } : { key };
     case 'write':
       return { key, value: b64(JSON.stringify(op.value)) };
     default: {

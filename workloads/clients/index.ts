@@ -13,5 +13,10 @@ export {
   type Completion,
 } from './client.js';
 export { raftkvClientPool } from './raftkv-client.js';
-export { etcdClientPool } from './etcd-client.js';
+export {
+  ETCD_READ_CONSISTENCIES,
+  etcdClientPool,
+  type EtcdClientOptions,
+  type EtcdReadConsistency,
+} from './etcd-client.js';
 export { requestJson, keepAliveAgent, RequestError, type JsonResponse } from './http-json.js';

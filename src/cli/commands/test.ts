@@ -9,11 +9,13 @@ import { check } from '../../../checker/index.js';
 import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
 import { parseNemesisOption } from '../../../nemesis/index.js';
 import {
+  ETCD_READ_CONSISTENCIES,
   WORKLOAD_NAMES,
   etcdClientPool,
   raftkvClientPool,
   workloadByName,
   type ClientEndpoint,
+  type EtcdReadConsistency,
 } from '../../../workloads/index.js';
 import { RUNTIME_NAMES, selectRuntime } from '../../runner/runtimes.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
@@ -38,6 +40,7 @@ interface TestArgs {
   settle: number;
   'check-time-limit': number;
   'ops-per-key'?: number;
+  'read-consistency': string;
 }
 
 /** A usage error: exit 64 with the message. */
@@ -62,6 +65,20 @@ const oneOf = (option: string, v: string, choices: readonly string[]): string =>
 /** Parses `--nodes`: 1..9 nodes named n1..nN. */
 export function parseNodes(v: number): string[] {
   return Array.from({ length: positiveInt('nodes', v, 9) }, (_, i) => `n${i + 1}`);
+}
+
+/** The read consistencies each DB's client offers (etcd's are the widest set); raftkv reads are always linearizable. */
+export const READ_CONSISTENCIES: Readonly<Record<string, readonly EtcdReadConsistency[]>> = {
+  raftkv: ['linearizable'],
+  etcd: ETCD_READ_CONSISTENCIES,
+};
+
+/** Parses `--read-consistency` for a DB, refusing a value that DB's client does not offer. */
+export function parseReadConsistency(db: string, v: string): EtcdReadConsistency {
+  const choices: readonly string[] = READ_CONSISTENCIES[db] ?? ['linearizable'];
+  if (!choices.includes(v))
+    throw new UsageError(`--read-consistency ${v} is not offered by --db ${db}; choose one of: ${choices.join(', ')}`);
+  return v as EtcdReadConsistency;
 }
 
 /** Parses `--seed`, drawing one when absent (printed, so a run can be replayed). */
@@ -117,6 +134,11 @@ function builder(y: Argv): Argv<TestArgs> {
       describe: 'Seconds the checker may take before the verdict is unknown',
     })
     .option('ops-per-key', { type: 'number', describe: 'kv: ops per key before moving to a fresh key (default 200)' })
+    .option('read-consistency', {
+      type: 'string',
+      default: 'linearizable',
+      describe: 'How reads are served: linearizable, or (etcd only) serializable: local and possibly stale',
+    })
     .example('$0 test', 'raftkv, 5 nodes, the best runtime, every fault it can inject, 60 s')
     .example(
       '$0 test --runtime local --db raftkv --nodes 5 --workload kv --nemesis partition,kill,pause,clock --time-limit 30',
@@ -136,6 +158,7 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   const opTimeoutMs = positive('op-timeout', argv['op-timeout']) * 1000;
   const bugs = (argv.bug ?? []).flatMap((b) => b.split(',')).filter((b) => b !== '');
   if (bugs.length > 0 && db !== 'raftkv') throw new UsageError(`--bug is for --db raftkv only, not ${db}`);
+  const readConsistency = parseReadConsistency(db, argv['read-consistency']);
   let nemesisRequest;
   try {
     nemesisRequest = parseNemesisOption(argv.nemesis);
@@ -156,7 +179,9 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   }
   const workload = workloadByName(workloadName, { concurrency, rate, seed, ...(opsPerKey ? { opsPerKey } : {}) });
   const client = (endpoints: ClientEndpoint[]) =>
-    (db === 'etcd' ? etcdClientPool : raftkvClientPool)({ endpoints, opTimeoutMs });
+    db === 'etcd'
+      ? etcdClientPool({ endpoints, opTimeoutMs, readConsistency })
+      : raftkvClientPool({ endpoints, opTimeoutMs });
   return {
     name,
     nodes,
@@ -187,6 +212,7 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
       timeLimitS,
       opTimeoutS: opTimeoutMs / 1000,
       bugs,
+      readConsistency,
     },
   };
 }

@@ -78,4 +78,25 @@ describe('etcd client', () => {
     });
     expect(await p.open(0).invoke({ f: 'read', key: 1, value: null })).toMatchObject({ type: 'fail' });
   });
+
+  it('asks for linearizable ranges by default and for serializable ones only when told to', async () => {
+    const store = new Map<string, string>();
+    const requests: { url?: string; body: unknown }[] = [];
+    const url = await fakeGateway(store, requests);
+    const plain = etcdClientPool({ endpoints: [{ node: 'n1', url }], opTimeoutMs: 2000 });
+    const serializable = etcdClientPool({
+      endpoints: [{ node: 'n1', url }],
+      opTimeoutMs: 2000,
+      readConsistency: 'serializable',
+    });
+    pools.push(plain, serializable);
+    await plain.open(0).invoke({ f: 'read', key: 1, value: null });
+    await serializable.open(0).invoke({ f: 'read', key: 1, value: null });
+    await serializable.open(0).invoke({ f: 'write', key: 1, value: 3 });
+    expect(requests.map((r) => r.body)).toEqual([
+      { key: b64('splitbrain/1') },
+      { key: b64('splitbrain/1'), serializable: true },
+      { key: b64('splitbrain/1'), value: b64('3') },
+    ]);
+  });
 });
