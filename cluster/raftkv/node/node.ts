@@ -212,11 +212,16 @@ export class RaftKvNode implements KvService {
     // partitioned follower or deposed leader serves stale data (Raft thesis §6.4 requires it).
     if (this.bugs.has('stale-read')) return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
     const st = this.raw.status();
-    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
     if (this.bugs.has('lease-no-margin') && this.appliedTerm === st.term && this.lease.holds(st.term, Date.now())) {
-      // Leader-lease read: see LeaseTracker.holds for the missing drift margin.
+      // BUG lease-no-margin: a leader-lease read (see LeaseTracker for the missing drift margin).
+      // It asks only the lease, not the core's role, as lease-holder designs do: by the Raft
+      // thesis §6.4.1 argument no other leader can exist before the lease runs out, so the lease
+      // alone is the permission to read. The lease is of this node's own term (only answers to
+      // it as leader are recorded), and a node that has seen a newer term has no lease. That is
+      // why a CheckQuorum step-down does not end these reads: only the wall-clock expiry does.
       return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
     }
+    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
     return new Promise<HttpReply>((resolve) => {
       this.readBatch.push({ key, resolve });
       this.schedule();
@@ -325,8 +330,13 @@ export class RaftKvNode implements KvService {
   private onPeerMessages(msgs: Message[]): void {
     if (this.stopped) return;
     const now = Date.now();
+    const leaseBug = this.bugs.has('lease-no-margin');
     for (const m of msgs) {
-      if (m.type === 'MsgAppResp' || m.type === 'MsgHeartbeatResp') this.lease.recordAck(m.from, m.term, now);
+      if (leaseBug && (m.type === 'MsgAppResp' || m.type === 'MsgHeartbeatResp') && m.reject !== true) {
+        // Only answers to this node as leader of its current term earn a lease.
+        const st = this.raw.status();
+        if (st.role === 'leader' && m.term === st.term) this.lease.recordAck(m.from, m.term, now);
+      }
       try {
         this.raw.step(m);
       } catch (e) {

@@ -29,4 +29,25 @@ describe('leader lease (the lease-no-margin bug)', () => {
     l.recordAck('n3', 4, 10_000);
     expect(l.holds(4, 10_000 - 30_000)).toBe(true);
   });
+
+  it('keeps a lease earned while the clock ran ahead after the clock steps back, so a cut-off leader reads for that long', () => {
+    const l = new LeaseTracker('n1', ['n1', 'n2', 'n3'], 500);
+    // The leader's wall clock runs 5 s ahead while n2 answers: the lease runs to 15 500 on it.
+    l.recordAck('n2', 7, 15_000);
+    // The skew is healed (the clock steps back 5 s); one more answer arrives, then the leader is cut off.
+    l.recordAck('n2', 7, 10_050);
+    expect(l.holds(7, 10_600)).toBe(true); // a correct lease would have ended at 10 550
+    expect(l.holds(7, 15_499)).toBe(true); // almost 5.5 s of real time after the last answer
+    expect(l.holds(7, 15_500)).toBe(false);
+  });
+
+  it('grants no lease in a new term until a quorum answers in that term', () => {
+    const l = new LeaseTracker('n1', ['n1', 'n2', 'n3'], 500);
+    l.recordAck('n2', 7, 1000);
+    expect(l.holds(7, 1400)).toBe(true);
+    l.recordAck('n2', 8, 1100);
+    expect(l.holds(7, 1400)).toBe(false);
+    expect(l.holds(8, 1400)).toBe(true); // n2 plus the leader is a quorum of three
+    expect(new LeaseTracker('n1', voters, 500).holds(-1, 0)).toBe(false);
+  });
 });
