@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ClockAware, DbOptions, LeaderAware } from '../db.js';
+import type { NodeStatus } from '../raftkv/node/index.js';
 import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
 import { DaemonDb } from './daemon-db.js';
 import { probeJson } from './http-probe.js';
@@ -17,13 +18,6 @@ import { splitbrainRoot } from './project-root.js';
 export const RAFTKV_PEER_PORT = 7000;
 /** The client HTTP API. */
 export const RAFTKV_CLIENT_PORT = 8000;
-
-interface RaftkvStatus {
-  id?: string;
-  role?: string;
-  lead?: string | null;
-  leaderAddr?: string | null;
-}
 
 /** Options of the raftkv DB. */
 export interface RaftkvDbOptions {
@@ -63,7 +57,7 @@ export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
       cluster.nodes.map(async (n) => {
         const health = await probeJson(`${this.clientEndpoint(n)}/health`, 1000);
         if (health?.status !== 200) return undefined;
-        return (await probeJson(`${this.clientEndpoint(n)}/status`, 1000))?.body as RaftkvStatus | undefined;
+        return (await probeJson(`${this.clientEndpoint(n)}/status`, 1000))?.body as NodeStatus | undefined;
       }),
     );
     const leads = new Set(statuses.map((s) => s?.lead ?? null));
@@ -96,7 +90,7 @@ export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
     const statuses = await Promise.all(
       cluster.nodes.map(async (n) => {
         if (this.isPaused(n)) return undefined;
-        return (await probeJson(`${this.clientEndpoint(n)}/status`, 500))?.body as RaftkvStatus | undefined;
+        return (await probeJson(`${this.clientEndpoint(n)}/status`, 500))?.body as NodeStatus | undefined;
       }),
     );
     const leaders = statuses.filter((s) => s?.role === 'leader').map((s) => s!.id);

@@ -7,12 +7,30 @@ export interface HttpReply {
   headers?: Record<string, string>;
 }
 
+/** The body of `GET /status`: this node's view of the cluster, read by readiness checks and leader lookups. */
+export interface NodeStatus {
+  id: string;
+  term: number;
+  lead: string | null;
+  role: string;
+  commit: number;
+  applied: number;
+  /** The leader's client address (HOST:PORT), when known. */
+  leaderAddr: string | null;
+  lastIndex: number;
+  snapshotIndex: number;
+  walBytes: number;
+  walSyncs: number;
+  droppedFrames: number;
+  bugs: string[];
+}
+
 /** The node operations behind the client API; each resolves to the exact answer to send. */
 export interface KvService {
   get(key: string): Promise<HttpReply>;
   put(key: string, value: unknown, requestId: string): Promise<HttpReply>;
   cas(key: string, expected: unknown, next: unknown, requestId: string): Promise<HttpReply>;
-  status(): unknown;
+  status(): NodeStatus;
   /** True once the node has recovered and its listeners are up. */
   serving(): boolean;
 }

@@ -9,6 +9,6 @@ export { parseNodeArgs, ArgsError, USAGE, type NodeArgs } from './args.js';
 export { Wal, type RecoveredState } from './wal.js';
 export { encodeRecord, decodeRecords, replayRecords, type WalRecord, type DecodedWal, type ReplayedLog } from './wal-record.js';
 export { Transport, type TransportOptions } from './transport.js';
-export { startHttpApi, type HttpReply, type KvService } from './http-api.js';
+export { startHttpApi, type HttpReply, type KvService, type NodeStatus } from './http-api.js';
 export { crc32 } from './crc32.js';
-export { LocalRaftkvCluster, getJson, type LocalClusterOptions, type NodeStatus } from './local-cluster.js';
+export { LocalRaftkvCluster, getJson, type LocalClusterOptions } from './local-cluster.js';

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NodeStatus } from './http-api.js';
 
 /** Options for a cluster of raftkv node processes on loopback. */
 export interface LocalClusterOptions {
@@ -19,16 +20,6 @@ export interface LocalClusterOptions {
   dir?: string;
 }
 
-/** A node's view from GET /status. */
-export interface NodeStatus {
-  id: string;
-  term: number;
-  lead: string | null;
-  role: string;
-  commit: number;
-  applied: number;
-  leaderAddr: string | null;
-}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The compiled node entry: the sibling main.js when running from dist/, else the repo's dist/ build. */

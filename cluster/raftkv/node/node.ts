@@ -14,7 +14,7 @@ import {
 } from '../core/index.js';
 import { encodeCommand, KvStateMachine, type ApplyResult, type KvCommand } from '../kv/index.js';
 import type { NodeArgs } from './args.js';
-import { startHttpApi, type HttpReply, type KvService } from './http-api.js';
+import { startHttpApi, type HttpReply, type KvService, type NodeStatus } from './http-api.js';
 import { LeaseTracker } from './lease.js';
 import { writeSnapshotFile } from './snapshot-file.js';
 import { Transport } from './transport.js';
@@ -179,7 +179,7 @@ export class RaftKvNode implements KvService {
     return this.started && !this.stopped;
   }
 
-  status(): unknown {
+  status(): NodeStatus {
     const s = this.raw.status();
     return {
       id: s.id,
