@@ -5,7 +5,6 @@
  * asked to be serializable: then the node that gets the range answers from its own copy without
  * asking the quorum, so a node cut off from the majority keeps serving stale values.
  */
-import type http from 'node:http';
 import {
   SINGLE_KEY,
   indeterminate,
@@ -15,7 +14,8 @@ import {
   type ClientPool,
   type Completion,
 } from './client.js';
-import { RequestError, keepAliveAgent, requestJson } from './http-json.js';
+import { LeanHttpClient } from './lean-http.js';
+import { RequestError } from './request-error.js';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
@@ -40,23 +40,24 @@ export interface EtcdClientOptions extends ClientOptions {
   readConsistency?: EtcdReadConsistency;
 }
 
-/** Opens etcd clients sharing one keep-alive agent. */
+/** Opens etcd clients sharing one pool of keep-alive connections. */
 export function etcdClientPool(opts: EtcdClientOptions): ClientPool {
-  const agent = keepAliveAgent();
+  const http = new LeanHttpClient();
   const serializable = opts.readConsistency === 'serializable';
   return {
     open(process: number): Client {
       const home = opts.endpoints[process % opts.endpoints.length]!;
-      return { invoke: (op) => invokeEtcd(agent, opts.opTimeoutMs, home.url, home.node, op, serializable) };
+      const hostPort = new URL(home.url).host;
+      return { invoke: (op) => invokeEtcd(http, opts.opTimeoutMs, hostPort, home.node, op, serializable) };
     },
-    close: async () => agent.destroy(),
+    close: async () => http.close(),
   };
 }
 
 async function invokeEtcd(
-  agent: http.Agent,
+  http: LeanHttpClient,
   timeoutMs: number,
-  base: string,
+  hostPort: string,
   node: string,
   op: ClientOp,
   serializable: boolean,
@@ -64,7 +65,7 @@ async function invokeEtcd(
   const key = b64(`splitbrain/${String(op.key ?? SINGLE_KEY)}`);
   let res;
   try {
-    res = await requestJson(agent, `${base}${pathFor(op)}`, 'POST', bodyFor(op, key, serializable), timeoutMs);
+    res = await http.request(hostPort, 'POST', pathFor(op), bodyFor(op, key, serializable), timeoutMs);
   } catch (e) {
     if (!(e instanceof RequestError)) throw e;
     if (e.kind === 'refused') return { type: 'fail', error: e.message, node };

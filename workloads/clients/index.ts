@@ -19,4 +19,5 @@ export {
   type EtcdClientOptions,
   type EtcdReadConsistency,
 } from './etcd-client.js';
-export { requestJson, keepAliveAgent, RequestError, type JsonResponse } from './http-json.js';
+export { RequestError, type JsonResponse } from './request-error.js';
+export { LeanHttpClient } from './lean-http.js';

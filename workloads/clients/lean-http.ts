@@ -1,12 +1,12 @@
 /**
  * A lean HTTP/1.1 JSON client over raw keep-alive sockets, for clients that send thousands of
- * small requests a second (the raftkv client). Node's http.request costs tens of microseconds of
+ * small requests a second (the raftkv and etcd clients). Node's http.request costs tens of microseconds of
  * JavaScript per request (ClientRequest, agent bookkeeping, header validation, stream plumbing);
  * here a request is one socket write of a prebuilt string and the answer is parsed in place.
- * Errors are sorted exactly as requestJson sorts them (see RequestError).
+ * Errors are sorted by what they imply for the op (see RequestError).
  */
 import { connect, type Socket } from 'node:net';
-import { RequestError, type JsonResponse } from './http-json.js';
+import { RequestError, type JsonResponse } from './request-error.js';
 
 /** Header bytes beyond this mean the peer is not speaking HTTP to us. */
 const MAX_HEAD_BYTES = 64 * 1024;

@@ -12,7 +12,7 @@ import {
   type ClientPool,
   type Completion,
 } from './client.js';
-import { RequestError } from './http-json.js';
+import { RequestError } from './request-error.js';
 import { LeanHttpClient } from './lean-http.js';
 
 /** Redirects one op may follow before it gives up (a leader election can take a few hops). */
