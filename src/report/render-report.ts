@@ -1,6 +1,5 @@
-import type { CheckResult } from '../../checker/index.js';
+import { describeNs, type CheckResult } from '../../checker/index.js';
 import type { ReportAssets } from './assets.js';
-import { describeTime } from './describe-op.js';
 import { embedJson, inlineSafe } from './embed-json.js';
 import { escapeHtml } from './escape-html.js';
 import type { ReportData } from './report-data.js';
@@ -109,7 +108,7 @@ function describeFaults(data: ReportData): string {
   const first = data.faults[0];
   return (
     [...byKind].map(([kind, n]) => `${n} × ${kind}`).join(', ') +
-    (first ? ` (first at ${describeTime(first.start)})` : '')
+    (first ? ` (first at ${describeNs(first.start)})` : '')
   );
 }
 

@@ -1,4 +1,5 @@
 import {
+  describeNs,
   explainCounterexample,
   type CheckResult,
   type Counterexample,
@@ -6,7 +7,6 @@ import {
   type Operation,
 } from '../../checker/index.js';
 import type { HistoryEvent, Key } from '../history/index.js';
-import { describeTime } from './describe-op.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
 import type { MinimizeResult } from './minimize.js';
 import { pairOps } from './pair-ops.js';
@@ -93,7 +93,7 @@ export function buildReportData(
       cx,
       small,
       minimized?.free ?? [],
-      realTimes ? describeTime : (t) => `t=${t}`,
+      realTimes ? describeNs : (t) => `t=${t}`,
     );
     counterexample = {
       explanation,
