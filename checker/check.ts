@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import type { HistoryEvent } from '../src/history/event.js';
-import { pairOperations } from '../src/history/pair-operations.js';
+import type { HistoryEvent } from './event.js';
+import { pairOperations } from './pair-events.js';
 import { buildCounterexample } from './counterexample.js';
 import { fillDefaults, type FilledModel, type Model } from './model.js';
 import { modelByName } from './models/index.js';

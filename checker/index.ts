@@ -4,7 +4,13 @@
  * make sense to a single-copy object (the model). `check` searches for such an order with the
  * Wing & Gong algorithm plus Lowe's memoization, key by key for keyed models, and reports valid,
  * invalid (with a counterexample) or unknown (a budget ran out; never a guess).
+ *
+ * It stands alone, as Porcupine does: it defines the events, operations and models it checks,
+ * pairs events into operations itself, and imports nothing from the rest of splitbrain.
  */
+export type { EventType, HistoryEvent, Key, Process } from './event.js';
+export { MalformedHistoryError } from './malformed-history-error.js';
+export { pairEvents, pairOperations, type Completion, type EventPair, type PairedHistory, type PairOptions } from './pair-events.js';
 export { check, checkSync, defaultMemoryLimit, type CheckOptions } from './check.js';
 export { explainCounterexample, type ExplainOptions } from './counterexample.js';
 export { describeNs, explainObservation, headOf, listOps, refer, verdictSentence, type ValueRules } from './explain-text.js';

@@ -3,7 +3,7 @@
  * orders against. A model never mutates a state; `step` returns a new one, so the search can keep
  * every state it has passed through on its stack and in its cache.
  */
-import type { Key } from '../src/history/event.js';
+import type { Key } from './event.js';
 import type { Operation } from './result.js';
 import { hashValue, sameValue } from './values.js';
 

@@ -3,8 +3,8 @@
  * the model does not know, split by key (P-compositionality), drop crashed read-only ops (a read
  * nobody saw constrains nothing), and let the model drop what it knows to be irrelevant.
  */
-import type { Key } from '../src/history/event.js';
-import { MalformedHistoryError } from '../src/history/malformed-history-error.js';
+import type { Key } from './event.js';
+import { MalformedHistoryError } from './malformed-history-error.js';
 import type { FilledModel } from './model.js';
 import type { Operation } from './result.js';
 

@@ -2,7 +2,7 @@
  * What a check returns. This is the contract between the checker, the CLI (`--json`), the
  * runner's results.json and the HTML report. Extend it compatibly.
  */
-import type { Key } from '../src/history/event.js';
+import type { Key } from './event.js';
 
 /** Like Porcupine's CheckResult: Ok / Illegal / Unknown. Unknown is never a guess. */
 export type Verdict = true | false | 'unknown';

@@ -1,14 +1,14 @@
 /**
- * History I/O: the event type every part of splitbrain speaks (spec/history-format.md), the
- * JSONL reader and incremental writer, importers of Jepsen EDN and Porcupine logs, and the
- * pairing of invoke/completion events into the Operations the checker searches.
+ * History I/O: the JSONL reader and incremental writer and importers of Jepsen EDN and Porcupine
+ * logs. The event type they speak (spec/history-format.md), its pairing into operations and the
+ * error for malformed input belong to the checker, which stands alone; they are re-exported here
+ * for the toolkit's readers and writers.
  */
-export { isClientEvent, type EventType, type HistoryEvent, type Key, type Process } from './event.js';
-export { MalformedHistoryError } from './malformed-history-error.js';
+export type { EventType, HistoryEvent, Key, Process } from './event.js';
+export { MalformedHistoryError } from '../../checker/index.js';
 export { validateEvent } from './validate-event.js';
 export { parseJsonl, readJsonl, type ReadHistory } from './jsonl-reader.js';
 export { HistoryWriter, type HistoryWriterOptions } from './jsonl-writer.js';
-export { pairOperations, type PairedHistory, type PairOptions } from './pair-operations.js';
 export {
   HISTORY_FORMATS,
   parseEdnHistory,

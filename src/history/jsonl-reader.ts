@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { HistoryEvent } from './event.js';
-import { MalformedHistoryError } from './malformed-history-error.js';
+import { MalformedHistoryError } from '../../checker/index.js';
 import { validateEvent } from './validate-event.js';
 
 /** A history as read from a file: its events, the 1-based line of each, and non-fatal problems. */

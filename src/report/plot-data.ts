@@ -1,4 +1,4 @@
-import type { ReportOp } from './pair-ops.js';
+import type { ReportOp } from './report-op.js';
 
 /** Columns ready for uPlot: x in seconds since the test began, one series per completion type. */
 export interface PlotData {

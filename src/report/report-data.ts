@@ -9,7 +9,7 @@ import {
 import type { HistoryEvent, Key } from '../history/index.js';
 import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
 import type { MinimizeResult } from './minimize.js';
-import { pairOps } from './pair-ops.js';
+import { reportOpsOf } from './report-op.js';
 import { computePlotData, hasRealTimes, type PlotData } from './plot-data.js';
 
 /** An op of a counterexample picture, with the raw events it was paired from (for the tooltip). */
@@ -79,7 +79,7 @@ export function buildReportData(
 ): ReportData {
   const byIndex = new Map<number, HistoryEvent>();
   events.forEach((e, i) => byIndex.set(e.index ?? i, e));
-  const paired = pairOps(events);
+  const paired = reportOpsOf(events);
   const cx = result.valid === false ? result.counterexample : undefined;
   const failedInvoke = cx?.ops.find((op) => op.id === cx.failedOp)?.invokeIndex;
   const failedRow = failedInvoke === undefined ? -1 : paired.findIndex((op) => op.invokeIndex === failedInvoke);

@@ -3,7 +3,7 @@
  * Computed from the history (op counts, throughput, latency) plus what the runner knows (the
  * verdict, the check, the nemesis, the seed, versions, the exact command line).
  */
-import type { CheckResult, Verdict } from '../../checker/result.js';
+import { pairEvents, type CheckResult, type Verdict } from '../../checker/index.js';
 import type { HistoryEvent } from '../history/event.js';
 import { computeQuantiles, type Quantiles } from './quantiles.js';
 
@@ -50,7 +50,9 @@ export interface RunResults {
   seed: number;
   stats: HistoryStats;
   /** The checker's result without the bulky counterexample ops (kept in check.json / the report). */
-  check?: Omit<CheckResult, 'counterexample'> & { counterexample?: { key?: unknown; failedOp: number; explanation: string } };
+  check?: Omit<CheckResult, 'counterexample'> & {
+    counterexample?: { key?: unknown; failedOp: number; explanation: string };
+  };
   /** The nemesis's own summary: faults injected per kind, whether they bit, faults skipped and why. */
   nemesis: Record<string, unknown>;
   /** Phase durations in ms, in order. */
@@ -63,19 +65,21 @@ export interface RunResults {
 const zero = (): TypeCounts => ({ ok: 0, fail: 0, info: 0, pending: 0 });
 
 /**
- * Computes the history's statistics in one pass. Throughput is measured over `window` (ns; the
- * run phase, so setup and final reads do not dilute it) or else from the first to the last client event.
+ * Computes the history's statistics over its ops as the checker pairs them (leniently). Throughput
+ * is measured over `window` (ns; the run phase, so setup and final reads do not dilute it) or else
+ * from the first to the last client event.
  */
-export function computeHistoryStats(events: readonly HistoryEvent[], window?: { from: number; to: number }): HistoryStats {
+export function computeHistoryStats(
+  events: readonly HistoryEvent[],
+  window?: { from: number; to: number },
+): HistoryStats {
   const byType = zero();
   const byF: Record<string, TypeCounts> = {};
-  const open = new Map<number, HistoryEvent>();
   const latency = { ok: [] as number[], fail: [] as number[], info: [] as number[] };
   const nemesisEvents: Record<string, number> = {};
   const keys = new Set<unknown>();
   let first = Infinity;
   let last = -Infinity;
-  let ops = 0;
   for (const e of events) {
     if (e.process === 'nemesis') {
       nemesisEvents[e.f] = (nemesisEvents[e.f] ?? 0) + 1;
@@ -83,23 +87,21 @@ export function computeHistoryStats(events: readonly HistoryEvent[], window?: { 
     }
     first = Math.min(first, e.time);
     last = Math.max(last, e.time);
-    if (e.type === 'invoke') {
-      ops++;
-      open.set(e.process, e);
-      if (e.key !== undefined) keys.add(e.key);
+  }
+  const pairs = pairEvents(events, { mode: 'lenient' });
+  for (const { invoke, complete } of pairs) {
+    if (invoke.key !== undefined) keys.add(invoke.key);
+    const counts = (byF[invoke.f] ??= zero());
+    if (complete === undefined) {
+      byType.pending++;
+      counts.pending++;
       continue;
     }
-    const inv = open.get(e.process);
-    if (!inv) continue;
-    open.delete(e.process);
-    byType[e.type]++;
-    (byF[inv.f] ??= zero())[e.type]++;
-    latency[e.type].push((e.time - inv.time) / 1e6);
+    byType[complete.type]++;
+    counts[complete.type]++;
+    latency[complete.type].push((complete.time - invoke.time) / 1e6);
   }
-  for (const inv of open.values()) {
-    byType.pending++;
-    (byF[inv.f] ??= zero()).pending++;
-  }
+  const ops = pairs.length;
   const durationS = ops > 0 ? (last - first) / 1e9 : 0;
   const windowS = window ? (window.to - window.from) / 1e9 : durationS;
   let inWindow = { ok: byType.ok, all: ops };

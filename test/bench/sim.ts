@@ -3,12 +3,13 @@
  * linearizability check), clean and with a bug, so a 1000-seed sweep's cost is known.
  */
 import { runSeeds } from '../../cluster/raftkv/sim/index.js';
+import { linearizabilityJudge } from '../../src/sim/index.js';
 
 /** Runs 200 clean seeds and prints wall and CPU time per run. */
 export async function run(): Promise<void> {
   const seeds = 200;
   const cpu0 = process.cpuUsage();
-  const summary = runSeeds({ seeds, start: 1 });
+  const summary = runSeeds({ seeds, start: 1, judge: linearizabilityJudge() });
   const cpu = process.cpuUsage(cpu0);
   const perRun = summary.ms / summary.runs;
   console.log(

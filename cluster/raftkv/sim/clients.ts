@@ -1,11 +1,11 @@
 /**
  * Simulated clients: each logical process runs one op at a time against the cluster (read,
  * write or cas on a few keys), retrying under the same request id, and records the history in
- * the spec's HistoryEvent form with Jepsen's outcome rules: ok = took effect once; fail =
+ * the spec's history form (SimEvent) with Jepsen's outcome rules: ok = took effect once; fail =
  * definitely did not; info = unknown (after which the client continues as a fresh process).
  */
 import type { NodeId } from '../core/index.js';
-import type { HistoryEvent } from '../../../src/history/event.js';
+import type { SimEvent } from './history.js';
 import type { Rng } from './rng.js';
 import type { SimReply, SimRequest } from './sim-node.js';
 
@@ -16,7 +16,7 @@ export interface ClientWorld {
   nodeIds: NodeId[];
   /** Delivers a request to a node (over a client link); the reply comes back through `reply`. */
   request(node: NodeId, req: SimRequest, reply: (r: SimReply) => void): void;
-  record(e: Omit<HistoryEvent, 'time' | 'index'>): void;
+  record(e: Omit<SimEvent, 'time' | 'index'>): void;
 }
 
 /** Client workload knobs. */
@@ -92,7 +92,7 @@ export class SimClients {
 
     const finish = (type: 'ok' | 'fail' | 'info', value: unknown, error?: string): void => {
       this.inFlight--;
-      const e: Omit<HistoryEvent, 'time' | 'index'> = { type, process, f: op.f, key: op.key };
+      const e: Omit<SimEvent, 'time' | 'index'> = { type, process, f: op.f, key: op.key };
       if (type === 'ok') e.value = value;
       else e.value = op.value;
       if (lastNode !== undefined) e.node = lastNode;

@@ -2,12 +2,13 @@
  * The deterministic simulator: many seeded schedules of a whole raftkv cluster in one process.
  * Nodes run the real core and KV state machine over a simulated network and disk; a nemesis
  * partitions, drops, delays and crashes; clients record a history. Each run is judged by Raft's
- * five safety properties as it goes and, at the end, by the linearizability checker. Same seed,
- * same run: nothing here reads a clock or Math.random.
+ * five safety properties as it goes and, at the end, by a judge the caller passes (the toolkit's
+ * linearizability checker, src/sim), so raftkv stays free of the toolkit. Same seed, same run:
+ * nothing here reads a clock or Math.random.
  */
 export { runSimulation, type SimRunOptions, type SimRunResult, type SimConfig, type Judge, type Judgement } from './run.js';
 export { SafetyInvariants, type SafetyProperty, type Violation, type LogView } from './invariants.js';
 export { NEMESIS_FAMILIES, type NemesisFamily } from './nemesis.js';
 export { Rng } from './rng.js';
 export { runSeeds, describeFailure, type SeedsOptions, type SeedsSummary } from './seeds.js';
-export { linearizabilityJudge } from './judge.js';
+export type { SimEvent } from './history.js';

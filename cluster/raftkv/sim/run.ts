@@ -5,7 +5,7 @@
  * seed replays exactly.
  */
 import type { BugName, Message, NodeId } from '../core/index.js';
-import type { HistoryEvent } from '../../../src/history/event.js';
+import type { SimEvent } from './history.js';
 import { SimClients } from './clients.js';
 import { EventQueue } from './event-queue.js';
 import { SafetyInvariants, type Violation } from './invariants.js';
@@ -22,8 +22,8 @@ export interface Judgement {
   result?: unknown;
 }
 
-/** Judges a history; the CLI and tests pass the checker here. */
-export type Judge = (history: HistoryEvent[]) => Judgement;
+/** Judges a history; the toolkit passes the linearizability checker here (src/sim). */
+export type Judge = (history: SimEvent[]) => Judgement;
 
 /** Options for one simulated run. */
 export interface SimRunOptions {
@@ -53,7 +53,7 @@ export interface SimRunResult {
   /** The first violated safety property, if any. */
   violation?: Violation;
   judgement?: Judgement;
-  history: HistoryEvent[];
+  history: SimEvent[];
   config: SimConfig;
   stats: {
     ops: number;
@@ -103,7 +103,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
     keys: knobs.int(1, 3),
   };
 
-  const history: HistoryEvent[] = [];
+  const history: SimEvent[] = [];
   const stats = { ops: 0, ok: 0, fail: 0, info: 0, events: 0, messages: 0, maxTerm: 0, crashes: 0, settled: false };
   const invariants = new SafetyInvariants(() => q.now);
   let loss = config.baseLoss;
@@ -137,7 +137,7 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
     q.after(phase, tick);
   }
 
-  const record = (e: Omit<HistoryEvent, 'time' | 'index'>): void => {
+  const record = (e: Omit<SimEvent, 'time' | 'index'>): void => {
     history.push({ ...e, time: q.now * 1_000_000, index: history.length });
   };
 

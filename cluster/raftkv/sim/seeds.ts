@@ -3,7 +3,6 @@
  * is the reproduction), otherwise report how many were valid and how many undecided.
  */
 import type { BugName } from '../core/index.js';
-import { linearizabilityJudge } from './judge.js';
 import { runSimulation, type Judge, type SimRunResult } from './run.js';
 
 /** Options for a batch of seeds. */
@@ -13,10 +12,8 @@ export interface SeedsOptions {
   /** The first seed. Default 1. */
   start?: number;
   bugs?: readonly BugName[];
-  /** Checker time limit per run (ms). Default 10000. */
-  checkTimeLimitMs?: number;
-  /** Replace the default judge (the kv linearizability checker). */
-  judge?: Judge;
+  /** Judges each run's history (the toolkit passes the kv linearizability checker). */
+  judge: Judge;
   /** Called after each run. */
   onResult?: (r: SimRunResult) => void;
 }
@@ -35,11 +32,10 @@ export interface SeedsSummary {
 /** Runs seeds start .. start+seeds-1, stopping at the first invalid one. */
 export function runSeeds(opts: SeedsOptions): SeedsSummary {
   const started = performance.now();
-  const judge = opts.judge ?? linearizabilityJudge(opts.checkTimeLimitMs ?? 10_000);
   const start = opts.start ?? 1;
   const summary: SeedsSummary = { runs: 0, valid: 0, unknown: [], ops: 0, ms: 0 };
   for (let seed = start; seed < start + opts.seeds; seed++) {
-    const r = runSimulation({ seed, bugs: opts.bugs ?? [], judge });
+    const r = runSimulation({ seed, bugs: opts.bugs ?? [], judge: opts.judge });
     summary.runs++;
     summary.ops += r.stats.ops;
     opts.onResult?.(r);

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { BUG_NAMES, type BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
+import { linearizabilityJudge } from '../../sim/index.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Bugs the simulator can exercise (`lease-no-margin` needs real clocks, so only the node has it). */
@@ -52,7 +53,7 @@ export const simCommand: CommandModule<object, SimArgs> = {
       seeds: a.seeds,
       start: a.seed,
       bugs,
-      checkTimeLimitMs: a['time-limit'] * 1000,
+      judge: linearizabilityJudge(a['time-limit'] * 1000),
       onResult: (r) => {
         if (a.verbose) {
           const s = r.stats;

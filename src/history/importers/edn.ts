@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseEDNString } from 'edn-data';
 import type { HistoryEvent } from '../event.js';
 import type { ReadHistory } from '../jsonl-reader.js';
-import { MalformedHistoryError } from '../malformed-history-error.js';
+import { MalformedHistoryError } from '../../../checker/index.js';
 import { validateEvent } from '../validate-event.js';
 
 const EDN_OPTIONS = { mapAs: 'object', keywordAs: 'string', setAs: 'array', listAs: 'array', charAs: 'string', symbolAs: 'string' } as const;

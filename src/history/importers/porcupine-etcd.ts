@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { EventType, HistoryEvent } from '../event.js';
 import type { ReadHistory } from '../jsonl-reader.js';
-import { MalformedHistoryError } from '../malformed-history-error.js';
+import { MalformedHistoryError } from '../../../checker/index.js';
 
 const LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z][\w-]*)\s+(.*?)\s*$/;
 const INT = /^-?\d+$/;

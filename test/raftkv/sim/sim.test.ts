@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds, runSimulation } from '../../../cluster/raftkv/sim/index.js';
+import { linearizabilityJudge } from '../../../src/sim/index.js';
+
+const judge = linearizabilityJudge();
 
 const TIMEOUT = 600_000;
 
@@ -12,7 +15,7 @@ describe('splitbrain sim', () => {
   it(
     'finds every one of 120 clean seeded runs valid under partitions, crashes and loss',
     () => {
-      const summary = runSeeds({ seeds: 120, start: 1 });
+      const summary = runSeeds({ seeds: 120, start: 1, judge });
       expect(summary.invalid ? `seed ${summary.invalid.seed}: ${describeFailure(summary.invalid)}` : undefined).toBeUndefined();
       expect(summary.unknown).toEqual([]);
       expect(summary.valid).toBe(120);
@@ -44,7 +47,7 @@ describe('splitbrain sim', () => {
     it(
       `catches --bug ${bug} within ${seeds} seeds`,
       () => {
-        const summary = runSeeds({ seeds, start: 1, bugs: [bug] });
+        const summary = runSeeds({ seeds, start: 1, bugs: [bug], judge });
         expect(summary.invalid, `no violation in ${summary.runs} seeds`).toBeDefined();
       },
       TIMEOUT,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError, pairOperations, type HistoryEvent } from '../../src/history/index.js';
+import { MalformedHistoryError, pairEvents, pairOperations, type HistoryEvent } from '../../checker/index.js';
 
-const ev = (type: HistoryEvent['type'], process: number | 'nemesis', f: string, value: unknown, time: number): HistoryEvent => ({
+const ev = (
+  type: HistoryEvent['type'],
+  process: number | 'nemesis',
+  f: string,
+  value: unknown,
+  time: number,
+): HistoryEvent => ({
   type,
   process,
   f,
@@ -33,11 +39,36 @@ describe('pairing invokes with completions', () => {
   it('rejects an invoke from a process that already has one outstanding, naming both lines', () => {
     const events = [ev('invoke', 0, 'write', 1, 0), ev('invoke', 0, 'read', null, 1)];
     expect(() => pairOperations(events, { file: 'h.jsonl' })).toThrow(MalformedHistoryError);
-    expect(() => pairOperations(events, { file: 'h.jsonl' })).toThrow(/^h\.jsonl:2: process 0 invokes read while its write from line 1/);
+    expect(() => pairOperations(events, { file: 'h.jsonl' })).toThrow(
+      /^h\.jsonl:2: process 0 invokes read while its write from line 1/,
+    );
   });
 
   it('rejects a completion with no invoke, or for a different operation', () => {
     expect(() => pairOperations([ev('ok', 4, 'read', 1, 0)])).toThrow(/no outstanding invoke/);
-    expect(() => pairOperations([ev('invoke', 0, 'write', 1, 0), ev('ok', 0, 'read', 1, 1)])).toThrow(/does not match its invoke write/);
+    expect(() => pairOperations([ev('invoke', 0, 'write', 1, 0), ev('ok', 0, 'read', 1, 1)])).toThrow(
+      /does not match its invoke write/,
+    );
+  });
+});
+
+describe('lenient pairing, for showing a run', () => {
+  it('keeps fails, leaves an invoke superseded by a second one uncompleted, and skips a stray completion', () => {
+    const pairs = pairEvents(
+      [
+        ev('invoke', 0, 'write', 1, 0),
+        ev('invoke', 0, 'read', null, 1),
+        ev('ok', 0, 'read', 1, 2),
+        ev('ok', 4, 'read', 1, 3),
+        ev('invoke', 1, 'cas', [0, 2], 4),
+        ev('fail', 1, 'cas', [0, 2], 5),
+      ],
+      { mode: 'lenient' },
+    );
+    expect(pairs.map((p) => [p.invoke.f, p.invokeAt, p.complete?.type, p.completeAt])).toEqual([
+      ['write', 0, undefined, undefined],
+      ['read', 1, 'ok', 2],
+      ['cas', 4, 'fail', 5],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The error every history reader throws for input it cannot accept. The CLI maps it to exit 65
- * and prints `file:line: what is wrong`, so the message must stand on its own.
+ * The error the pairing and every history reader throw for input they cannot accept. The CLI maps
+ * it to exit 65 and prints `file:line: what is wrong`, so the message must stand on its own.
  */
 export class MalformedHistoryError extends Error {
   /** Which file held the bad input (undefined for in-memory histories). */
