@@ -5,6 +5,7 @@
  */
 import { readlink } from 'node:fs/promises';
 import { isClockAware, isKillable, isPausable, type Db } from '../cluster/db.js';
+import { hasLinkControl } from '../cluster/runtime/link-control.js';
 import type { ExecResult, StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
 import { describeClockEffect } from './clock-nemesis.js';
 import { NemesisUnavailableError } from './errors.js';
@@ -53,8 +54,20 @@ export async function checkNemesisCapabilities(
         ? undefined
         : { reason: `the ${db?.name ?? 'missing'} DB cannot be paused`, remedy: 'Drop pause from --nemesis.' },
     clock: () => probeClock(cluster),
-    'packet-delay': async () => (await (iptables ??= probeIptables(cluster))) ?? probeNetem(firstNode(cluster)),
+    'packet-delay': async () =>
+      hasLinkControl(cluster)
+        ? {
+            reason: `the ${cluster.runtime} runtime's nodes share the host's network stack and the link proxy does not delay`,
+            remedy:
+              'Run as root so each node gets its own network namespace (and a kernel with sch_netem), or use packet instead.',
+          }
+        : ((await (iptables ??= probeIptables(cluster))) ?? probeNetem(firstNode(cluster))),
   };
+  if (hasLinkControl(cluster) && request.faults.some((f) => f === 'partition' || f === 'packet')) {
+    out.notes.push(
+      "partition, packet: nodes share the host's network stack here, so they are injected on node-to-node links by splitbrain's userspace link proxy",
+    );
+  }
   for (const fault of request.faults) {
     const problem = await probes[fault]();
     // With `all`, clock skew that cannot reach the DB is skipped; asked for by name it runs, flagged.
@@ -91,12 +104,14 @@ function firstNode(cluster: StartedCluster): StartedNode {
  * addresses are distinct IPv4 addresses.
  */
 async function probeIptables(cluster: StartedCluster): Probe {
+  // Proxied links take partitions and loss without touching any firewall.
+  if (hasLinkControl(cluster)) return undefined;
   const remedy =
     'Run as root so the local runtime gives each node its own network namespace, or use --runtime docker with an image that has iptables; or drop partition/packet from --nemesis.';
   const caps = (cluster as Partial<Pick<StartedCluster, 'capabilities'>>).capabilities;
   if (caps !== undefined && !caps.iptables) {
     return {
-      reason: `the ${cluster.runtime} runtime cannot take iptables rules here (${caps.reasons.join('; ')})`,
+      reason: `the ${cluster.runtime} runtime cannot take iptables rules here (${reasonsAbout(caps, false).join('; ')})`,
       remedy,
     };
   }
@@ -160,7 +175,7 @@ async function probeClock(cluster: StartedCluster): Probe {
   const caps = (cluster as Partial<Pick<StartedCluster, 'capabilities'>>).capabilities;
   if (caps !== undefined && !caps.faketime) {
     return {
-      reason: `libfaketime is not available to the ${cluster.runtime} runtime (${caps.reasons.join('; ')})`,
+      reason: `libfaketime is not available to the ${cluster.runtime} runtime (${reasonsAbout(caps, true).join('; ')})`,
       remedy,
     };
   }
@@ -175,6 +190,12 @@ async function probeClock(cluster: StartedCluster): Probe {
     }
   }
   return undefined;
+}
+
+/** The runtime's reasons about libfaketime (`clock` true) or about everything else, so each fault quotes its own. */
+function reasonsAbout(caps: StartedCluster['capabilities'], clock: boolean): readonly string[] {
+  const picked = caps.reasons.filter((r) => /faketime/i.test(r) === clock);
+  return picked.length > 0 ? picked : caps.reasons;
 }
 
 /** Runs a probe command; a command that cannot even start counts as a failed one. */

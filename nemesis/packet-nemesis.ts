@@ -5,8 +5,8 @@
  */
 import type { Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
-import { IptablesChain } from './iptables-chain.js';
-import { computePacketLossRules, PACKET_CHAIN } from './iptables.js';
+import { PACKET_CHAIN } from './iptables.js';
+import { applyPacketLoss, linkFaultLayer } from './link-layer.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
 import { createRng } from './random.js';
@@ -29,7 +29,7 @@ export interface PacketNemesisOptions {
 /** Makes the nemesis that handles `start-packet-loss` and `stop-packet-loss`. */
 export function createPacketNemesis(opts: PacketNemesisOptions): Nemesis {
   const { cluster } = opts;
-  const chain = new IptablesChain(cluster, PACKET_CHAIN);
+  const chain = linkFaultLayer(cluster, PACKET_CHAIN, 'packet');
   const serial = createSerializer();
   const rng = createRng(opts.seed ?? 0);
   const addresses = Object.fromEntries(cluster.nodes.map((n) => [n.name, n.address]));
@@ -46,7 +46,7 @@ export function createPacketNemesis(opts: PacketNemesisOptions): Nemesis {
     if (nodes.length === 0) {
       return { f: op.f, value: { injected: 0, targets: plan.targets, skipped: 'no target node (no leader known)' } };
     }
-    const r = await chain.apply(computePacketLossRules(nodes, addresses, plan.probability));
+    const r = await applyPacketLoss(chain, nodes, addresses, plan.probability);
     const value = { injected: r.count, targets: plan.targets, nodes, probability: plan.probability, rules: r.rules };
     return completeOp(op.f, value, r.errors);
   };

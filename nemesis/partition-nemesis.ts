@@ -7,8 +7,8 @@
 import type { Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import { computeGrudge, describeGrudge, type Grudge, type PartitionKind } from './grudge.js';
-import { IptablesChain } from './iptables-chain.js';
-import { computePartitionRules, PARTITION_CHAIN } from './iptables.js';
+import { PARTITION_CHAIN } from './iptables.js';
+import { applyGrudge, linkFaultLayer } from './link-layer.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
 import { createRng } from './random.js';
@@ -32,7 +32,7 @@ export interface PartitionNemesisOptions {
 /** Makes the nemesis that handles `start-partition` and `stop-partition`. */
 export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
   const { cluster } = opts;
-  const chain = new IptablesChain(cluster, PARTITION_CHAIN);
+  const chain = linkFaultLayer(cluster, PARTITION_CHAIN, 'partition');
   const serial = createSerializer();
   const rng = createRng(opts.seed ?? 0);
   const addresses = Object.fromEntries(cluster.nodes.map((n) => [n.name, n.address]));
@@ -65,7 +65,7 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
       const why = plan.partition === 'leader' ? 'the DB named no leader' : 'the shape cuts nothing with these nodes';
       return { f: op.f, value: { injected: 0, partition: plan.partition, skipped: why } };
     }
-    const r = await chain.apply(computePartitionRules(grudge, addresses));
+    const r = await applyGrudge(chain, grudge, addresses);
     current = { partition: plan.partition, grudge };
     const value = {
       injected: r.count,

@@ -7,6 +7,7 @@
  */
 import type { Db, DbOptions, Killable, Pausable } from '../db.js';
 import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
+import { hasLinkControl } from '../runtime/link-control.js';
 import { waitFor } from './http-probe.js';
 import { hostPort, nodePort } from './ports.js';
 
@@ -30,6 +31,8 @@ export abstract class DaemonDb implements Db, Killable, Pausable {
   /** node name -> the daemon last spawned there. */
   protected readonly daemons = new Map<string, Daemon>();
   private cluster: StartedCluster | undefined;
+  /** node name -> HOST:PORT peers dial to reach it, when links run through the runtime's proxy. */
+  private readonly peerRoutes = new Map<string, string>();
 
   constructor(private readonly config: DaemonDbConfig) {
     this.name = config.name;
@@ -45,6 +48,12 @@ export abstract class DaemonDb implements Db, Killable, Pausable {
   async setup(cluster: StartedCluster, opts: DbOptions): Promise<void> {
     this.configure(opts);
     this.cluster = cluster;
+    if (hasLinkControl(cluster)) {
+      for (const n of cluster.nodes) {
+        const route = await cluster.links.peerRoute(n.name, nodePort(cluster, n, this.config.peerPort));
+        this.peerRoutes.set(n.name, hostPort(route.host, route.port));
+      }
+    }
     await Promise.all(cluster.nodes.map((n) => this.start(n)));
     const { notServing, serveTimeoutMs } = this.config;
     await waitFor(notServing, serveTimeoutMs, async () => ((await this.isServing(cluster)) ? true : undefined));
@@ -99,8 +108,13 @@ export abstract class DaemonDb implements Db, Killable, Pausable {
     return nodePort(this.requireCluster(), node, this.config.clientPort);
   }
 
-  /** HOST:PORT of `node`'s peer (Raft) listener. */
+  /** HOST:PORT other nodes dial to reach `node`'s peer (Raft) listener: the link proxy in front of it, if any. */
   protected peerHostPort(node: StartedNode): string {
+    return this.peerRoutes.get(node.name) ?? this.peerListenHostPort(node);
+  }
+
+  /** HOST:PORT `node`'s peer (Raft) listener binds. */
+  protected peerListenHostPort(node: StartedNode): string {
     return hostPort(node.address, nodePort(this.requireCluster(), node, this.config.peerPort));
   }
 

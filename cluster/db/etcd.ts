@@ -59,7 +59,7 @@ export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
       '--advertise-client-urls',
       this.clientEndpoint(node),
       '--listen-peer-urls',
-      peerUrl(node),
+      `http://${this.peerListenHostPort(node)}`,
       '--initial-advertise-peer-urls',
       peerUrl(node),
       '--initial-cluster',

@@ -65,7 +65,10 @@ export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
   }
 
   protected override command(node: StartedNode, cluster: StartedCluster): string[] {
-    const peers = cluster.nodes.map((n) => `${n.name}=${this.peerHostPort(n)}`);
+    // A node listens on its own entry and dials the others' (the link proxy's, when there is one).
+    const peers = cluster.nodes.map(
+      (n) => `${n.name}=${n.name === node.name ? this.peerListenHostPort(n) : this.peerHostPort(n)}`,
+    );
     const clients = cluster.nodes.map((n) => `${n.name}=${hostPort(n.address, this.clientPort(n))}`);
     return [
       process.execPath,

@@ -32,8 +32,10 @@ export type {
 } from './runtime.js';
 export { DockerRuntime } from './docker/index.js';
 export type { DockerRuntimeOptions } from './docker/index.js';
-export { LocalRuntime, namespaceUnavailableReason } from './local/index.js';
-export type { LocalRuntimeOptions } from './local/index.js';
+export { ISOLATION_ENV, LocalRuntime, namespaceUnavailableReason } from './local/index.js';
+export type { LocalIsolation, LocalRuntimeOptions } from './local/index.js';
+export { hasLinkControl } from './link-control.js';
+export type { LinkControl, LinkControlled, LinkEndpoint, LinkFault } from './link-control.js';
 export { installSignalTeardown } from './signal-teardown.js';
 export type { SignalTeardownOptions } from './signal-teardown.js';
 export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';

@@ -14,6 +14,9 @@ export const RUN_LABEL = 'splitbrain.run';
 /** The environment variable every daemon carries, so orphaned processes can be found by run. */
 export const RUN_ENV = 'SPLITBRAIN_RUN';
 
+/** The environment variable naming the node a daemon runs in (the link proxy finds dialers by it). */
+export const NODE_ENV = 'SPLITBRAIN_NODE';
+
 /** Prefix of every network namespace, bridge, veth, container and network a run creates. */
 export const NAME_PREFIX = 'sb-';
 
@@ -28,9 +31,13 @@ export function runTag(runId: string): string {
   return createHash('sha256').update(runId).digest('hex').slice(0, 8);
 }
 
-/** The folder under which runs keep host-side scratch files (clock files, cluster state). */
+/**
+ * The folder under which runs keep host-side scratch files (clock files, cluster state, the link
+ * proxy's control socket). It is per user: a folder another user left in the shared temporary
+ * directory must not stop a run (EACCES), nor let that user reach our sockets.
+ */
 export function scratchRoot(): string {
-  return path.join(tmpdir(), 'splitbrain', 'runs');
+  return path.join(tmpdir(), `splitbrain-${process.getuid?.() ?? 'user'}`, 'runs');
 }
 
 /** The scratch folder of one run. */

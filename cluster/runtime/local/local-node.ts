@@ -9,7 +9,7 @@ import path from 'node:path';
 import { constants } from 'node:os';
 import { execa, type Options } from 'execa';
 import { CLOCK_FILE, fakeTimeEnv, writeOffsetFile } from '../faketime.js';
-import { RUN_ENV } from '../run-tag.js';
+import { NODE_ENV, RUN_ENV } from '../run-tag.js';
 import type { Daemon, DaemonSpec, ExecResult, StartedNode } from '../runtime.js';
 import { TrackedDaemon } from '../tracked-daemon.js';
 
@@ -76,6 +76,7 @@ export class LocalNode implements StartedNode {
         ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
         env: {
           [RUN_ENV]: this.runId,
+          [NODE_ENV]: this.name,
           ...spec.env,
           ...(spec.fakeTime ? fakeTimeEnv(path.join(this.clockDir, CLOCK_FILE)) : {}),
         },
