@@ -41,7 +41,9 @@ export async function checkNemesisCapabilities(
   let iptables: Probe | undefined;
   const probes: Record<FaultName, () => Probe> = {
     partition: () => (iptables ??= probeIptables(cluster)),
-    packet: async () => (await (iptables ??= probeIptables(cluster))) ?? probeStatistic(firstNode(cluster)),
+    packet: async () =>
+      (await (iptables ??= probeIptables(cluster))) ??
+      (hasLinkControl(cluster) ? undefined : probeStatistic(firstNode(cluster))),
     kill: async () =>
       db !== undefined && isKillable(db)
         ? undefined
