@@ -60,6 +60,18 @@ export interface Model<S = unknown> {
   /** True for ops that never change state; crashed ones are dropped before the search. */
   readOnly?(input: ModelInput): boolean;
   /**
+   * True when no sequence of ops other than resets (see `resets`) can lead from `state` to one
+   * where this read-only op is legal, e.g. kv-append: appends only lengthen the string, so a get
+   * of a string the state is not a prefix of is hopeless until a put. The search then abandons
+   * a configuration whose window holds such a read with no reset able to precede it.
+   */
+  unreachable?(state: S, input: ModelInput, output: unknown): boolean;
+  /**
+   * Ops whose next state does not depend on the state before (a put); `unreachable` need not
+   * account for them: the search asks it again about the state each one leaves.
+   */
+  resets?(input: ModelInput): boolean;
+  /**
    * Optional model-specific preprocessing that must not change the verdict, e.g. dropping crashed
    * writes nobody could have observed. Gets and returns ops of one partition.
    */
@@ -116,12 +128,16 @@ export function fillDefaults<S>(model: Model<S>): FilledModel<S> {
     ...(model.simplify ? { simplify: model.simplify.bind(model) } : {}),
     ...(model.validate ? { validate: model.validate.bind(model) } : {}),
     ...(model.explain ? { explain: model.explain.bind(model) } : {}),
+    ...(model.unreachable ? { unreachable: model.unreachable.bind(model) } : {}),
+    ...(model.resets ? { resets: model.resets.bind(model) } : {}),
   };
 }
 
 function describeOperationDefault(input: ModelInput, output: unknown): string {
   const arg = input.value === undefined ? '' : ` ${JSON.stringify(input.value)}`;
-  return output === CRASHED ? `${input.f}${arg} (crashed)` : `${input.f}${arg} -> ${JSON.stringify(output) ?? 'nothing'}`;
+  return output === CRASHED
+    ? `${input.f}${arg} (crashed)`
+    : `${input.f}${arg} -> ${JSON.stringify(output) ?? 'nothing'}`;
 }
 
 /** Splits ops by their `key` (first-seen key order); the partition of every keyed model. */

@@ -8,7 +8,7 @@ import type { FilledModel } from './model.js';
 import type { Operation } from './result.js';
 import { LinearizationSearch, type SearchLimits, type SearchOutcome } from './search.js';
 
-const FIRST_SLICE = 20_000;
+const FIRST_SLICE = 1000;
 /** Slices stop doubling here (a few tenths of a second), so rounds stay short enough to poll an abort. */
 const MAX_SLICE = 1 << 20;
 
@@ -29,7 +29,8 @@ export async function runPartsInterleaved<S>(
     const r = gen.next();
     if (r.done) return r.value.outcomes;
     const { roundEnd, pending, outcomes } = r.value;
-    if (handoff && roundEnd && Date.now() - started >= handoff.afterMs && pending >= handoff.minPending) return outcomes;
+    if (handoff && roundEnd && Date.now() - started >= handoff.afterMs && pending >= handoff.minPending)
+      return outcomes;
     if (pause) await pause();
   }
 }

@@ -9,6 +9,11 @@
  * back (dancing-links style, in LIFO order). A configuration (linearized set, model state) seen
  * before is skipped: its subtree already failed.
  *
+ * A configuration's candidates are tried in three passes. First its reads: a read that is legal
+ * is taken alone (if that fails, so does the configuration, since it could have been taken
+ * first), and a read that no op able to precede it can make legal (Model.unreachable) ends the
+ * configuration at once. Then the other ok calls, in call order; then the crashed ones.
+ *
  * Crashed ops (no return) differ in two ways. They have no return entry: nothing forces them to
  * take effect, and the search succeeds once every ok op is linearized (a crashed op that is left
  * over never happened). And they live on a list of their own that is tried only after the ok
@@ -48,13 +53,19 @@ export type SearchOutcome =
   | { valid: 'unknown'; reason: UnknownReason };
 
 const NIL = -1;
-const MAIN = 0;
-const CRASH = 1;
+// Phases of trying a configuration's candidates, in order.
+const READS = 0;
+const MAIN = 1;
+const CRASH = 2;
 /** Iterations between clock and stop checks: about a millisecond of work. */
 const CHECK_EVERY = 1023;
 
 /** Searches for a linearization of `ops` (ok and crashed; fails already dropped) under `model`. */
-export function searchLinearization<S>(ops: readonly Operation[], model: FilledModel<S>, limits: SearchLimits): SearchOutcome {
+export function searchLinearization<S>(
+  ops: readonly Operation[],
+  model: FilledModel<S>,
+  limits: SearchLimits,
+): SearchOutcome {
   return new LinearizationSearch(ops, model, limits).run(Infinity)!;
 }
 
@@ -82,6 +93,14 @@ export class LinearizationSearch<S> {
   /** Per class, the crash scan that last tried it (see `run`). */
   private readonly tried: Int32Array;
   private readonly frameScan: Int32Array;
+  /** Return time of each ok op. */
+  private readonly returnTime: Float64Array;
+  /** The model's test for reads no non-reset op can make legal (see Model.unreachable). */
+  private readonly unreachable: ((state: S, input: ModelInput, output: unknown) => boolean) | undefined;
+  /** Unlinearized reset ops (Model.resets) in call order, linked; head sentinel at index n. */
+  private readonly rnext: Int32Array;
+  private readonly rprev: Int32Array;
+  private readonly isReset: Uint8Array;
   private scans = 0;
   private scan = 0;
   private readonly inputs: ModelInput[];
@@ -102,7 +121,7 @@ export class LinearizationSearch<S> {
   private entry: number;
   private centry = NIL;
   private limit: number;
-  private phase = MAIN;
+  private phase = READS;
   private iter = 0;
   private outcome: SearchOutcome | undefined;
 
@@ -156,12 +175,15 @@ export class LinearizationSearch<S> {
       tail = r;
     }
 
-    this.inputs = ops.map((op) => (op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key }));
+    this.inputs = ops.map((op) =>
+      op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key },
+    );
     this.outputs = ops.map((op) => (op.status === 'ok' ? op.output : CRASHED));
     this.okOp = new Uint8Array(n);
     for (let i = 0; i < n; i++) this.okOp[i] = ops[i]!.status === 'ok' ? 1 : 0;
     this.forced = new Uint8Array(n);
-    if (model.readOnly) for (let i = 0; i < n; i++) this.forced[i] = this.okOp[i] === 1 && model.readOnly(this.inputs[i]!) ? 1 : 0;
+    if (model.readOnly)
+      for (let i = 0; i < n; i++) this.forced[i] = this.okOp[i] === 1 && model.readOnly(this.inputs[i]!) ? 1 : 0;
     this.klass = new Int32Array(n).fill(-1);
     const classes = new Map<string, number>();
     for (let i = 0; i < n; i++) {
@@ -173,6 +195,24 @@ export class LinearizationSearch<S> {
       this.klass[i] = k;
     }
     this.tried = new Int32Array(classes.size);
+    this.returnTime = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.returnTime[i] = ops[i]!.return ?? Infinity;
+    this.unreachable = model.unreachable;
+    this.rnext = new Int32Array(n + 1).fill(NIL);
+    this.rprev = new Int32Array(n + 1).fill(NIL);
+    this.isReset = new Uint8Array(n);
+    if (model.unreachable) {
+      const resets: number[] = [];
+      for (let i = 0; i < n; i++) if (model.resets?.(this.inputs[i]!)) resets.push(i);
+      resets.sort((a, b) => ops[a]!.call - ops[b]!.call);
+      let rtail = n;
+      for (const i of resets) {
+        this.isReset[i] = 1;
+        this.rnext[rtail] = i;
+        this.rprev[i] = rtail;
+        rtail = i;
+      }
+    }
     this.frameScan = new Int32Array(n);
     this.bits = new Bitset(n);
     this.visited = new VisitedSet<S>(n, model.equal, limits.memory ?? new MemoryBudget(limits.memoryLimitBytes));
@@ -189,9 +229,37 @@ export class LinearizationSearch<S> {
   /** Runs at most `budget` more iterations; the outcome, or undefined when not done yet. */
   run(budget: number): SearchOutcome | undefined {
     if (this.outcome) return this.outcome;
-    const { next, prev, cnext, cprev, entryOp, isCall, callEntry, returnEntry, okOp, forced, inputs, outputs, bits, visited } = this;
-    const { frameOp, frameLimit, frameState, frameScan, klass, tried, best, E } = this;
+    const {
+      next,
+      prev,
+      cnext,
+      cprev,
+      entryOp,
+      isCall,
+      callEntry,
+      returnEntry,
+      okOp,
+      forced,
+      inputs,
+      outputs,
+      bits,
+      visited,
+    } = this;
+    const { frameOp, frameLimit, frameState, frameScan, klass, tried, best, E, n } = this;
+    const { returnTime, unreachable, rnext, rprev, isReset, ops } = this;
     const HEAD = E;
+    // Whether read r can never become legal: not from this state by non-resets, nor from the
+    // state any reset called in time to precede r leaves.
+    const hopeless = (r: number): boolean => {
+      const input = inputs[r]!;
+      const output = outputs[r];
+      if (!unreachable!(state, input, output)) return false;
+      for (let q = rnext[n]!; q !== NIL && ops[q]!.call <= returnTime[r]!; q = rnext[q]!) {
+        const after = step(state, inputs[q]!, outputs[q]);
+        if (after.ok && !unreachable!(after.next, input, output)) return false;
+      }
+      return true;
+    };
     const step = this.model.step;
     const hash = this.model.hash;
     const { deadline, shouldStop } = this.limits;
@@ -207,19 +275,40 @@ export class LinearizationSearch<S> {
         Object.assign(this, { depth, state, remaining, entry, centry, limit, phase, iter, scan, scans });
         return undefined;
       }
+      // This configuration's candidates: legal reads first, then the window's other ok calls,
+      // then its crashed calls.
       let candidate = NIL;
-      if (phase === MAIN) {
+      let from = phase;
+      if (phase === READS) {
+        while (entry !== NIL && isCall[entry] === 1 && forced[entryOp[entry]!] === 0) entry = next[entry]!;
         if (entry !== NIL && isCall[entry] === 1) {
           candidate = entryOp[entry]!;
+          if (unreachable !== undefined && hopeless(candidate)) {
+            // This read must take effect before any op called after it returned, and no op
+            // called before that can make it legal: nothing from here on can.
+            phase = CRASH;
+            centry = NIL;
+            continue;
+          }
         } else {
-          // The first return in the list bounds the window; now try crashed calls inside it.
           limit = entry === NIL ? E : entry;
+          phase = MAIN;
+          entry = next[HEAD]!;
+        }
+      }
+      if (phase === MAIN) {
+        // The window's reads were all illegal in this state: skip them.
+        while (entry !== limit && forced[entryOp[entry]!] === 1) entry = next[entry]!;
+        from = MAIN;
+        if (entry !== limit) candidate = entryOp[entry]!;
+        else {
           phase = CRASH;
           centry = cnext[HEAD]!;
           scan = ++scans;
         }
       }
       if (phase === CRASH && centry !== NIL && centry < limit) {
+        from = CRASH;
         candidate = entryOp[centry]!;
         // Crashed ops alike in everything but their (already passed) call times are
         // interchangeable from here on: if one failed in this window, so would the others.
@@ -243,6 +332,10 @@ export class LinearizationSearch<S> {
             frameState[depth] = state;
             depth++;
             state = result.next;
+            if (isReset[i] === 1) {
+              rnext[rprev[i]!] = rnext[i]!;
+              if (rnext[i] !== NIL) rprev[rnext[i]!] = rprev[i]!;
+            }
             const c = callEntry[i]!;
             if (okOp[i] === 1) {
               const r = returnEntry[i]!;
@@ -257,19 +350,29 @@ export class LinearizationSearch<S> {
             }
             if (visited.full) return this.finish({ valid: 'unknown', reason: 'memory-limit' });
             entry = next[HEAD]!;
-            phase = MAIN;
+            phase = READS;
             continue;
           }
           bits.clear(i);
+          if (from === READS) {
+            // The configuration after this read was searched before and failed, so this one fails.
+            phase = CRASH;
+            centry = NIL;
+            continue;
+          }
         }
-        if (phase === MAIN) entry = next[entry]!;
-        else centry = cnext[centry]!;
+        if (from === READS || from === MAIN) entry = next[entry]!;
+        else if (from === CRASH) centry = cnext[centry]!;
         continue;
       }
 
       // No candidate left in this window: undo the last choice and try the one after it.
       if (depth === 0) {
-        return this.finish({ valid: false, prefix: Array.from(best.subarray(0, this.bestLen)), failed: this.failedAfterBest() });
+        return this.finish({
+          valid: false,
+          prefix: Array.from(best.subarray(0, this.bestLen)),
+          failed: this.failedAfterBest(),
+        });
       }
       if (depth > this.bestLen) {
         best.set(frameOp.subarray(this.low, depth), this.low);
@@ -281,6 +384,11 @@ export class LinearizationSearch<S> {
       const i = frameOp[depth]!;
       state = frameState[depth]!;
       bits.clear(i);
+      if (isReset[i] === 1) {
+        rnext[rprev[i]!] = i;
+        if (rnext[i] !== NIL) rprev[rnext[i]!] = i;
+      }
+      limit = frameLimit[depth]!;
       const c = callEntry[i]!;
       if (okOp[i] === 1) {
         const r = returnEntry[i]!;
@@ -303,7 +411,6 @@ export class LinearizationSearch<S> {
         cnext[cprev[c]!] = c;
         if (cnext[c] !== NIL) cprev[cnext[c]!] = c;
         centry = cnext[c]!;
-        limit = frameLimit[depth]!;
         scan = frameScan[depth]!;
         tried[klass[i]!] = scan;
         phase = CRASH;

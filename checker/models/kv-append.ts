@@ -10,7 +10,14 @@
  * misses a chance to prune, which costs time, never correctness.
  */
 import { explainObservation } from '../explain-text.js';
-import { CRASHED, partitionByKey, type FailureContext, type Model, type ModelInput, type StepResult } from '../model.js';
+import {
+  CRASHED,
+  partitionByKey,
+  type FailureContext,
+  type Model,
+  type ModelInput,
+  type StepResult,
+} from '../model.js';
 import type { Operation } from '../result.js';
 
 /** One state: the key's current string, and its place in the trie. */
@@ -67,7 +74,8 @@ export function stepKvAppend(state: StringNode, input: ModelInput, output: unkno
 
 function validate(op: Operation): string | undefined {
   if (op.key === undefined) return `kv-append ops need a "key"`;
-  if (op.f !== 'get' && typeof op.input !== 'string') return `${op.f} needs a string value, got ${JSON.stringify(op.input)}`;
+  if (op.f !== 'get' && typeof op.input !== 'string')
+    return `${op.f} needs a string value, got ${JSON.stringify(op.input)}`;
   if (op.f === 'get' && op.status === 'ok' && typeof op.output !== 'string') {
     return `get must return a string, got ${JSON.stringify(op.output)}`;
   }
@@ -80,7 +88,8 @@ function explain(ctx: FailureContext<StringNode>): string | undefined {
   if (failed.f !== 'get' || failed.status !== 'ok') return undefined;
   // A put leaves its value; an append leaves some string ending with its suffix.
   const mayLeave = (op: Operation, v: unknown): boolean =>
-    typeof v === 'string' && ((op.f === 'put' && op.input === v) || (op.f === 'append' && v.endsWith(op.input as string)));
+    typeof v === 'string' &&
+    ((op.f === 'put' && op.input === v) || (op.f === 'append' && v.endsWith(op.input as string)));
   return explainObservation(ctx, failed.output, {
     initial: '',
     mayLeave,
@@ -103,6 +112,10 @@ export const kvAppend: Model<StringNode> = {
   hash: (s) => s.id,
   partition: partitionByKey,
   readOnly: (input) => input.f === 'get',
+  // Between puts, appends only lengthen the string: a get of a string that does not start
+  // with the current one can never be satisfied.
+  unreachable: (state, input, output) => input.f === 'get' && !(output as string).startsWith(state.value),
+  resets: (input) => input.f === 'put',
   validate,
   describeOperation: (input, output) =>
     input.f === 'get'
