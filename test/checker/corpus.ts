@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repo root, found by walking up to package.json (works from test/ and from dist/test/). */
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) {
     const up = dirname(dir);
@@ -23,7 +23,9 @@ export const CORPUS_DIR = resolve(repoRoot(), '../shared/histories/porcupine');
 /** True when the corpus is present (it is not part of the repo). */
 export const CORPUS_PRESENT = existsSync(join(CORPUS_DIR, 'FORMAT.md'));
 
-const LINEARIZABLE_ETCD = new Set([2, 5, 7, 18, 25, 31, 38, 45, 48, 49, 51, 53, 56, 67, 75, 76, 80, 87, 92, 98, 100, 101, 102]);
+const LINEARIZABLE_ETCD = new Set([
+  2, 5, 7, 18, 25, 31, 38, 45, 48, 49, 51, 53, 56, 67, 75, 76, 80, 87, 92, 98, 100, 101, 102,
+]);
 
 /** One corpus history with how to read it and what the checker must say. */
 export interface CorpusEntry {
@@ -40,10 +42,22 @@ export function corpusEntries(): CorpusEntry[] {
   for (const name of readdirSync(join(CORPUS_DIR, 'jepsen')).sort()) {
     const n = Number(/^etcd_(\d+)\.log$/.exec(name)?.[1]);
     if (Number.isNaN(n) || n === 95) continue; // 095 is empty: the cluster never started
-    entries.push({ name, path: join(CORPUS_DIR, 'jepsen', name), format: 'porcupine-etcd', model: 'cas-register', expected: LINEARIZABLE_ETCD.has(n) });
+    entries.push({
+      name,
+      path: join(CORPUS_DIR, 'jepsen', name),
+      format: 'porcupine-etcd',
+      model: 'cas-register',
+      expected: LINEARIZABLE_ETCD.has(n),
+    });
   }
   for (const name of readdirSync(join(CORPUS_DIR, 'kv')).sort()) {
-    entries.push({ name, path: join(CORPUS_DIR, 'kv', name), format: 'porcupine-kv', model: 'kv-append', expected: name.includes('-ok') });
+    entries.push({
+      name,
+      path: join(CORPUS_DIR, 'kv', name),
+      format: 'porcupine-kv',
+      model: 'kv-append',
+      expected: name.includes('-ok'),
+    });
   }
   return entries;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError, parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from '../../src/history/index.js';
+import {
+  MalformedHistoryError,
+  parseEdnHistory,
+  parsePorcupineEtcd,
+  parsePorcupineKv,
+} from '../../src/history/index.js';
 
 describe('the Porcupine etcd importer', () => {
   it('maps processes, types, fs and values, and turns :timed-out into an error', () => {
@@ -20,10 +25,12 @@ describe('the Porcupine etcd importer', () => {
   });
 
   it('names the line of a line it cannot parse', () => {
-    expect(() => parsePorcupineEtcd('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - x\n', 'e.log')).toThrow(
-      MalformedHistoryError,
-    );
-    expect(() => parsePorcupineEtcd('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - x\n', 'e.log')).toThrow(/^e\.log:2: /);
+    expect(() =>
+      parsePorcupineEtcd('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - x\n', 'e.log'),
+    ).toThrow(MalformedHistoryError);
+    expect(() =>
+      parsePorcupineEtcd('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - x\n', 'e.log'),
+    ).toThrow(/^e\.log:2: /);
   });
 });
 
@@ -53,12 +60,62 @@ describe('the Jepsen EDN importer', () => {
   });
 
   it('reads a history written as one vector, filling time from the position when absent', () => {
-    const h = parseEdnHistory('[{:type :invoke, :f :cas, :value [1 2], :process 1} {:type :fail, :f :cas, :value [1 2], :process 1}]');
+    const h = parseEdnHistory(
+      '[{:type :invoke, :f :cas, :value [1 2], :process 1} {:type :fail, :f :cas, :value [1 2], :process 1}]',
+    );
     expect(h.events[0]).toMatchObject({ f: 'cas', value: [1, 2], time: 0 });
     expect(h.events[1]).toMatchObject({ type: 'fail', time: 1 });
   });
 
   it('rejects an op whose type is not a Jepsen type', () => {
-    expect(() => parseEdnHistory('{:type :maybe, :f :read, :process 0, :time 1}', 'h.edn')).toThrow(/^h\.edn:1: "type" must be one of/);
+    expect(() => parseEdnHistory('{:type :maybe, :f :read, :process 0, :time 1}', 'h.edn')).toThrow(
+      /^h\.edn:1: "type" must be one of/,
+    );
+  });
+
+  it('reads a file that begins with ; comments, and names the right line of a bad op after them', () => {
+    const h = parseEdnHistory(
+      '; a comment\n; another\n[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :value 1, :process 0}]\n',
+    );
+    expect(h.events.map((e) => e.type)).toEqual(['invoke', 'ok']);
+    expect(h.lines).toEqual([3, 4]);
+    expect(() =>
+      parseEdnHistory(
+        '; comment\n{:type :invoke, :f :read, :process 0}\n{:type :maybe, :f :read, :process 0}\n',
+        'h.edn',
+      ),
+    ).toThrow(/^h\.edn:3: "type" must be one of/);
+  });
+
+  it('reads op maps spread over several lines, with comments between and inside them', () => {
+    const h = parseEdnHistory(
+      '{:type :invoke,\n :f :write ; the op\n :value 2, :process 1}\n\n{:type :ok, :f :write, :value 2, :process 1}',
+    );
+    expect(h.events.map((e) => [e.type, e.value])).toEqual([
+      ['invoke', 2],
+      ['ok', 2],
+    ]);
+  });
+
+  it("reads jepsen.independent [key value] tuples as keyed ops, saying so, and Knossos's compact [process type f value] ops", () => {
+    const h = parseEdnHistory(
+      '[1 :invoke :cas [7 [0 2]]]\n[1 :ok :cas [7 [0 2]]]\n[2 :invoke :read [8 nil]]\n[2 :info :read [8 nil] :timeout]\n',
+    );
+    expect(h.events.map((e) => [e.key, e.f, e.value])).toEqual([
+      [7, 'cas', [0, 2]],
+      [7, 'cas', [0, 2]],
+      [8, 'read', null],
+      [8, 'read', null],
+    ]);
+    expect(h.events[3]!.error).toBe('timeout');
+    expect(h.warnings.join()).toMatch(/jepsen\.independent/);
+  });
+
+  it('keeps a single-register history whose cas values are plain [old new] pairs unkeyed', () => {
+    const h = parseEdnHistory(
+      '{:type :invoke, :f :cas, :value [0 2], :process 1}\n{:type :ok, :f :cas, :value [0 2], :process 1}',
+    );
+    expect(h.events.every((e) => e.key === undefined && Array.isArray(e.value))).toBe(true);
+    expect(h.warnings).toEqual([]);
   });
 });

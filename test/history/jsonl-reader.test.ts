@@ -31,7 +31,10 @@ describe('the JSONL reader', () => {
 
   it('streams a file from disk with the same result', async () => {
     const file = join(dir, 'ok.jsonl');
-    writeFileSync(file, `${line(invoke)}\r\n${line(ok)}\r\n${line({ type: 'info', process: 'nemesis', f: 'kill', time: 30 })}\n`);
+    writeFileSync(
+      file,
+      `${line(invoke)}\r\n${line(ok)}\r\n${line({ type: 'info', process: 'nemesis', f: 'kill', time: 30 })}\n`,
+    );
     const h = await readJsonl(file);
     expect(h.events.map((e) => e.type)).toEqual(['invoke', 'ok', 'info']);
   });

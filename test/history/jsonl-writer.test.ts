@@ -31,7 +31,12 @@ describe('the history writer', () => {
     w.append(events[1]!);
     // Read through a separate descriptor without closing the writer: what a crash leaves behind.
     const text = readFileSync(file, 'utf8');
-    expect(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as HistoryEvent)).toHaveLength(2);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as HistoryEvent),
+    ).toHaveLength(2);
     expect(text.endsWith('\n')).toBe(true);
     w.close();
   });
