@@ -72,7 +72,16 @@ export { createClockNemesis, describeClockEffect, type BumpPlan, type StrobePlan
 export { sweepChain } from './iptables-chain.js';
 export { findLeader, watchLeader, type LeaderWatch } from './leader.js';
 export { checkNemesisCapabilities, type NemesisCapabilities, type SkippedFault } from './capabilities.js';
-export { createNemesisPackage, type NemesisPackage, type NemesisPackageOptions } from './package.js';
+export {
+  composeNemesisPackage,
+  nemesisPackage,
+  type ComposedNemesisPackage,
+  type ComposeNemesisOptions,
+  type NemesisPackage,
+  type NemesisPackageOptions,
+  type NemesisReport,
+  type OpenNemesisPackage,
+} from './package.js';
 export {
   abortableSleep,
   runNemesis,

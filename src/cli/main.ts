@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../analysis/index.js';
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)

@@ -1,4 +1,5 @@
 /** The errors that end a run before a verdict. */
+import { oneLine } from '../analysis/index.js';
 
 /** A phase of the run failed: exit 3, with the phase and cause on one line. */
 export class InfrastructureError extends Error {
@@ -12,12 +13,6 @@ export class InfrastructureError extends Error {
 
 /** The run was asked for something this machine cannot do (a fault named explicitly): exit 64. */
 export class RunRefusedError extends Error {}
-
-/** The first line of an error's message (the rest goes to the log). */
-export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0]!.trim();
-}
 
 /** Runs `fn`, failing with a timeout error named after the phase when it takes longer than `ms`. */
 export async function withPhaseTimeout<T>(phase: string, ms: number, fn: () => Promise<T>): Promise<T> {

@@ -4,40 +4,20 @@
  * it happens; results.json, the report and the JUnit file are written at the end.
  */
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { isLeaderAware } from '../../cluster/db.js';
 import { newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import {
   assertNemesisBit,
-  checkNemesisCapabilities,
   classifyF,
-  computeCoverageSeconds,
-  createNemesisPackage,
-  DEFAULT_INTERVAL_S,
   NemesisUnavailableError,
   runNemesis,
-  summarizeNemesis,
-  watchLeader,
-  type LeaderWatch,
-  type NemesisCapabilities,
-  type NemesisPackage,
+  type OpenNemesisPackage,
 } from '../../nemesis/index.js';
 import { timeLimit } from '../../workloads/index.js';
-import type { CheckResult } from '../../checker/result.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { analyzeRun, EXIT, oneLine, type RunFailure } from '../analysis/index.js';
 import { HistoryWriter, readJsonl } from '../history/index.js';
-import { writeReport } from '../report/index.js';
-import {
-  computeHistoryStats,
-  createRunDir,
-  fileRunLog,
-  junitXml,
-  summarizeCheck,
-  type RunDir,
-  type RunLog,
-  type RunResults,
-} from '../store/index.js';
-import { InfrastructureError, RunRefusedError, oneLine, withPhaseTimeout } from './errors.js';
+import { createRunDir, fileRunLog, type RunDir, type RunLog, type RunResults } from '../store/index.js';
+import { InfrastructureError, RunRefusedError, withPhaseTimeout } from './errors.js';
 import { interpret } from './interpreter.js';
 import { startLiveView } from './live-view.js';
 import { Recorder } from './recorder.js';
@@ -79,11 +59,12 @@ export interface RunOutcome {
 
 /** Runs a test; never throws for a failed phase (that is exit 3), only for bugs in the runner itself. */
 export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
+  const { options } = test;
   const startedAt = new Date();
-  const run = createRunDir(test.storeRoot, test.name, startedAt);
+  const run = createRunDir(options.storeRoot, test.name, startedAt);
   const log = fileRunLog(run.log);
-  log.info(`command: ${test.command.join(' ')}`);
-  log.info(`seed ${test.seed}; params ${JSON.stringify(test.params)}`);
+  log.info(`command: ${options.command.join(' ')}`);
+  log.info(`seed ${options.seed}; params ${JSON.stringify(options.params)}`);
   const writer = new HistoryWriter(run.history);
   const recorder = new Recorder(writer);
   const phases: RunResults['phases'] = [];
@@ -91,10 +72,14 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
   const state: RunState = { test, io, log, recorder, phases, run, runId };
   writeFileSync(
     run.test,
-    JSON.stringify({ name: test.name, runId, seed: test.seed, ...test.params, command: test.command }, null, 2) + '\n',
+    JSON.stringify(
+      { name: test.name, runId, seed: options.seed, ...options.params, command: options.command },
+      null,
+      2,
+    ) + '\n',
   );
   io.say(
-    `splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${test.seed}; run folder ${run.dir}`,
+    `splitbrain: ${test.name}: ${test.db.name} on ${test.nodes.length} ${test.runtime.name} nodes, seed ${options.seed}; run folder ${run.dir}`,
   );
 
   let failure: Error | undefined;
@@ -121,92 +106,47 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
 
   // Judge what was recorded, even after a failure: the results still describe the history.
   const events = (await readJsonl(run.history)).events;
-  let check: CheckResult | undefined;
-  let nemesisSummary: Record<string, unknown> = {};
-  if (historyComplete && !io.signal.aborted) {
-    try {
-      check = await timed(state, 'check', PHASE_TIMEOUTS.check, () =>
-        test
-          .checker(events, test.workload.model, { timeLimitS: test.checkTimeLimitS })
-          .catch((e: unknown): CheckResult => {
-            log.error('the checker threw; the verdict is unknown', e);
-            return {
-              model: test.workload.model,
-              valid: 'unknown',
-              ops: 0,
-              ms: 0,
-              reason: `checker error: ${oneLine(e)}`,
-            };
-          }),
-      );
-    } catch (e) {
-      failure ??= e instanceof Error ? e : new Error(String(e));
-    }
-  }
-  if (state.capabilities) {
-    const summary = summarizeNemesis(events, state.capabilities.faults, await state.leaderSamples);
-    nemesisSummary = { ...summary, skipped: state.capabilities.skipped, notes: state.capabilities.notes };
+  let nemesis: RunResults['nemesis'] = {};
+  if (state.pkg) {
+    const report = await state.pkg.summarize(events);
+    nemesis = { ...report };
     if (!failure) {
       try {
-        assertNemesisBit(summary);
+        assertNemesisBit(report);
       } catch (e) {
         log.error('a requested fault injected nothing', e);
         failure = new InfrastructureError('nemesis', e);
       }
     }
   }
-  const exitCode = failure
-    ? failure instanceof RunRefusedError
-      ? EXIT.usage
-      : EXIT.infrastructure
-    : check!.valid === true
-      ? EXIT.valid
-      : check!.valid === false
-        ? EXIT.invalid
-        : EXIT.unknown;
-  const error = failure ? oneLine(failure) : undefined;
   if (failure && !(failure instanceof InfrastructureError) && !(failure instanceof RunRefusedError))
     log.error('run failed', failure);
-  const results: RunResults = {
-    name: test.name,
-    valid: check?.valid ?? 'unknown',
-    exitCode,
-    ...(error !== undefined ? { error } : {}),
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    test: { ...test.params, runId, nemesis: test.nemesis },
-    seed: test.seed,
-    stats: computeHistoryStats(events, state.runWindow),
-    ...(check ? { check: summarizeCheck(check) } : {}),
-    nemesis: nemesisSummary,
-    phases,
-    versions: await versions(test.db.name),
-    command: test.command,
+  const runFailure: RunFailure | undefined = failure && {
+    exitCode: failure instanceof RunRefusedError ? EXIT.usage : EXIT.infrastructure,
+    error: oneLine(failure),
   };
-  writeFileSync(run.results, JSON.stringify(results, null, 2) + '\n');
-  if (check) writeFileSync(path.join(run.dir, 'check.json'), JSON.stringify(check) + '\n');
-  try {
-    await timed(state, 'report', PHASE_TIMEOUTS.report, async () => {
-      await writeReport(run.dir, {
-        result: check ?? {
-          model: test.workload.model,
-          valid: 'unknown',
-          ops: 0,
-          ms: 0,
-          ...(error ? { reason: error } : {}),
-        },
-        events,
-        command: test.command.join(' '),
-        title: test.name,
-        runInfo: { ...test.params, seed: test.seed, ...(error ? { error } : {}) },
-        files: ['history.jsonl', 'results.json', 'splitbrain.log', 'nodes/'],
-        fileName: 'report.html',
-      });
-    });
-  } catch (e) {
-    log.error('the report could not be written', e);
-  }
-  if (test.junitPath) writeFileSync(test.junitPath, junitXml(results));
+  const analysis = await analyzeRun({
+    dir: run.dir,
+    events,
+    ...(historyComplete && !io.signal.aborted ? { checker: test.checker } : {}),
+    model: test.workload.model,
+    facts: {
+      name: test.name,
+      startedAt: startedAt.toISOString(),
+      test: { ...options.params, runId, nemesis: test.nemesis.request },
+      seed: options.seed,
+      nemesis,
+      phases,
+      versions: await versions(test.db.name),
+      command: options.command,
+    },
+    ...(runFailure ? { failure: runFailure } : {}),
+    ...(state.runWindow ? { runWindow: state.runWindow } : {}),
+    ...(options.junitPath ? { junitPath: options.junitPath } : {}),
+    step: (name, fn) => timed(state, name, PHASE_TIMEOUTS[name], fn),
+    log: (message, e) => log.error(message, e),
+  });
+  const { exitCode, results, error } = analysis;
   log.info(`exit ${exitCode}${error ? `: ${error}` : ''}`);
   return { exitCode, run, results, ...(error !== undefined ? { error } : {}) };
 }
@@ -222,11 +162,9 @@ interface RunState {
   phases: RunResults['phases'];
   cluster?: StartedCluster;
   dbStarted?: boolean;
-  capabilities?: NemesisCapabilities;
-  pkg?: NemesisPackage;
+  /** The nemesis package opened on the cluster. */
+  pkg?: OpenNemesisPackage;
   nemesisSetUp?: boolean;
-  leaderWatch?: LeaderWatch;
-  leaderSamples?: Promise<{ time: number; leader: string | undefined }[]>;
   /** The run phase's span (ns), over which throughput is measured. */
   runWindow?: { from: number; to: number };
 }
@@ -260,18 +198,20 @@ async function runPhases(s: RunState): Promise<void> {
   );
   s.cluster = cluster;
   stopIfAborted();
-  const caps = await timed(s, 'check-faults', PHASE_TIMEOUTS['check-faults'], async () => {
+  const pkg = await timed(s, 'check-faults', PHASE_TIMEOUTS['check-faults'], async () => {
     try {
-      return await checkNemesisCapabilities(cluster, test.db, { faults: test.nemesis.faults, all: test.nemesis.all });
+      return await test.nemesis.open(cluster, test.db, () => recorder.now());
     } catch (e) {
       if (e instanceof NemesisUnavailableError) throw new RunRefusedError(e.message);
       throw e;
     }
   });
-  s.capabilities = caps;
+  s.pkg = pkg;
+  const caps = pkg.capabilities;
   for (const skip of caps.skipped) io.say(`splitbrain: skipping fault ${skip.fault}: ${skip.reason}. ${skip.remedy}`);
   for (const note of caps.notes) io.say(`splitbrain: note: ${note}`);
   io.say(`splitbrain: faults: ${caps.faults.join(', ') || 'none'}`);
+  log.info(`nemesis interval ${pkg.intervalS} s`);
   stopIfAborted();
 
   s.dbStarted = true;
@@ -280,13 +220,9 @@ async function runPhases(s: RunState): Promise<void> {
   const endpoints = cluster.nodes.map((n) => ({ node: n.name, url: test.db.clientEndpoint(n) }));
   const pool = test.client(endpoints);
   try {
-    const intervalS = test.nemesis.intervalS ?? fitInterval(caps.faults.length, test.timeLimitS);
-    log.info(`nemesis interval ${intervalS} s`);
-    const pkg = createNemesisPackage({ cluster, db: test.db, faults: caps.faults, seed: test.seed, intervalS });
-    s.pkg = pkg;
     await timed(s, 'setup-nemesis', PHASE_TIMEOUTS['setup-nemesis'], async () => {
       s.nemesisSetUp = true;
-      await pkg.nemesis.setup();
+      await pkg.setup();
     });
     stopIfAborted();
 
@@ -299,9 +235,6 @@ async function runPhases(s: RunState): Promise<void> {
       faultsInForce.set(c.fault, Math.max(0, (faultsInForce.get(c.fault) ?? 0) + (c.phase === 'start' ? 1 : -1)));
       log.info(`nemesis ${e.f} ${JSON.stringify(e.value)}${e.error ? ` error: ${e.error}` : ''}`);
     });
-    if (isLeaderAware(test.db)) {
-      s.leaderWatch = watchLeader({ db: test.db, cluster, now: () => recorder.now(), intervalMs: 1000 });
-    }
     const stopNemesis = new AbortController();
     const onAbort = () => stopNemesis.abort();
     io.signal.addEventListener('abort', onAbort);
@@ -317,11 +250,11 @@ async function runPhases(s: RunState): Promise<void> {
             .map(([f]) => f)
             .join('+'),
       },
-      test.timeLimitS,
+      test.options.timeLimitS,
       io.live,
     );
     try {
-      await timed(s, 'run', test.timeLimitS * 1000 + 120_000, async () => {
+      await timed(s, 'run', test.options.timeLimitS * 1000 + 120_000, async () => {
         nemesisDone = runNemesis({
           nemesis: pkg.nemesis,
           generator: pkg.generator,
@@ -334,10 +267,10 @@ async function runPhases(s: RunState): Promise<void> {
         nemesisDone.catch(() => undefined);
         try {
           await interpret({
-            generator: timeLimit(test.timeLimitS * 1e9, test.workload.generator()),
+            generator: timeLimit(test.options.timeLimitS * 1e9, test.workload.generator()),
             pool,
             recorder,
-            threads: test.concurrency,
+            threads: test.options.concurrency,
             signal: io.signal,
           });
         } finally {
@@ -354,7 +287,7 @@ async function runPhases(s: RunState): Promise<void> {
     });
     stopIfAborted();
     await timed(s, 'settle', PHASE_TIMEOUTS.settle, async () => {
-      await new Promise((r) => setTimeout(r, test.settleS * 1000));
+      await new Promise((r) => setTimeout(r, test.options.settleS * 1000));
       if (isLeaderAware(test.db)) {
         const deadline = Date.now() + 30_000;
         while ((await test.db.leader(cluster).catch(() => undefined)) === undefined) {
@@ -369,7 +302,7 @@ async function runPhases(s: RunState): Promise<void> {
         generator: test.workload.finalGenerator([...recorder.keys]),
         pool,
         recorder,
-        threads: test.concurrency,
+        threads: test.options.concurrency,
         firstProcess: recorder.maxProcess + 1,
         signal: io.signal,
       }),
@@ -391,15 +324,10 @@ async function teardown(s: RunState): Promise<void> {
     }
   };
   const t0 = performance.now();
-  if (s.leaderWatch) {
-    const watch = s.leaderWatch;
-    s.leaderSamples = watch.stop().catch(() => []);
-    await s.leaderSamples;
-  }
   if (s.pkg && s.nemesisSetUp) {
     const pkg = s.pkg;
     await step('nemesis teardown', async () => {
-      const healed = await pkg.nemesis.teardown();
+      const healed = await pkg.teardown();
       for (const h of healed) s.log.info(`teardown healed: ${h.f} ${JSON.stringify(h.value)}`);
     });
   }
@@ -422,17 +350,3 @@ async function teardown(s: RunState): Promise<void> {
   });
   if (errors.length > 0) throw new InfrastructureError('teardown', errors[0]);
 }
-
-/**
- * A nemesis interval that lets every requested fault come round at least once within the time
- * limit. computeCoverageSeconds is the mean; a schedule can draw up to WORST_CASE_FACTOR times
- * that (longest quiet gap and hold, 2.25 intervals per fault, against a mean of 1.75), and a
- * short run must still see every kind, so the fit uses the worst case.
- */
-export function fitInterval(faults: number, timeLimitS: number): number {
-  if (faults === 0) return DEFAULT_INTERVAL_S;
-  const perUnit = computeCoverageSeconds(faults, 1) * WORST_CASE_FACTOR;
-  return Math.max(1, Math.min(DEFAULT_INTERVAL_S, Math.floor(((timeLimitS * 0.9) / perUnit) * 10) / 10));
-}
-
-const WORST_CASE_FACTOR = 2.25 / 1.75;

@@ -3,14 +3,12 @@
  * is appended as ops happen and test.json is written first), rewrites its report and results,
  * and exits with the verdict.
  */
-import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { check } from '../../../checker/index.js';
 import { MalformedHistoryError, readJsonl } from '../../history/index.js';
-import { writeReport } from '../../report/index.js';
-import { computeHistoryStats, junitXml, RUN_FILES, summarizeCheck, type RunResults } from '../../store/index.js';
-import { EXIT } from '../exit-codes.js';
+import { RUN_FILES, type RunResults } from '../../store/index.js';
+import { analyzeRun, EXIT, linearizabilityChecker, type RunFacts } from '../../analysis/index.js';
 
 interface AnalyzeArgs {
   dir: string;
@@ -61,27 +59,12 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       process.exit(EXIT.usage);
     }
     const historyPath = path.join(dir, RUN_FILES.history);
-    let history;
+    let analysis;
     try {
-      history = await readJsonl(historyPath);
-    } catch (e) {
-      if (e instanceof MalformedHistoryError) {
-        process.stderr.write(`splitbrain: ${e.message}\n`);
-        process.exit(EXIT.malformed);
-      }
-      throw e;
-    }
-    for (const w of history.warnings) process.stderr.write(`splitbrain: warning: ${w}\n`);
-    const result = await check(history.events, {
-      model,
-      file: historyPath,
-      warnings: history.warnings,
-      ...(argv['time-limit'] ? { timeLimitMs: argv['time-limit'] * 1000 } : {}),
-    });
-    const exitCode = result.valid === true ? EXIT.valid : result.valid === false ? EXIT.invalid : EXIT.unknown;
-    const stat = statSync(historyPath);
-    const results: RunResults = {
-      ...(previous ?? {
+      const history = await readJsonl(historyPath);
+      for (const w of history.warnings) process.stderr.write(`splitbrain: warning: ${w}\n`);
+      const stat = statSync(historyPath);
+      const facts: RunFacts = previous ?? {
         name: path.basename(path.dirname(dir)),
         startedAt: stat.birthtime.toISOString(),
         finishedAt: stat.mtime.toISOString(),
@@ -91,26 +74,31 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         phases: [],
         versions: {},
         command: (testInfo.command as string[] | undefined) ?? [],
-      }),
-      valid: result.valid,
-      exitCode,
-      stats: computeHistoryStats(history.events),
-      check: summarizeCheck(result),
-    };
-    delete results.error;
-    if (previous?.error) results.test = { ...results.test, previousError: previous.error };
-    writeFileSync(path.join(dir, RUN_FILES.results), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(path.join(dir, 'check.json'), JSON.stringify(result) + '\n');
-    await writeReport(dir, {
-      result,
-      events: history.events,
-      command: results.command.join(' '),
-      title: results.name,
-      runInfo: { ...results.test, seed: results.seed },
-      files: ['history.jsonl', 'results.json', 'splitbrain.log', 'nodes/'],
-      fileName: RUN_FILES.report,
-    });
-    if (argv.junit) writeFileSync(path.resolve(argv.junit), junitXml(results));
+      };
+      // This verdict replaces the previous run's error; keep that visible.
+      if (previous?.error) facts.test = { ...facts.test, previousError: previous.error };
+      const checker = linearizabilityChecker({
+        file: historyPath,
+        warnings: history.warnings,
+        ...(argv['time-limit'] ? { timeLimitMs: argv['time-limit'] * 1000 } : {}),
+      });
+      analysis = await analyzeRun({
+        dir,
+        events: history.events,
+        checker,
+        model,
+        facts,
+        ...(argv.junit ? { junitPath: path.resolve(argv.junit) } : {}),
+      });
+    } catch (e) {
+      if (e instanceof MalformedHistoryError) {
+        process.stderr.write(`splitbrain: ${e.message}\n`);
+        process.exit(EXIT.malformed);
+      }
+      throw e;
+    }
+    const { results, exitCode } = analysis;
+    const result = analysis.check!;
     if (argv.json) process.stdout.write(JSON.stringify(results) + '\n');
     else {
       const s = results.stats;

@@ -5,10 +5,10 @@
  * reuse it; the handler only prints.
  */
 import type { CommandModule } from 'yargs';
-import { check, CRASHED, fillDefaults, modelByName, MODELS, type CheckResult, type Operation } from '../../../checker/index.js';
+import { CRASHED, fillDefaults, modelByName, MODELS, type CheckResult, type Operation } from '../../../checker/index.js';
+import { EXIT, exitCodeOfVerdict, judge, linearizabilityChecker, mergeVerdicts, type ExitCode } from '../../analysis/index.js';
 import { HISTORY_FORMATS, MalformedHistoryError, readHistory, type HistoryFormat, type ReadHistory } from '../../history/index.js';
 import { writeCheckReports } from '../../report/index.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
 
 /** Options of {@link checkFiles}, as the command line gives them. */
 export interface CheckFilesOptions {
@@ -33,14 +33,14 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
   for (const file of files) {
     try {
       const history = await readHistory(file, options.format);
-      const result = await check(history.events, {
-        model: options.model ?? defaultModel(options.format, history),
+      const checker = linearizabilityChecker({
         file,
         warnings: history.warnings,
         ...(options.timeLimitS === undefined ? {} : { timeLimitMs: options.timeLimitS * 1000 }),
         ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),
       });
+      const result = await judge(checker, history.events, options.model ?? defaultModel(options.format, history));
       outcomes.push({ file, result, history });
     } catch (err) {
       if (err instanceof MalformedHistoryError) outcomes.push({ file, error: err.message });
@@ -61,10 +61,7 @@ export function defaultModel(format: HistoryFormat, history: ReadHistory): strin
 /** The exit code for a set of outcomes: malformed input, then invalid, then unknown, then valid. */
 export function exitCodeOf(outcomes: readonly CheckFileOutcome[]): ExitCode {
   if (outcomes.some((o) => 'error' in o)) return EXIT.malformed;
-  const verdicts = outcomes.map((o) => ('result' in o ? o.result.valid : true));
-  if (verdicts.includes(false)) return EXIT.invalid;
-  if (verdicts.includes('unknown')) return EXIT.unknown;
-  return EXIT.valid;
+  return exitCodeOfVerdict(mergeVerdicts(outcomes.map((o) => ('result' in o ? o.result.valid : true))));
 }
 
 /** Renders one outcome for people: the verdict line and, for an invalid history, the counterexample. */

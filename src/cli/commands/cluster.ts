@@ -19,7 +19,7 @@ import {
   type ClusterState,
   type RuntimeChoice,
 } from '../../../cluster/runtime/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../analysis/index.js';
 import Docker from 'dockerode';
 
 interface UpArgs {

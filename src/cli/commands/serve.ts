@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { startStoreServer } from '../../report/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../analysis/index.js';
 
 interface ServeArgs {
   store: string;

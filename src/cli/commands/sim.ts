@@ -9,7 +9,7 @@ import type { CommandModule } from 'yargs';
 import { BUG_NAMES, type BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
 import { linearizabilityJudge } from '../../sim/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../analysis/index.js';
 
 /** Bugs the simulator can exercise (`lease-no-margin` needs real clocks, so only the node has it). */
 export const SIM_BUGS: readonly BugName[] = BUG_NAMES.filter((b) => b !== 'lease-no-margin');

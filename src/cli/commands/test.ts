@@ -5,9 +5,8 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { check } from '../../../checker/index.js';
 import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
-import { parseNemesisOption } from '../../../nemesis/index.js';
+import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
 import {
   ETCD_READ_CONSISTENCIES,
   WORKLOAD_NAMES,
@@ -19,7 +18,7 @@ import {
 } from '../../../workloads/index.js';
 import { RUNTIME_NAMES, selectRuntime } from '../../runner/runtimes.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
 
 interface TestArgs {
   runtime?: string;
@@ -167,6 +166,7 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   }
   const intervalS =
     argv['nemesis-interval'] === undefined ? undefined : positive('nemesis-interval', argv['nemesis-interval']);
+  const checkTimeLimitS = positive('check-time-limit', argv['check-time-limit']);
   const opsPerKey = argv['ops-per-key'] === undefined ? undefined : positiveInt('ops-per-key', argv['ops-per-key']);
   const name = argv.name ?? `${db}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name))
@@ -190,29 +190,29 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
     dbOptions: { bugs },
     client,
     workload,
-    nemesis: { faults: nemesisRequest.faults, all: nemesisRequest.all, ...(intervalS ? { intervalS } : {}) },
-    checker: (events, model, o) => check(events, { model, timeLimitMs: o.timeLimitS * 1000 }),
-    concurrency,
-    rate,
-    timeLimitS,
-    settleS: Math.max(0, argv.settle),
-    checkTimeLimitS: positive('check-time-limit', argv['check-time-limit']),
-    seed,
-    storeRoot: path.resolve(argv.store),
-    ...(argv.junit ? { junitPath: path.resolve(argv.junit) } : {}),
-    command: process.argv.slice(1).map((a, i) => (i === 0 ? 'splitbrain' : a)),
-    params: {
-      db,
-      runtime: runtime.name,
-      nodes: nodes.length,
-      workload: workloadName,
-      model: workload.model,
+    nemesis: nemesisPackage({ request: nemesisRequest, ...(intervalS ? { intervalS } : {}), timeLimitS, seed }),
+    checker: linearizabilityChecker({ timeLimitMs: checkTimeLimitS * 1000 }),
+    options: {
       concurrency,
-      rate,
       timeLimitS,
-      opTimeoutS: opTimeoutMs / 1000,
-      bugs,
-      readConsistency,
+      settleS: Math.max(0, argv.settle),
+      seed,
+      storeRoot: path.resolve(argv.store),
+      ...(argv.junit ? { junitPath: path.resolve(argv.junit) } : {}),
+      command: process.argv.slice(1).map((a, i) => (i === 0 ? 'splitbrain' : a)),
+      params: {
+        db,
+        runtime: runtime.name,
+        nodes: nodes.length,
+        workload: workloadName,
+        model: workload.model,
+        concurrency,
+        rate,
+        timeLimitS,
+        opTimeoutS: opTimeoutMs / 1000,
+        bugs,
+        readConsistency,
+      },
     },
   };
 }

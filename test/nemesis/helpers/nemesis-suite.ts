@@ -14,7 +14,7 @@ import {
   checkNemesisCapabilities,
   createClockNemesis,
   createKillNemesis,
-  createNemesisPackage,
+  composeNemesisPackage,
   createPacketNemesis,
   createPartitionNemesis,
   createPauseNemesis,
@@ -272,7 +272,7 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
 
     it('teardown heals every fault at once, and a second teardown finds nothing to do', async (ctx) => {
       if (skip !== undefined) return ctx.skip(skip);
-      const pkg = createNemesisPackage({
+      const pkg = composeNemesisPackage({
         cluster: cluster as StartedCluster,
         db,
         faults: ['partition', 'packet', 'pause', 'clock', 'kill'],
@@ -304,7 +304,7 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       if (skip !== undefined) return ctx.skip(skip);
       const c = cluster as StartedCluster;
       const caps = await checkNemesisCapabilities(c, db, parseNemesisOption('partition,kill,pause,clock,packet'));
-      const pkg = createNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, intervalS: 0.6 });
+      const pkg = composeNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, intervalS: 0.6 });
       const history: HistoryEvent[] = [];
       const t0 = process.hrtime.bigint();
       const now = (): number => Number(process.hrtime.bigint() - t0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeCoverageSeconds } from '../../nemesis/index.js';
-import { fitInterval } from '../../src/runner/index.js';
+import { fitInterval } from '../../nemesis/fit-interval.js';
 
 describe('the nemesis interval the runner picks when none is given', () => {
   it('lets every requested fault come round within the time limit', () => {
