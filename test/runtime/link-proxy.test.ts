@@ -10,6 +10,7 @@ import { DialerFinder, findSocketInode, procTcpAddress } from '../../cluster/run
 import { combineLinkFaults, LinkProxy } from '../../cluster/runtime/local/link-proxy.js';
 import { retransmitDelayMs, RTO_MS } from '../../cluster/runtime/local/link-pipe.js';
 import { NODE_ENV, RUN_ENV } from '../../cluster/runtime/run-tag.js';
+import { createRng } from '../../nemesis/random.js';
 
 const A = '127.0.0.2';
 const B = '127.0.0.3';
@@ -65,6 +66,7 @@ describe('link proxy', () => {
       ]),
       runId: 'test',
       log: () => {},
+      rng: createRng(7).next,
     });
     const rx = await receiver();
     const via = await proxy.route('b', rx.port);
@@ -138,12 +140,15 @@ describe('link proxy', () => {
     const { proxy, rx, client } = await setup();
     proxy.setFaults('packet', [{ from: 'a', to: 'b', loss: 0.3 }]);
     const expected: string[] = [];
+    const t0 = Date.now();
     for (let i = 0; i < 20; i++) {
       expected.push(`${i};`);
       client.write(`${i};`);
       await sleep(5);
     }
     expect(await until(() => rx.got() === expected.join(''), 30_000)).toBe(true);
+    // Some chunk was lost at least once and waited a retransmission timeout (a lower bound, not a speed claim).
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(RTO_MS);
   });
 
   it('adds up layers: independent losses multiply, a cut in any layer cuts', () => {

@@ -37,11 +37,13 @@ function linkKey(from: string, to: string): string {
   return `${from}\u0000${to}`;
 }
 
-/** Options of the proxy: the nodes (name -> address), the run id, and where to log. */
+/** Options of the proxy: the nodes (name -> address), the run id, where to log, and the loss draws. */
 export interface LinkProxyOptions {
   nodes: ReadonlyMap<string, string>;
   runId: string;
   log: (line: string) => void;
+  /** Uniform draws in [0, 1) deciding which chunks and handshakes are lost; default Math.random. */
+  rng?: () => number;
 }
 
 /** The proxy's state: listeners, live pipes, faults per layer. */
@@ -52,9 +54,11 @@ export class LinkProxy {
   private loss = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
   private readonly dialers: DialerFinder;
+  private readonly rng: () => number;
 
   constructor(private readonly opts: LinkProxyOptions) {
     this.dialers = new DialerFinder(opts.nodes, opts.runId);
+    this.rng = opts.rng ?? Math.random;
   }
 
   /** Opens (once) the listener in front of `port` on `node` and returns where it listens. */
@@ -125,8 +129,8 @@ export class LinkProxy {
       if (!client.destroyed) client.resetAndDestroy();
     });
     upstream.once('connect', () => {
-      const out = new LinkPipe(client, upstream, () => this.lossOf(dialer, node));
-      const back = new LinkPipe(upstream, client, () => this.lossOf(node, dialer));
+      const out = new LinkPipe(client, upstream, () => this.lossOf(dialer, node), this.rng);
+      const back = new LinkPipe(upstream, client, () => this.lossOf(node, dialer), this.rng);
       this.pipes.add(out).add(back);
       const forget = () => {
         if (!client.destroyed || !upstream.destroyed) return;
@@ -150,7 +154,7 @@ export class LinkProxy {
         continue;
       }
       const success = (1 - there) * (1 - back);
-      if (lost < MAX_SYN_RETRIES && Math.random() >= success) {
+      if (lost < MAX_SYN_RETRIES && this.rng() >= success) {
         await new Promise((r) => setTimeout(r, SYN_RTO_MS * 2 ** lost));
         lost++;
         continue;
