@@ -8,6 +8,18 @@ import type { StartedCluster, StartedNode } from './runtime/runtime.js';
 export interface DbOptions {
   /** Injectable bugs to switch on (raftkv only). */
   bugs?: string[];
+  /** The run this setup is part of, for a DB that writes run-level files or log lines (the runner fills it). */
+  run?: DbRunContext;
+}
+
+/** What the runner tells a DB about the run: its folder, the history's clock and the run log. */
+export interface DbRunContext {
+  /** The run folder on the host. */
+  dir: string;
+  /** The history clock: nanoseconds since the test began. */
+  now(): number;
+  /** Appends one line to the run log (splitbrain.log). */
+  log(line: string): void;
 }
 
 export interface Db {

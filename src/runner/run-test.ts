@@ -215,7 +215,10 @@ async function runPhases(s: RunState): Promise<void> {
   stopIfAborted();
 
   s.dbStarted = true;
-  await timed(s, 'setup-db', PHASE_TIMEOUTS['setup-db'], () => test.db.setup(cluster, test.dbOptions));
+  const runContext = { dir: s.run.dir, now: () => recorder.now(), log: (line: string) => log.info(line) };
+  await timed(s, 'setup-db', PHASE_TIMEOUTS['setup-db'], () =>
+    test.db.setup(cluster, { ...test.dbOptions, run: runContext }),
+  );
   stopIfAborted();
   const endpoints = cluster.nodes.map((n) => ({ node: n.name, url: test.db.clientEndpoint(n) }));
   const pool = test.client(endpoints);

@@ -1,5 +1,6 @@
 /**
- * Clients, one per DB: raftkv over its HTTP API and etcd over its v3 JSON gateway.
+ * Clients, one per DB: raftkv over its HTTP API, etcd over its v3 JSON gateway, and Maelstrom
+ * lin-kv nodes through their relays.
  */
 export {
   SINGLE_KEY,
@@ -13,6 +14,7 @@ export {
   type Completion,
 } from './client.js';
 export { raftkvClientPool } from './raftkv-client.js';
+export { maelstromClientPool, completionOf, requestBody } from './maelstrom-client.js';
 export {
   ETCD_READ_CONSISTENCIES,
   etcdClientPool,

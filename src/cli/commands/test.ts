@@ -6,11 +6,13 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
+import { MaelstromDb } from '../../../cluster/maelstrom/index.js';
 import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
 import {
   ETCD_READ_CONSISTENCIES,
   WORKLOAD_NAMES,
   etcdClientPool,
+  maelstromClientPool,
   raftkvClientPool,
   workloadByName,
   type ClientEndpoint,
@@ -40,6 +42,9 @@ interface TestArgs {
   'check-time-limit': number;
   'ops-per-key'?: number;
   'read-consistency': string;
+  bin?: string;
+  'bin-arg'?: string[];
+  'record-messages': boolean;
 }
 
 /** A usage error: exit 64 with the message. */
@@ -70,6 +75,7 @@ export function parseNodes(v: number): string[] {
 export const READ_CONSISTENCIES: Readonly<Record<string, readonly EtcdReadConsistency[]>> = {
   raftkv: ['linearizable'],
   etcd: ETCD_READ_CONSISTENCIES,
+  maelstrom: ['linearizable'],
 };
 
 /** Parses `--read-consistency` for a DB, refusing a value that DB's client does not offer. */
@@ -78,6 +84,29 @@ export function parseReadConsistency(db: string, v: string): EtcdReadConsistency
   if (!choices.includes(v))
     throw new UsageError(`--read-consistency ${v} is not offered by --db ${db}; choose one of: ${choices.join(', ')}`);
   return v as EtcdReadConsistency;
+}
+
+/** Parses `--bin`, `--bin-arg` and `--record-messages`: required with `--db maelstrom`, refused without it. */
+export function parseMaelstromOptions(
+  db: string,
+  argv: Pick<TestArgs, 'bin' | 'bin-arg' | 'record-messages'>,
+): { bin: string; binArgs: string[]; recordMessages: boolean } | undefined {
+  const binArgs = argv['bin-arg'] ?? [];
+  if (db !== 'maelstrom') {
+    const stray =
+      argv.bin !== undefined
+        ? '--bin'
+        : binArgs.length > 0
+          ? '--bin-arg'
+          : argv['record-messages']
+            ? '--record-messages'
+            : undefined;
+    if (stray) throw new UsageError(`${stray} is for --db maelstrom only, not ${db}`);
+    return undefined;
+  }
+  if (argv.bin === undefined || argv.bin === '')
+    throw new UsageError('--db maelstrom needs --bin PATH (the node program)');
+  return { bin: argv.bin, binArgs: binArgs.map(String), recordMessages: argv['record-messages'] };
 }
 
 /** Parses `--seed`, drawing one when absent (printed, so a run can be replayed). */
@@ -138,6 +167,18 @@ function builder(y: Argv): Argv<TestArgs> {
       default: 'linearizable',
       describe: 'How reads are served: linearizable, or (etcd only) serializable: local and possibly stale',
     })
+    .option('bin', { type: 'string', describe: 'maelstrom: the node program (speaks Maelstrom JSON on stdin/stdout)' })
+    .option('bin-arg', {
+      type: 'string',
+      array: true,
+      describe: 'maelstrom: an argument for the node program (repeatable)',
+    })
+    .option('record-messages', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'maelstrom: write every inter-node message to messages.jsonl; the report draws those around the counterexample',
+    })
     .example('$0 test', 'raftkv, 5 nodes, the best runtime, every fault it can inject, 60 s')
     .example(
       '$0 test --runtime local --db raftkv --nodes 5 --workload kv --nemesis partition,kill,pause,clock --time-limit 30',
@@ -158,6 +199,7 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   const bugs = (argv.bug ?? []).flatMap((b) => b.split(',')).filter((b) => b !== '');
   if (bugs.length > 0 && db !== 'raftkv') throw new UsageError(`--bug is for --db raftkv only, not ${db}`);
   const readConsistency = parseReadConsistency(db, argv['read-consistency']);
+  const maelstrom = parseMaelstromOptions(db, argv);
   let nemesisRequest;
   try {
     nemesisRequest = parseNemesisOption(argv.nemesis);
@@ -168,7 +210,8 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
     argv['nemesis-interval'] === undefined ? undefined : positive('nemesis-interval', argv['nemesis-interval']);
   const checkTimeLimitS = positive('check-time-limit', argv['check-time-limit']);
   const opsPerKey = argv['ops-per-key'] === undefined ? undefined : positiveInt('ops-per-key', argv['ops-per-key']);
-  const name = argv.name ?? `${db}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
+  const dbLabel = maelstrom ? `maelstrom-${path.basename(maelstrom.bin).replace(/[^A-Za-z0-9._-]/g, '_')}` : db;
+  const name = argv.name ?? `${dbLabel}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name))
     throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   let runtime;
@@ -181,12 +224,14 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   const client = (endpoints: ClientEndpoint[]) =>
     db === 'etcd'
       ? etcdClientPool({ endpoints, opTimeoutMs, readConsistency })
-      : raftkvClientPool({ endpoints, opTimeoutMs });
+      : db === 'maelstrom'
+        ? maelstromClientPool({ endpoints, opTimeoutMs })
+        : raftkvClientPool({ endpoints, opTimeoutMs });
   return {
     name,
     nodes,
     runtime,
-    db: dbByName(db),
+    db: maelstrom ? new MaelstromDb(maelstrom) : dbByName(db),
     dbOptions: { bugs },
     client,
     workload,
@@ -212,6 +257,9 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
         opTimeoutS: opTimeoutMs / 1000,
         bugs,
         readConsistency,
+        ...(maelstrom
+          ? { bin: maelstrom.bin, binArgs: maelstrom.binArgs, recordMessages: maelstrom.recordMessages }
+          : {}),
       },
     },
   };

@@ -1,0 +1,62 @@
+/**
+ * Outgoing TCP connections from this relay to the other nodes' relays, one per peer, opened on
+ * the first message and reopened on the next message after one breaks. Delivery is at most
+ * once: what was written to a connection that then broke is lost, as a message to a crashed or
+ * cut-off process is. A partition (iptables DROP) stalls a connection rather than breaking it,
+ * so its messages arrive late when it heals, as TCP retransmits them.
+ */
+import net from 'node:net';
+import type { Hello } from '../relay-wire.js';
+
+/** Bytes a stalled connection may buffer in this process before further messages are dropped. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+
+/** The outgoing links of one relay. */
+export class PeerLinks {
+  private readonly sockets = new Map<string, net.Socket>();
+
+  constructor(
+    private readonly self: string,
+    private readonly peers: Record<string, { host: string; port: number }>,
+    private readonly onDrop: (peer: string, why: string) => void,
+  ) {}
+
+  /** True when `node` is a peer this relay can send to. */
+  has(node: string): boolean {
+    return node in this.peers;
+  }
+
+  /** Sends one framed line to `peer`; returns false when it was dropped. */
+  send(peer: string, frame: string): boolean {
+    let s = this.sockets.get(peer);
+    if (!s || s.destroyed) s = this.connect(peer);
+    if (s.writableLength > MAX_BUFFERED) {
+      this.onDrop(peer, `more than ${MAX_BUFFERED} bytes queued`);
+      return false;
+    }
+    s.write(frame);
+    return true;
+  }
+
+  /** Closes every link. */
+  close(): void {
+    for (const s of this.sockets.values()) s.destroy();
+    this.sockets.clear();
+  }
+
+  private connect(peer: string): net.Socket {
+    const { host, port } = this.peers[peer]!;
+    const s = net.connect({ host, port, noDelay: true });
+    const hello: Hello = { hello: 'peer', node: this.self };
+    s.write(JSON.stringify(hello) + '\n');
+    s.setKeepAlive(true, 1000);
+    s.on('error', () => undefined); // 'close' follows
+    s.on('close', () => {
+      if (this.sockets.get(peer) === s) this.sockets.delete(peer);
+    });
+    // Nothing is ever read back on a peer link; reading keeps the socket from stalling on FIN.
+    s.resume();
+    this.sockets.set(peer, s);
+    return s;
+  }
+}
