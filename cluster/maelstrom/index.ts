@@ -25,3 +25,4 @@ export {
 } from './protocol.js';
 export { RELAY_PORT, type Hello, type RelayConfig } from './relay-wire.js';
 export { readLines } from './line-reader.js';
+export { lineWriter, type LineWriter } from './line-writer.js';

@@ -8,7 +8,11 @@ const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }
   { name: 'report: write and open the HTML report of a 100,000-op history', load: () => import('./report.js') },
   { name: 'sim: seeded raftkv simulations per second', load: () => import('./sim.js') },
   { name: 'checker: Porcupine corpus, time limits, 1,000,000 keyed ops', load: () => import('./checker.js') },
-  { name: 'nemesis: partition apply/heal times in local namespaces, schedule speed', load: () => import('./nemesis.js') },
+  {
+    name: 'nemesis: partition apply/heal times in local namespaces, schedule speed',
+    load: () => import('./nemesis.js'),
+  },
+  { name: 'maelstrom: relay latency per message, client ops/s through 5 relays', load: () => import('./maelstrom.js') },
   { name: 'runtime: node image, 5-node start, kill + restart, teardown', load: () => import('./runtime.js') },
 ];
 

@@ -10,6 +10,7 @@ import net from 'node:net';
 import {
   CLIENT_PREFIX,
   describeError,
+  lineWriter,
   readLines,
   type Body,
   type Hello,
@@ -102,6 +103,7 @@ type CallResult = { kind: 'reply'; body: Body } | { kind: 'refused' | 'lost'; er
 /** One client connection to a relay, shared by every process homed on that node. */
 class RelayLink {
   private socket: net.Socket | undefined;
+  private write: (line: string) => void = () => undefined;
   private connected = false;
   /** `<client id> <msg_id>` -> the waiting call. */
   private readonly pending = new Map<string, (r: CallResult) => void>();
@@ -109,7 +111,7 @@ class RelayLink {
   constructor(private readonly url: string) {}
 
   call(msg: Message, timeoutMs: number): Promise<CallResult> {
-    const s = this.socket && !this.socket.destroyed ? this.socket : this.connect();
+    if (!this.socket || this.socket.destroyed) this.connect();
     const key = `${msg.src} ${msg.body.msg_id}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -120,7 +122,7 @@ class RelayLink {
         clearTimeout(timer);
         resolve(r);
       });
-      s.write(JSON.stringify(msg) + '\n');
+      this.write(JSON.stringify(msg));
     });
   }
 
@@ -133,6 +135,7 @@ class RelayLink {
     const u = new URL(this.url);
     const s = net.connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port), noDelay: true });
     this.socket = s;
+    this.write = lineWriter(s);
     this.connected = false;
     const hello: Hello = { hello: 'client' };
     s.write(JSON.stringify(hello) + '\n');

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readLines } from '../line-reader.js';
+import { lineWriter, type LineWriter } from '../line-writer.js';
 import { INIT_CLIENT, initBody, parseMessage, type Message } from '../protocol.js';
 
 /** How many stderr lines an error quotes. */
@@ -28,6 +29,7 @@ export interface NodeProcessEvents {
 /** Starts, greets, signals and stops one incarnation of the binary at a time. */
 export class NodeProcess {
   private child: ChildProcess | undefined;
+  private toStdin: LineWriter = () => undefined;
   private ready = false;
   private killing = false;
   private readonly tail: string[] = [];
@@ -62,7 +64,7 @@ export class NodeProcess {
 
   /** Writes one line to the binary's stdin (dropped when it is down: a crashed process reads nothing). */
   write(line: string): void {
-    if (this.ready) this.child!.stdin!.write(line + '\n');
+    if (this.ready) this.toStdin(line);
   }
 
   /**
@@ -82,6 +84,7 @@ export class NodeProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.toStdin = lineWriter(child.stdin!);
     this.ready = false;
     this.killing = false;
     this.tail.length = 0;

@@ -6,6 +6,7 @@
  * so its messages arrive late when it heals, as TCP retransmits them.
  */
 import net from 'node:net';
+import { lineWriter, type LineWriter } from '../line-writer.js';
 import type { Hello } from '../relay-wire.js';
 
 /** Bytes a stalled connection may buffer in this process before further messages are dropped. */
@@ -13,7 +14,7 @@ const MAX_BUFFERED = 16 * 1024 * 1024;
 
 /** The outgoing links of one relay. */
 export class PeerLinks {
-  private readonly sockets = new Map<string, net.Socket>();
+  private readonly sockets = new Map<string, { socket: net.Socket; write: LineWriter }>();
 
   constructor(
     private readonly self: string,
@@ -26,25 +27,25 @@ export class PeerLinks {
     return node in this.peers;
   }
 
-  /** Sends one framed line to `peer`; returns false when it was dropped. */
+  /** Sends one framed line (no newline) to `peer`; returns false when it was dropped. */
   send(peer: string, frame: string): boolean {
-    let s = this.sockets.get(peer);
-    if (!s || s.destroyed) s = this.connect(peer);
-    if (s.writableLength > MAX_BUFFERED) {
+    let link = this.sockets.get(peer);
+    if (!link || link.socket.destroyed) link = this.connect(peer);
+    if (link.socket.writableLength > MAX_BUFFERED) {
       this.onDrop(peer, `more than ${MAX_BUFFERED} bytes queued`);
       return false;
     }
-    s.write(frame);
+    link.write(frame);
     return true;
   }
 
   /** Closes every link. */
   close(): void {
-    for (const s of this.sockets.values()) s.destroy();
+    for (const l of this.sockets.values()) l.socket.destroy();
     this.sockets.clear();
   }
 
-  private connect(peer: string): net.Socket {
+  private connect(peer: string): { socket: net.Socket; write: LineWriter } {
     const { host, port } = this.peers[peer]!;
     const s = net.connect({ host, port, noDelay: true });
     const hello: Hello = { hello: 'peer', node: this.self };
@@ -52,11 +53,12 @@ export class PeerLinks {
     s.setKeepAlive(true, 1000);
     s.on('error', () => undefined); // 'close' follows
     s.on('close', () => {
-      if (this.sockets.get(peer) === s) this.sockets.delete(peer);
+      if (this.sockets.get(peer)?.socket === s) this.sockets.delete(peer);
     });
     // Nothing is ever read back on a peer link; reading keeps the socket from stalling on FIN.
     s.resume();
-    this.sockets.set(peer, s);
-    return s;
+    const link = { socket: s, write: lineWriter(s) };
+    this.sockets.set(peer, link);
+    return link;
   }
 }

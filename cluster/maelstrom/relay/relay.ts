@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import { readLines } from '../line-reader.js';
+import { lineWriter, type LineWriter } from '../line-writer.js';
 import { ERROR, SERVICES, type Message } from '../protocol.js';
 import type { ControlReply, ControlRequest, Hello, RelayConfig, RelayEvent } from '../relay-wire.js';
 import { NodeProcess } from './node-process.js';
@@ -20,8 +21,9 @@ export class Relay {
   private readonly peers: PeerLinks;
   /** Client id -> the connection it last wrote from. */
   private readonly clients = new Map<string, net.Socket>();
+  private readonly writers = new WeakMap<net.Socket, LineWriter>();
   private readonly connections = new Set<net.Socket>();
-  private control: net.Socket | undefined;
+  private toControl: LineWriter | undefined;
   private record = false;
   private seq = 0;
   private readonly refusedServices = new Set<string>();
@@ -126,12 +128,14 @@ export class Relay {
           to: dest,
           body: m.body,
         });
-      this.peers.send(dest, `${seq}\t${line}\n`);
+      this.peers.send(dest, `${seq}\t${line}`);
       return;
     }
     const client = this.clients.get(dest);
     if (client) {
-      client.write(line + '\n');
+      let write = this.writers.get(client);
+      if (!write) this.writers.set(client, (write = lineWriter(client)));
+      write(line);
       return;
     }
     if ((SERVICES as readonly string[]).includes(dest)) return this.refuseService(m);
@@ -162,7 +166,7 @@ export class Relay {
   }
 
   private attachControl(s: net.Socket, record: boolean): void {
-    this.control = s;
+    this.toControl = lineWriter(s);
     this.record = record;
   }
 
@@ -210,7 +214,7 @@ export class Relay {
 
   private emit(e: RelayEvent): void {
     if (e.event === 'notice' || e.event === 'problem' || e.event === 'exit') this.log(JSON.stringify(e));
-    this.control?.write(JSON.stringify(e) + '\n');
+    this.toControl?.(JSON.stringify(e));
   }
 
   private log(text: string): void {
