@@ -12,6 +12,7 @@ import type { ClockAware, Db, DbOptions, DbRunContext, Killable, Pausable } from
 import { withTimeout } from '../db/daemon-db.js';
 import { hostPort, nodePort } from '../db/ports.js';
 import { splitbrainRoot } from '../db/project-root.js';
+import { hasLinkControl } from '../runtime/link-control.js';
 import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
 import { BinaryHandle } from './binary-handle.js';
 import { RelayControl } from './relay-control.js';
@@ -54,6 +55,8 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
   /** The first thing a binary did that must fail the run (printed non-JSON, exited by itself). */
   private problems: string[] = [];
   private messages: MessageLog | undefined;
+  /** node name -> where the other relays dial it: the runtime's link proxy when links run through one. */
+  private readonly peerRoutes = new Map<string, { host: string; port: number }>();
 
   constructor(private readonly opts: MaelstromDbOptions) {
     this.relayMain = opts.relayMain ?? path.join(splitbrainRoot(), 'dist', 'cluster', 'maelstrom', 'relay', 'main.js');
@@ -67,6 +70,11 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
     this.run = opts.run;
     this.problems = [];
     const bin = await this.placeBinary(cluster);
+    this.peerRoutes.clear();
+    if (hasLinkControl(cluster)) {
+      for (const n of cluster.nodes)
+        this.peerRoutes.set(n.name, await cluster.links.peerRoute(n.name, this.relayPort(n)));
+    }
     if (this.opts.recordMessages && this.run)
       this.messages = new MessageLog(path.join(this.run.dir, 'messages.jsonl'), this.run.now);
     await Promise.all(

@@ -18,6 +18,8 @@ export class PeerLinks {
 
   constructor(
     private readonly self: string,
+    /** This node's address: outgoing links are bound to it, so a link proxy knows who dials. */
+    private readonly localAddress: string,
     private readonly peers: Record<string, { host: string; port: number }>,
     private readonly onDrop: (peer: string, why: string) => void,
   ) {}
@@ -47,7 +49,7 @@ export class PeerLinks {
 
   private connect(peer: string): { socket: net.Socket; write: LineWriter } {
     const { host, port } = this.peers[peer]!;
-    const s = net.connect({ host, port, noDelay: true });
+    const s = net.connect({ host, port, localAddress: this.localAddress, noDelay: true });
     const hello: Hello = { hello: 'peer', node: this.self };
     s.write(JSON.stringify(hello) + '\n');
     s.setKeepAlive(true, 1000);

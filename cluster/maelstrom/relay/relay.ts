@@ -39,7 +39,7 @@ export class Relay {
         }),
       exited: (pid, code) => this.emit({ event: 'exit', pid, code, stderr: this.proc.stderrTail() }),
     });
-    this.peers = new PeerLinks(config.node, config.peers, (peer, why) =>
+    this.peers = new PeerLinks(config.node, config.listen.host, config.peers, (peer, why) =>
       this.log(`dropping messages to ${peer}: ${why}`),
     );
     this.server = net.createServer({ noDelay: true }, (s) => this.accept(s));
