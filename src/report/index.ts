@@ -8,7 +8,6 @@
  */
 export { writeReport, renderReportHtml, type ReportInput, type WrittenReport } from './write-report.js';
 export { minimizeCounterexample, type RecheckFn, type MinimizeOptions, type MinimizeResult } from './minimize.js';
-export { computeFaultWindows, type FaultWindow, type FaultKind } from './fault-windows.js';
 export { embedJson } from './embed-json.js';
 export { startStoreServer, type StoreServerOptions, type StartedStoreServer } from './serve/store-server.js';
 export { listRuns, type StoredRun } from './serve/list-runs.js';

@@ -107,7 +107,7 @@ function describeFaults(data: ReportData): string {
   for (const w of data.faults) byKind.set(w.kind, (byKind.get(w.kind) ?? 0) + 1);
   const first = data.faults[0];
   return (
-    [...byKind].map(([kind, n]) => `${n} × ${kind}`).join(', ') +
+    [...byKind].map(([kind, n]) => `${n} × ${data.faultStyles[kind]?.label ?? kind}`).join(', ') +
     (first ? ` (first at ${describeNs(first.start)})` : '')
   );
 }

@@ -7,7 +7,8 @@ import {
   type Operation,
 } from '../../checker/index.js';
 import type { HistoryEvent, Key } from '../history/index.js';
-import { computeFaultWindows, type FaultWindow } from './fault-windows.js';
+import { computeFaultBands, type FaultBand } from './fault-bands.js';
+import { FAULT_STYLES, type FaultStyle } from './fault-styles.js';
 import type { MinimizeResult } from './minimize.js';
 import { reportOpsOf } from './report-op.js';
 import { computePlotData, hasRealTimes, type PlotData } from './plot-data.js';
@@ -62,7 +63,9 @@ export interface ReportData {
     full: TimelineData;
     minimize: { from: number; to: number; free: number; checks: number; minimal: boolean; error?: string } | null;
   };
-  faults: FaultWindow[];
+  faults: FaultBand[];
+  /** How to draw each fault kind (the page script has no table of its own). */
+  faultStyles: Readonly<Record<string, FaultStyle>>;
   history: { rows: HistoryRow[]; failedRow: number | null };
   plots: PlotData | null;
 }
@@ -117,7 +120,8 @@ export function buildReportData(
     verdict: result.valid === true ? 'valid' : result.valid === false ? 'invalid' : 'unknown',
     realTimes,
     counterexample,
-    faults: computeFaultWindows(events),
+    faults: computeFaultBands(events),
+    faultStyles: FAULT_STYLES,
     history: {
       rows: paired.map((op) => [
         op.process,

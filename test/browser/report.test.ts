@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { parsePorcupineEtcd } from '../../src/history/index.js';
+import { FAULT_FS, FAULTS } from '../../nemesis/index.js';
+import { parsePorcupineEtcd, type HistoryEvent } from '../../src/history/index.js';
 import { startStoreServer, writeReport } from '../../src/report/index.js';
 import { largeHistory } from '../report/large-history.js';
 import { staleReadHistory } from '../report/sample-history.js';
@@ -172,6 +173,44 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
     expect(await page.locator('#verdict').textContent()).toBe('Linearizable');
     expect(await page.locator('#history-table tr').count()).toBeGreaterThan(1);
     await page.screenshot({ path: join(ARTIFACTS, 'etcd_100-valid.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shades every fault kind the nemesis can inject on the timeline and the plots, each with a legend entry', async () => {
+    const ms = 1_000_000;
+    const fault = (type: HistoryEvent['type'], f: string, time: number): HistoryEvent => ({
+      type,
+      process: 'nemesis',
+      f,
+      time,
+    });
+    const faults = FAULTS.flatMap((kind, i) => [
+      fault('invoke', FAULT_FS[kind].start[0]!, 4 * ms + i * 100),
+      fault('info', FAULT_FS[kind].start[0]!, 4 * ms + i * 100 + 50),
+      fault('invoke', FAULT_FS[kind].stop, 12 * ms + i * 100),
+      fault('info', FAULT_FS[kind].stop, 12 * ms + i * 100 + 50),
+    ]);
+    const events = [...staleReadHistory().events, ...faults]
+      .sort((a, b) => a.time - b.time)
+      .map((e, index) => ({ ...e, index }));
+    const result = await check(events, { model: 'register' });
+    const written = await writeReport(join(work, 'every-fault'), { result, events, command: 'splitbrain test' });
+    const { page, problems } = await openPage();
+    await openReport(page, written.path);
+    for (const kind of FAULTS) {
+      const band = page.locator(`#counterexample g.fault[data-fault="${kind}"] rect`).first();
+      expect(await band.getAttribute('fill'), `${kind} band`).toMatch(/^rgba\(/);
+      expect(
+        await page.locator(`#counterexample .legend [data-fault="${kind}"]`).count(),
+        `${kind} legend`,
+      ).toBeGreaterThan(0);
+    }
+    await page.click('nav.tabs button[data-tab="plots"]');
+    for (const kind of FAULTS) {
+      expect(await page.locator(`#plots-note [data-fault="${kind}"]`).count(), `${kind} plot key`).toBe(1);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'every-fault.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

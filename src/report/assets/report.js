@@ -9,13 +9,18 @@
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var SVGNS = 'http://www.w3.org/2000/svg';
   var tooltip = document.getElementById('tooltip');
-  var FAULT_COLORS = {
-    partition: 'rgba(103, 58, 183, 0.13)',
-    kill: 'rgba(198, 40, 40, 0.12)',
-    pause: 'rgba(21, 101, 192, 0.13)',
-    clock: 'rgba(0, 137, 123, 0.13)',
-    'packet-loss': 'rgba(249, 168, 37, 0.18)',
-  };
+  // How each fault kind is drawn comes with the data (src/report/fault-styles.ts), keyed by the
+  // nemesis's fault names; an unknown kind still gets a grey band and its own name.
+  function faultStyle(kind) {
+    return data.faultStyles[kind] || { label: kind, color: 'rgba(0, 0, 0, 0.08)', row: 0 };
+  }
+  function faultKinds() {
+    var kinds = [];
+    data.faults.forEach(function (w) {
+      if (kinds.indexOf(w.kind) < 0) kinds.push(w.kind);
+    });
+    return kinds;
+  }
 
   // ---- small helpers ------------------------------------------------------------------------
 
@@ -169,18 +174,27 @@
       if (end < first || w.start > last) return;
       var x0 = x(Math.max(rank(w.start), -0.6));
       var x1 = w.end === null ? x(endRank) : x(Math.min(rank(w.end), endRank));
-      var g = svg('g', { class: 'fault ' + w.kind, 'data-fault': w.kind });
+      var style = faultStyle(w.kind);
+      var g = svg('g', { class: 'fault', 'data-fault': w.kind });
       g.appendChild(
-        svg('rect', { x: x0, y: TOP - 16, width: Math.max(3, x1 - x0), height: processes.length * LANE + 16 }),
+        svg('rect', {
+          x: x0,
+          y: TOP - 16,
+          width: Math.max(3, x1 - x0),
+          height: processes.length * LANE + 16,
+          fill: style.color,
+        }),
       );
-      // Kinds that often overlap (a partition during a kill) put their labels on different rows.
-      var row = { partition: 0, kill: 1, pause: 0, clock: 1, 'packet-loss': 2 }[w.kind] || 0;
       g.appendChild(
-        svg('text', { x: x0 + 3, y: TOP - 5 - 13 * row }, w.kind + (w.end === null ? ' (never healed)' : '')),
+        svg(
+          'text',
+          { x: x0 + 3, y: TOP - 5 - 13 * style.row },
+          style.label + (w.end === null ? ' (never healed)' : ''),
+        ),
       );
       attachTooltip(
         g,
-        'fault: ' + w.kind + ' from ' + fmtTime(w.start) + (w.end === null ? '' : ' to ' + fmtTime(w.end)),
+        'fault: ' + style.label + ' from ' + fmtTime(w.start) + (w.end === null ? '' : ' to ' + fmtTime(w.end)),
         w.events,
       );
       root.appendChild(g);
@@ -321,9 +335,11 @@
 
   function drawLegend(legend) {
     legend.textContent = '';
-    function item(cls, text) {
-      var span = el('span');
-      span.appendChild(el('span', { class: 'swatch ' + cls }));
+    function item(cls, text, color, fault) {
+      var span = el('span', fault ? { 'data-fault': fault } : {});
+      var swatch = el('span', { class: 'swatch ' + cls });
+      if (color) swatch.style.background = color;
+      span.appendChild(swatch);
       span.appendChild(document.createTextNode(text));
       legend.appendChild(span);
     }
@@ -331,12 +347,9 @@
     item('info', 'info: outcome unknown, may take effect any time after invoke');
     item('failed', 'the op that cannot be linearized');
     item('point', 'linearization point (step, state after)');
-    var kinds = {};
-    data.faults.forEach(function (w) {
-      kinds[w.kind] = true;
-    });
-    Object.keys(kinds).forEach(function (k) {
-      item('fault ' + k, k + ' in force');
+    faultKinds().forEach(function (k) {
+      var style = faultStyle(k);
+      item('fault', style.label + ' in force', style.color, k);
     });
   }
 
@@ -540,7 +553,7 @@
       x0 = Math.max(x0, u.bbox.left);
       x1 = Math.min(x1, u.bbox.left + u.bbox.width);
       if (x1 <= x0) return;
-      ctx.fillStyle = FAULT_COLORS[w.kind] || 'rgba(0,0,0,0.08)';
+      ctx.fillStyle = faultStyle(w.kind).color;
       ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
     });
     ctx.restore();
@@ -599,16 +612,13 @@
           data.plots.latencySampledEvery +
           ' to keep the report small; throughput counts all. '
         : 'Every completed op is plotted. ';
-    var kinds = {};
-    data.faults.forEach(function (w) {
-      kinds[w.kind] = true;
-    });
-    Object.keys(kinds).forEach(function (k) {
-      var span = el('span', { class: 'fault-key' });
+    faultKinds().forEach(function (k) {
+      var style = faultStyle(k);
+      var span = el('span', { class: 'fault-key', 'data-fault': k });
       var swatch = el('span', { class: 'swatch' });
-      swatch.style.background = FAULT_COLORS[k];
+      swatch.style.background = style.color;
       span.appendChild(swatch);
-      span.appendChild(document.createTextNode(k + ' in force'));
+      span.appendChild(document.createTextNode(style.label + ' in force'));
       note.appendChild(span);
     });
   }
