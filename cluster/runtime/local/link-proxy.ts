@@ -86,6 +86,7 @@ export class LinkProxy {
     const next = new Map(this.layers);
     if (faults.length === 0) next.delete(layer);
     else next.set(layer, [...faults]);
+    // Combined first: a bad loss value throws before anything in force changes.
     this.loss = combineLinkFaults(next.values());
     this.layers.clear();
     for (const [k, v] of next) this.layers.set(k, v);
@@ -105,7 +106,7 @@ export class LinkProxy {
     return this.loss.get(linkKey(from, to)) ?? 0;
   }
 
-  /** Closes every listener and connection. */
+  /** Stops accepting connections (the proxy process exits right after). */
   close(): void {
     for (const { server } of this.listeners.values()) server.close();
   }
@@ -124,11 +125,14 @@ export class LinkProxy {
     const upstream = connect({ host: this.opts.nodes.get(node)!, port, allowHalfOpen: true });
     upstream.setNoDelay(true);
     client.setNoDelay(true);
-    upstream.once('error', () => {
+    const refused = () => {
       // The node is down: the dialer gets the reset a refused connection would give.
       if (!client.destroyed) client.resetAndDestroy();
-    });
+    };
+    upstream.once('error', refused);
     upstream.once('connect', () => {
+      // From here a reset from the node is passed on in order, held by a cut like any byte.
+      upstream.off('error', refused);
       const out = new LinkPipe(client, upstream, () => this.lossOf(dialer, node), this.rng);
       const back = new LinkPipe(upstream, client, () => this.lossOf(node, dialer), this.rng);
       this.pipes.add(out).add(back);
