@@ -1,6 +1,6 @@
 /**
- * Runtimes place a cluster's nodes: Docker containers (the default when an engine answers) or
- * local processes. Pick one with selectRuntime; everything else acts on the returned
+ * Runtimes place a cluster's nodes: Docker containers (the default when an engine answers),
+ * local processes, or remote hosts over SSH (`ssh`, given hosts). Pick one with selectRuntime; everything else acts on the returned
  * StartedCluster through the interfaces in runtime.ts:
  *
  *     const runtime = await selectRuntime('auto');            // or 'docker' | 'local'
@@ -18,6 +18,7 @@
 import { DockerRuntime, type DockerRuntimeOptions } from './docker/index.js';
 import { LocalRuntime } from './local/index.js';
 import type { Runtime, RuntimeName } from './runtime.js';
+import { SshRuntime, type SshRuntimeOptions } from './ssh/index.js';
 
 export type {
   ClusterCapabilities,
@@ -36,6 +37,16 @@ export { ISOLATION_ENV, LocalRuntime, namespaceUnavailableReason } from './local
 export type { LocalIsolation, LocalRuntimeOptions } from './local/index.js';
 export { hasLinkControl } from './link-control.js';
 export type { LinkControl, LinkControlled, LinkEndpoint, LinkFault } from './link-control.js';
+export {
+  defaultKnownHostsFile,
+  HostsFileError,
+  parseHostsFile,
+  readHostsFile,
+  REMOTE_BASE,
+  SSH_DIR_ENV,
+  SshRuntime,
+} from './ssh/index.js';
+export type { SshHost, SshRuntimeOptions } from './ssh/index.js';
 export { installSignalTeardown } from './signal-teardown.js';
 export type { SignalTeardownOptions } from './signal-teardown.js';
 export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';
@@ -46,12 +57,24 @@ export { newRunId, projectRoot, runTag, RUN_LABEL, RUN_ENV } from './run-tag.js'
 /** A runtime name as accepted on the command line. */
 export type RuntimeChoice = RuntimeName | 'auto';
 
+/** Options for selectRuntime: Docker's, and the hosts and credentials `ssh` needs. */
+export interface RuntimeOptions extends DockerRuntimeOptions {
+  ssh?: SshRuntimeOptions;
+}
+
 /**
  * Returns the runtime to use: the named one (throwing, with the reason, when it cannot run
  * here), or for 'auto' Docker when an engine answers and its image can be had, else local.
+ * 'ssh' is never picked by 'auto': it needs hosts.
  */
-export async function selectRuntime(choice: RuntimeChoice = 'auto', opts: DockerRuntimeOptions = {}): Promise<Runtime> {
+export async function selectRuntime(choice: RuntimeChoice = 'auto', opts: RuntimeOptions = {}): Promise<Runtime> {
   if (choice === 'local') return new LocalRuntime();
+  if (choice === 'ssh') {
+    const ssh = new SshRuntime(opts.ssh ?? { hosts: [] });
+    const why = await ssh.unavailableReason();
+    if (why) throw new Error(`the ssh runtime cannot run: ${why}`);
+    return ssh;
+  }
   const docker = new DockerRuntime(opts);
   const reason = await docker.unavailableReason();
   if (choice === 'docker') {

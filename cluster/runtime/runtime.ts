@@ -9,7 +9,7 @@
  * StartedTestContainer): only a started cluster has nodes to exec in, signal or read logs from.
  */
 
-export type RuntimeName = 'docker' | 'local';
+export type RuntimeName = 'docker' | 'local' | 'ssh';
 
 /** What to create. Addresses are chosen by the runtime. */
 export interface ClusterSpec {
@@ -32,8 +32,10 @@ export interface DaemonSpec {
   /** A name unique within the node, e.g. "raftkv" or "etcd"; used for log file names. */
   name: string;
   /**
-   * argv; argv[0] is resolved inside the node. In both runtimes `process.execPath` (the host's
-   * node binary) and the project folder (so its `dist/`) exist at the same paths inside a node.
+   * argv; argv[0] is resolved inside the node. In the docker and local runtimes
+   * `process.execPath` (the host's node binary) and the project folder (so its `dist/`) exist at
+   * the same paths inside a node; the ssh runtime puts the remote host's node and a copy of the
+   * project files named (with what they import) in their place.
    */
   command: string[];
   env?: Record<string, string>;

@@ -1,5 +1,5 @@
 /**
- * A daemon handle shared by both runtimes. The runtime, not the process table, is the source of
+ * A daemon handle shared by the runtimes. The runtime, not the process table, is the source of
  * truth for "paused": a SIGSTOPped process looks running to `docker top` and to `kill -0`, so
  * the handle records every stop and continue it sends, and forgets both when the process exits.
  */
@@ -9,7 +9,7 @@ import type { Daemon } from './runtime.js';
 /** The signals a runtime sends to daemons. */
 export type DaemonSignal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
 
-/** A process the runtime started and can signal by its host pid. */
+/** A process the runtime started and can signal by its pid. */
 export class TrackedDaemon implements Daemon {
   private running = true;
   private paused = false;
@@ -51,20 +51,29 @@ export class TrackedDaemon implements Daemon {
 
   async signal(sig: DaemonSignal): Promise<void> {
     if (!this.running || this.hostPid <= 0) return;
-    try {
-      process.kill(this.hostPid, sig);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ESRCH') return;
-      if (code !== 'EPERM' || !this.fallback) throw err;
-      await this.fallback(sig);
-    }
+    if (!(await this.deliver(sig))) return;
     if (sig === 'SIGSTOP') this.paused = true;
     else if (sig === 'SIGCONT') this.paused = false;
     else if (sig === 'SIGKILL') {
       // A stopped process dies on SIGKILL too; wait so callers can restart at once.
       await this.done;
     }
+  }
+
+  /**
+   * Sends the signal to `hostPid`; false when the process is already gone. A runtime whose
+   * processes are not on this host (SSH) overrides it.
+   */
+  protected async deliver(sig: DaemonSignal): Promise<boolean> {
+    try {
+      process.kill(this.hostPid, sig);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ESRCH') return false;
+      if (code !== 'EPERM' || !this.fallback) throw err;
+      await this.fallback(sig);
+    }
+    return true;
   }
 
   exited(): Promise<number> {

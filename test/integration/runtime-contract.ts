@@ -63,6 +63,8 @@ async function answers(node: StartedNode, ms: number): Promise<boolean> {
 interface ContractOptions {
   /** True when nodes have their own network stacks (iptables faults possible). */
   isolated: boolean;
+  /** State of the machines the nodes run on besides this one (remote hosts), compared before and after too. */
+  nodeHostsSnapshot?: () => Promise<unknown>;
 }
 
 /** Defines the runtime contract suite for `make()`'s runtime. */
@@ -72,11 +74,13 @@ export function runtimeContract(label: string, make: () => Runtime, opts: Contra
     let cluster: StartedCluster;
     let logDir: string;
     let before: HostSnapshot;
+    let hostsBefore: unknown;
     const ignore = ignoreOtherRuns([runTag(runId), runId]);
 
     beforeAll(async () => {
       if (!existsSync(PROBE)) throw new Error(`${PROBE} is missing: run 'npm run build' first`);
       before = await hostSnapshot(ignore);
+      hostsBefore = await opts.nodeHostsSnapshot?.();
       logDir = await mkdtemp(path.join(tmpdir(), 'sb-runtime-test-'));
       cluster = await make().start({ runId, nodes: ['n1', 'n2', 'n3'], logDir });
       await Promise.all(cluster.nodes.map((n) => spawnProbe(n, true)));
@@ -194,6 +198,7 @@ export function runtimeContract(label: string, make: () => Runtime, opts: Contra
       await cluster.teardown(); // idempotent
       const after = await hostSnapshot(ignore);
       expect(after).toEqual(before);
+      expect(await opts.nodeHostsSnapshot?.()).toEqual(hostsBefore);
       expect(await readdir(path.join(logDir, 'n1'))).toContain('probe.log');
     });
   });
