@@ -124,8 +124,10 @@ async function probeIptables(cluster: StartedCluster): Probe {
       return { reason: `node ${node.name} has address ${node.address}, not a private IPv4 address of its own`, remedy };
     }
     addresses.add(node.address);
-    const ns = await tryExec(node, ['readlink', '/proc/self/ns/net']);
-    if (ns.exitCode === 0 && hostNs !== undefined && ns.stdout.trim() === hostNs) {
+    // A remote host's namespace inode says nothing about ours (the initial one has the same
+    // number on every Linux machine), and its rules cut that host, not this one.
+    const ns = cluster.runtime === 'ssh' ? undefined : await tryExec(node, ['readlink', '/proc/self/ns/net']);
+    if (ns !== undefined && ns.exitCode === 0 && hostNs !== undefined && ns.stdout.trim() === hostNs) {
       return {
         reason: `node ${node.name} shares the host's network namespace (${hostNs}), so a rule there would cut the host`,
         remedy,

@@ -7,6 +7,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runScratchDir, scratchRoot } from './run-tag.js';
 import type { RuntimeName } from './runtime.js';
+import type { SshFlags } from './ssh/index.js';
 
 /** What `cluster up` recorded about a cluster it left running. */
 export interface ClusterState {
@@ -16,6 +17,8 @@ export interface ClusterState {
   logDir: string;
   createdAt: string;
   nodes: { name: string; address: string; endpoint?: string }[];
+  /** For the ssh runtime: the flags `up` was given (hosts file path made absolute), so `down` can reconnect. */
+  ssh?: SshFlags;
 }
 
 const FILE = 'cluster.json';

@@ -44,9 +44,12 @@ export {
   readHostsFile,
   REMOTE_BASE,
   SSH_DIR_ENV,
+  SSH_OPTIONS,
+  sshFlagsOf,
+  sshOptionsFromFlags,
   SshRuntime,
 } from './ssh/index.js';
-export type { SshHost, SshRuntimeOptions } from './ssh/index.js';
+export type { SshFlags, SshHost, SshRuntimeOptions } from './ssh/index.js';
 export { installSignalTeardown } from './signal-teardown.js';
 export type { SignalTeardownOptions } from './signal-teardown.js';
 export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';

@@ -106,20 +106,7 @@ export class SshNode implements StartedNode {
   }
 
   async collectLogs(): Promise<void> {
-    await mkdir(this.hostLogDir, { recursive: true });
-    // The logs land beside the mirrored ones (replacing them with the host's full copy), the
-    // data folder as data/. Nothing to copy once teardown has removed the node's folder.
-    const remote = shScript('cd "$1" 2>/dev/null || exit 0; exec tar -c -f - -C logs . -C "$1" data', [
-      this.layout.root,
-    ]);
-    let bytes = 0;
-    const counter = new PassThrough().on('data', (b: Buffer) => (bytes += b.length));
-    const tar = execa('tar', ['-x', '-f', '-', '-C', this.hostLogDir], { stdin: 'pipe', reject: false });
-    counter.pipe(tar.stdin!);
-    const r = await this.connection.run(remote, { stdout: counter, timeoutMs: 120_000 });
-    const local = await tar;
-    if (r.exitCode !== 0) throw new Error(`host ${this.connection.label}: cannot copy logs: ${r.stderr.trim()}`);
-    if (local.failed && bytes > 0) throw new Error(`cannot unpack the logs of ${this.name}: ${local.stderr}`);
+    await copyNodeFiles(this.connection, this.layout, this.hostLogDir);
   }
 
   /** SIGKILLs (continuing first) every daemon still running, and waits for each to be seen gone. */
@@ -130,4 +117,21 @@ export class SshNode implements StartedNode {
       }),
     );
   }
+}
+
+/**
+ * Copies a node's logs (over the mirrored ones, the host's copy being complete) and its data
+ * folder (as data/) into `hostLogDir`. Nothing to copy once teardown has removed the folder.
+ */
+export async function copyNodeFiles(connection: SshConnection, layout: NodeLayout, hostLogDir: string): Promise<void> {
+  await mkdir(hostLogDir, { recursive: true });
+  const remote = shScript('cd "$1" 2>/dev/null || exit 0; exec tar -c -f - -C logs . -C "$1" data', [layout.root]);
+  let bytes = 0;
+  const counter = new PassThrough().on('data', (b: Buffer) => (bytes += b.length));
+  const tar = execa('tar', ['-x', '-f', '-', '-C', hostLogDir], { stdin: 'pipe', reject: false });
+  counter.pipe(tar.stdin!);
+  const r = await connection.run(remote, { stdout: counter, timeoutMs: 120_000 });
+  const local = await tar;
+  if (r.exitCode !== 0) throw new Error(`host ${connection.label}: cannot copy logs: ${r.stderr.trim()}`);
+  if (local.failed && bytes > 0) throw new Error(`cannot unpack the logs from ${connection.label}: ${local.stderr}`);
 }

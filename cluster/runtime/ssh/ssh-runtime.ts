@@ -22,7 +22,7 @@ import { CHECK_TOOLS, PROBE_FAULT_TOOLS } from './remote-scripts.js';
 import { sweepRemote } from './remote-sweep.js';
 import { pickAuth, type SshAuth } from './ssh-auth.js';
 import { SshConnection, type SshConnectOptions } from './ssh-connection.js';
-import { SshNode, type HostFacts } from './ssh-node.js';
+import { copyNodeFiles, SshNode, type HostFacts } from './ssh-node.js';
 import { shellJoin, shScript } from './shell.js';
 
 /** Options of the SSH runtime. */
@@ -112,6 +112,21 @@ export class SshRuntime implements Runtime {
       await Promise.allSettled(connections.map((c, i) => sweepRemote(c, `${layouts[i]!.root}/`, [layouts[i]!.root])));
       for (const c of connections) c.close();
       throw err;
+    }
+  }
+
+  /**
+   * Copies the logs and data of run `runId`'s nodes (n1 on the first host, ...) into
+   * `<logDir>/<node>/`, for `cluster down`, which has no StartedCluster to ask.
+   */
+  async collectRunLogs(runId: string, nodes: string[], logDir: string): Promise<void> {
+    const connections = await this.connectAll(this.opts.hosts.slice(0, nodes.length));
+    try {
+      await Promise.all(
+        nodes.map((name, i) => copyNodeFiles(connections[i]!, nodeLayout(runId, name), path.join(logDir, name))),
+      );
+    } finally {
+      for (const c of connections) c.close();
     }
   }
 

@@ -15,9 +15,14 @@ import {
   RUN_LABEL,
   readClusterStates,
   selectRuntime,
+  SSH_OPTIONS,
+  sshFlagsOf,
+  sshOptionsFromFlags,
+  SshRuntime,
   writeClusterState,
   type ClusterState,
   type RuntimeChoice,
+  type SshFlags,
 } from '../../../cluster/runtime/index.js';
 import { EXIT } from '../../analysis/index.js';
 import Docker from 'dockerode';
@@ -25,12 +30,32 @@ import Docker from 'dockerode';
 interface UpArgs {
   runtime: RuntimeChoice;
   db: string;
-  nodes: number;
+  nodes?: number;
   'log-dir'?: string;
 }
 
 interface RunArgs {
   run?: string;
+}
+
+interface CleanArgs extends RunArgs {
+  runtime?: 'ssh';
+}
+
+/** The SSH flags of a command line, with the hosts file's path made absolute so a later `down` finds it. */
+function sshFlags(argv: object): SshFlags {
+  const flags = sshFlagsOf(argv as Record<string, unknown>);
+  return flags.hostsFile === undefined ? flags : { ...flags, hostsFile: path.resolve(flags.hostsFile) };
+}
+
+/** The SSH runtime for flags; a bad hosts file or missing flag ends the command with exit 64. */
+async function sshRuntimeOf(flags: SshFlags): Promise<SshRuntime> {
+  try {
+    return new SshRuntime(await sshOptionsFromFlags(flags));
+  } catch (e) {
+    process.stderr.write(`splitbrain: ${(e as Error).message}\n`);
+    process.exit(EXIT.usage);
+  }
 }
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -49,28 +74,36 @@ const up: CommandModule<object, UpArgs> = {
   builder: (y) =>
     y
       .option('runtime', {
-        choices: ['auto', 'docker', 'local'] as const,
+        choices: ['auto', 'docker', 'local', 'ssh'] as const,
         default: 'auto' as RuntimeChoice,
-        describe: 'Where nodes run',
+        describe: 'Where nodes run (ssh: the --hosts-file hosts)',
       })
+      .options(SSH_OPTIONS)
       .option('db', {
         choices: ['none', ...DB_NAMES],
         default: 'none',
         describe: 'DB to start on the nodes (none: nodes only)',
       })
-      .option('nodes', { type: 'number', default: 3, describe: 'Number of nodes' })
+      .option('nodes', {
+        type: 'number',
+        describe: 'Number of nodes (default 3, or with --runtime ssh the host count)',
+      })
       .option('log-dir', { type: 'string', describe: 'Folder for node logs (default store/clusters/<run>)' })
       .check((a) => {
-        if (!Number.isInteger(a.nodes) || a.nodes < 1 || a.nodes > 50)
+        if (a.nodes !== undefined && (!Number.isInteger(a.nodes) || a.nodes < 1 || a.nodes > 50))
           throw new Error(`--nodes must be 1..50, got ${a.nodes}`);
         return true;
       }),
   handler: async (argv) => {
-    const runtime = await selectRuntime(argv.runtime, { log: (l) => out(`image: ${l}`) });
+    const ssh = argv.runtime === 'ssh' ? sshFlags(argv) : undefined;
+    const runtime = ssh
+      ? await sshRuntimeOf(ssh)
+      : await selectRuntime(argv.runtime, { log: (l) => out(`image: ${l}`) });
+    const count = argv.nodes ?? (runtime instanceof SshRuntime ? runtime.opts.hosts.length : 3);
     const runId = newRunId();
     const logDir = path.resolve(argv['log-dir'] ?? path.join('store', 'clusters', runId));
-    const names = Array.from({ length: argv.nodes }, (_, i) => `n${i + 1}`);
-    out(`starting ${argv.nodes} nodes on ${runtime.name} (run ${runId})`);
+    const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
+    out(`starting ${count} nodes on ${runtime.name} (run ${runId})`);
     const cluster = await runtime.start({ runId, nodes: names, logDir });
     const uninstall = installSignalTeardown(cluster);
     try {
@@ -90,6 +123,7 @@ const up: CommandModule<object, UpArgs> = {
           address: n.address,
           ...(db ? { endpoint: db.clientEndpoint(n) } : {}),
         })),
+        ...(ssh ? { ssh } : {}),
       };
       await writeClusterState(state);
       out(describeState(state));
@@ -101,7 +135,7 @@ const up: CommandModule<object, UpArgs> = {
     } finally {
       uninstall();
     }
-    // Daemons are detached (local) or owned by the engine (docker); leave them running.
+    // Daemons are detached (local, ssh) or owned by the engine (docker); leave them running.
     process.exit(EXIT.valid);
   },
 };
@@ -127,6 +161,7 @@ async function liveness(s: ClusterState): Promise<string> {
       .catch(() => []);
     return `${running.length} of ${s.nodes.length} containers running`;
   }
+  if (s.runtime === 'ssh') return `on hosts listed in ${s.ssh?.hostsFile ?? '?'}`;
   return `${(await markedPids(s.runId)).length} daemon processes running`;
 }
 
@@ -157,6 +192,16 @@ const down: CommandModule<object, RunArgs> = {
       const docker = new DockerRuntime();
       await docker.collectRunData(state.runId, state.logDir).catch(() => undefined);
       removed = await docker.clean(state.runId);
+    } else if (state.runtime === 'ssh') {
+      const ssh = await sshRuntimeOf(state.ssh ?? {});
+      await ssh
+        .collectRunLogs(
+          state.runId,
+          state.nodes.map((n) => n.name),
+          state.logDir,
+        )
+        .catch(() => undefined);
+      removed = await ssh.clean(state.runId);
     } else {
       removed = await new LocalRuntime().clean(state.runId);
     }
@@ -165,12 +210,27 @@ const down: CommandModule<object, RunArgs> = {
   },
 };
 
-const clean: CommandModule<object, RunArgs> = {
+const clean: CommandModule<object, CleanArgs> = {
   command: 'clean',
-  describe: 'Remove anything earlier runs left: containers, networks, namespaces, bridges, iptables rules, processes',
-  builder: runOption,
+  describe:
+    'Remove anything earlier runs left: containers, networks, namespaces, bridges, iptables rules, processes (--runtime ssh: on the --hosts-file hosts)',
+  builder: (y) =>
+    runOption(y)
+      .option('runtime', { choices: ['ssh'] as const, describe: 'Clean remote hosts instead of this machine' })
+      .options(SSH_OPTIONS) as unknown as Argv<CleanArgs>,
   handler: async (argv) => {
-    const removed = await cleanAll(argv.run);
+    let removed: string[];
+    if (argv.runtime === 'ssh') {
+      const ssh = await sshRuntimeOf(sshFlags(argv));
+      try {
+        removed = await ssh.clean(argv.run);
+      } catch (e) {
+        process.stderr.write(`splitbrain: ${(e as Error).message}\n`);
+        process.exit(EXIT.infrastructure);
+      }
+    } else {
+      removed = await cleanAll(argv.run);
+    }
     for (const line of removed) out(`removed ${line}`);
     out(removed.length === 0 ? 'nothing to clean' : `removed ${removed.length} things`);
   },

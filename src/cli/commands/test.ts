@@ -7,6 +7,12 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
 import { MaelstromDb } from '../../../cluster/maelstrom/index.js';
+import {
+  SSH_OPTIONS,
+  sshFlagsOf,
+  sshOptionsFromFlags,
+  type SshRuntimeOptions,
+} from '../../../cluster/runtime/index.js';
 import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
 import {
   ETCD_READ_CONSISTENCIES,
@@ -25,7 +31,7 @@ import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
 interface TestArgs {
   runtime?: string;
   db: string;
-  nodes: number;
+  nodes?: number;
   workload: string;
   nemesis: string;
   'nemesis-interval'?: number;
@@ -109,6 +115,23 @@ export function parseMaelstromOptions(
   return { bin: argv.bin, binArgs: binArgs.map(String), recordMessages: argv['record-messages'] };
 }
 
+/** Reads the SSH flags when `--runtime ssh` (refusing them otherwise); a bad hosts file is a usage error. */
+async function parseSshFlags(
+  runtime: string | undefined,
+  argv: Record<string, unknown>,
+): Promise<SshRuntimeOptions | undefined> {
+  const flags = sshFlagsOf(argv);
+  if (runtime !== 'ssh') {
+    if (flags.hostsFile !== undefined) throw new UsageError('--hosts-file is for --runtime ssh');
+    return undefined;
+  }
+  try {
+    return await sshOptionsFromFlags(flags);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** Parses `--seed`, drawing one when absent (printed, so a run can be replayed). */
 export function parseSeed(v: number | undefined): number {
   if (v === undefined) return randomInt(1, 2 ** 31 - 1);
@@ -121,10 +144,14 @@ function builder(y: Argv): Argv<TestArgs> {
     .option('runtime', {
       type: 'string',
       choices: RUNTIME_NAMES,
-      describe: 'Where nodes run (default: docker if an engine answers, else local)',
+      describe: 'Where nodes run (default: docker if an engine answers, else local; ssh: the --hosts-file hosts)',
     })
     .option('db', { type: 'string', default: 'raftkv', choices: DB_NAMES, describe: 'System under test' })
-    .option('nodes', { type: 'number', default: 5, describe: 'Cluster size (1-9)' })
+    .option('nodes', {
+      type: 'number',
+      describe: 'Cluster size (1-9; default 5, or with --runtime ssh the host count)',
+    })
+    .options(SSH_OPTIONS)
     .option('workload', { type: 'string', default: 'kv', choices: WORKLOAD_NAMES, describe: 'What the clients do' })
     .option('nemesis', {
       type: 'string',
@@ -188,7 +215,8 @@ function builder(y: Argv): Argv<TestArgs> {
 
 /** Turns parsed flags into a test; throws UsageError for bad values. */
 async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<TestSpec> {
-  const nodes = parseNodes(argv.nodes);
+  const ssh = await parseSshFlags(argv.runtime, argv as unknown as Record<string, unknown>);
+  const nodes = parseNodes(argv.nodes ?? ssh?.hosts.length ?? 5);
   const seed = parseSeed(argv.seed);
   const db = oneOf('db', argv.db, DB_NAMES);
   const workloadName = oneOf('workload', argv.workload, WORKLOAD_NAMES);
@@ -216,7 +244,7 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
     throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   let runtime;
   try {
-    runtime = await selectRuntime(argv.runtime, say);
+    runtime = await selectRuntime(argv.runtime, say, ssh);
   } catch (e) {
     throw new InfrastructureError('select-runtime', e);
   }
