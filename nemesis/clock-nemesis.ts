@@ -8,7 +8,7 @@
  */
 import { isClockAware, type Db } from '../cluster/db.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
-import { defaultSleep } from './leader.js';
+import { defaultSleep, findLeader, type FindLeaderOptions } from './leader.js';
 import {
   completeOp,
   createSerializer,
@@ -19,14 +19,16 @@ import {
   type NemesisOp,
 } from './nemesis.js';
 
-/** The plan a `bump-clock` op carries: milliseconds to add to each named node's wall clock. */
-export interface BumpPlan {
-  offsets: Record<string, number>;
-}
+/**
+ * The plan a `bump-clock` op carries: milliseconds to add to each named node's wall clock, or
+ * `offsetMs` for the leader, asked of the DB when the fault starts.
+ */
+export type BumpPlan = { offsets: Record<string, number> } | { targets: 'leader'; offsetMs: number };
 
-/** The plan a `strobe-clock` op carries. */
+/** The plan a `strobe-clock` op carries: the nodes, or the leader asked of the DB when the fault starts. */
 export interface StrobePlan {
-  nodes: string[];
+  nodes?: string[];
+  targets?: 'leader';
   /** The offset the strobed nodes flip to and back from, in milliseconds. */
   deltaMs: number;
   periodMs: number;
@@ -36,6 +38,7 @@ export interface StrobePlan {
 export interface ClockNemesisOptions {
   cluster: StartedCluster;
   db?: Db;
+  leader?: FindLeaderOptions;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -65,13 +68,29 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
     await cluster.node(name).setClockOffset(ms);
   };
 
+  const leaderNodes = async (): Promise<string[]> => {
+    const leader = await findLeader(opts.db, cluster, opts.leader);
+    return leader === undefined ? [] : [leader];
+  };
+  const noLeader = (f: string): CompletedNemesisOp => ({
+    f,
+    value: { injected: 0, targets: 'leader', skipped: 'no target node (no leader known)' },
+  });
+
   const bump = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as BumpPlan;
+    let wanted: Record<string, number>;
+    if ('offsets' in plan) wanted = plan.offsets;
+    else {
+      const [leader] = await leaderNodes();
+      if (leader === undefined) return noLeader(op.f);
+      wanted = { [leader]: plan.offsetMs };
+    }
     const applied: Record<string, number> = {};
     const r = await forEachNode(
-      Object.keys(plan.offsets),
+      Object.keys(wanted),
       async (name) => {
-        await set(name, (offsets.get(name) ?? 0) + plan.offsets[name]);
+        await set(name, (offsets.get(name) ?? 0) + (wanted[name] as number));
         applied[name] = offsets.get(name) as number;
       },
       { sequential: true },
@@ -82,10 +101,12 @@ export function createClockNemesis(opts: ClockNemesisOptions): Nemesis {
   const startStrobe = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as StrobePlan;
     await stopStrobe();
+    const wanted = plan.targets === 'leader' ? await leaderNodes() : (plan.nodes ?? []);
+    if (wanted.length === 0) return noLeader(op.f);
     const nodes: string[] = [];
     // The first flip happens here, so a node that cannot be skewed is reported on this op.
     const { errors } = await forEachNode(
-      plan.nodes,
+      wanted,
       async (name) => {
         await set(name, plan.deltaMs);
         nodes.push(name);

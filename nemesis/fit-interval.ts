@@ -6,9 +6,8 @@ import { computeCoverageSeconds, DEFAULT_INTERVAL_S } from './schedule.js';
 
 /**
  * A nemesis interval that lets every requested fault come round at least once within the time
- * limit. computeCoverageSeconds is the mean; a schedule can draw up to WORST_CASE_FACTOR times
- * that (longest quiet gap and hold, 2.25 intervals per fault, against a mean of 1.75), and a
- * short run must still see every kind, so the fit uses the worst case.
+ * limit, with a margin (WORST_CASE_FACTOR) over computeCoverageSeconds. The kinds' timelines run
+ * side by side, so this only shortens the interval for runs of a few seconds.
  */
 export function fitInterval(faults: number, timeLimitS: number): number {
   if (faults === 0) return DEFAULT_INTERVAL_S;

@@ -3,7 +3,7 @@
  * word). Grudges are pure data, computed here and applied elsewhere (partition-nemesis.ts turns
  * one into iptables rules), so every shape below is tested as data.
  */
-import type { Rng } from './random.js';
+import type { Rng } from '../workloads/index.js';
 
 /** node -> the nodes it cannot hear from. Nodes with no entry hear everyone. */
 export type Grudge = Readonly<Record<string, readonly string[]>>;
@@ -105,8 +105,8 @@ export function computeGrudge(
       return isolateGrudge(nodes, rng.pick(nodes));
     case 'leader':
       return ctx.leader !== undefined && nodes.includes(ctx.leader) ? isolateGrudge(nodes, ctx.leader) : undefined;
+    // Shuffled: fixed halves would always cut the same nodes ({n1,n2} | {n3,n4,n5}).
     case 'halves':
-      return completeGrudge(bisect(nodes));
     case 'random-halves':
       return completeGrudge(bisect(rng.shuffle(nodes)));
     case 'majorities-ring':

@@ -25,7 +25,6 @@ export {
   type PartitionKind,
 } from './grudge.js';
 export { TARGET_KINDS, computeTargets, type TargetKind, type TargetPlan } from './targets.js';
-export { createRng, type Rng } from './random.js';
 export {
   OWNED_CHAINS,
   PACKET_CHAIN,
@@ -38,20 +37,13 @@ export {
   type NodeRules,
 } from './iptables.js';
 export {
-  listGenerator,
-  phases,
-  simulate,
-  untilTime,
-  type GeneratorContext,
-  type GeneratorStep,
-  type NemesisGenerator,
-  type ScheduledOp,
-} from './generator.js';
-export {
   DEFAULT_INTERVAL_S,
+  HOLD_S,
+  KILL_ALL_AT_S,
   computeCoverageSeconds,
   createFinalHeal,
   createSchedule,
+  planSchedule,
   type ScheduleOptions,
 } from './schedule.js';
 export {
@@ -82,13 +74,7 @@ export {
   type NemesisReport,
   type OpenNemesisPackage,
 } from './package.js';
-export {
-  abortableSleep,
-  runNemesis,
-  toNemesisEvent,
-  type NemesisEvent,
-  type RunNemesisOptions,
-} from './run-nemesis.js';
+export { nemesisClient, toCompletion } from './nemesis-client.js';
 export {
   assertNemesisBit,
   computeFaultWindows,

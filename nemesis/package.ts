@@ -15,7 +15,6 @@ import { checkNemesisCapabilities, type NemesisCapabilities } from './capabiliti
 import { createClockNemesis } from './clock-nemesis.js';
 import type { FaultName, NemesisRequest } from './faults.js';
 import { fitInterval } from './fit-interval.js';
-import type { NemesisGenerator } from './generator.js';
 import { createKillNemesis } from './kill-nemesis.js';
 import { watchLeader, type LeaderWatch } from './leader.js';
 import { composeNemesis, noopNemesis, validateNemesis, type CompletedNemesisOp, type Nemesis } from './nemesis.js';
@@ -23,8 +22,9 @@ import { createPacketDelayNemesis } from './packet-delay-nemesis.js';
 import { createPacketNemesis } from './packet-nemesis.js';
 import { createPartitionNemesis } from './partition-nemesis.js';
 import { createPauseNemesis } from './pause-nemesis.js';
-import { createFinalHeal, createSchedule, type ScheduleOptions } from './schedule.js';
+import { createFinalHeal, planSchedule, type ScheduleOptions } from './schedule.js';
 import { summarizeNemesis, type LeaderSample, type NemesisSummary } from './summary.js';
+import { timeline, type Generator, type TimedOp } from '../workloads/index.js';
 
 /** How often the opened package asks the DB who leads. */
 const LEADER_SAMPLE_MS = 1000;
@@ -38,8 +38,8 @@ export interface NemesisPackageOptions {
   /** The run phase's length in seconds, for fitting the interval. */
   timeLimitS: number;
   seed: number;
-  /** Narrow or tune the schedule (shapes, targets, offsets). */
-  schedule?: Partial<Omit<ScheduleOptions, 'nodes' | 'faults' | 'seed' | 'intervalS'>>;
+  /** Tune the schedule (offsets, strobe period). */
+  schedule?: Partial<Omit<ScheduleOptions, 'nodes' | 'faults' | 'seed' | 'intervalS' | 'durationS'>>;
 }
 
 /** The nemesis of a test: built before any cluster exists, opened by the runner on the started one. */
@@ -57,8 +57,11 @@ export interface NemesisPackage {
 /** The nemesis, its schedule and its final heal phase, composed for one cluster. */
 export interface ComposedNemesisPackage {
   nemesis: Nemesis;
-  generator: NemesisGenerator;
-  final: NemesisGenerator;
+  /** The schedule as data: every op and when it is due (ns after the run phase starts). */
+  plan: readonly TimedOp[];
+  /** The schedule as a generator for the nemesis process, its times counted from `originNs` on the run's clock. */
+  generator(originNs: number): Generator;
+  final: Generator;
   faults: readonly FaultName[];
 }
 
@@ -91,6 +94,7 @@ export function nemesisPackage(o: NemesisPackageOptions): NemesisPackage {
         db,
         faults: capabilities.faults,
         seed: o.seed,
+        durationS: o.timeLimitS,
         intervalS,
         ...(o.schedule ? { schedule: o.schedule } : {}),
       });
@@ -129,48 +133,64 @@ export interface ComposeNemesisOptions {
   /** Faults to run: the `faults` of `checkNemesisCapabilities`. */
   faults: readonly FaultName[];
   seed: number;
+  /** Seconds of schedule: the test's time limit. */
+  durationS: number;
   /** `--nemesis-interval`, seconds. */
   intervalS?: number;
-  /** Narrow or tune the schedule (shapes, targets, offsets). */
-  schedule?: Partial<Omit<ScheduleOptions, 'nodes' | 'faults' | 'seed' | 'intervalS'>>;
+  /** Tune the schedule (offsets, strobe period). */
+  schedule?: Partial<Omit<ScheduleOptions, 'nodes' | 'faults' | 'seed' | 'intervalS' | 'durationS'>>;
 }
+
+/**
+ * How faults aimed at the leader ask for it: a few quick tries, so the fault starts when it was
+ * due (an election in progress names no leader for a moment) instead of seconds later.
+ */
+const LEADER_LOOKUP = { attempts: 4, delayMs: 100 };
 
 /** Builds the package for the given faults; with no faults, a noop nemesis and empty schedules. */
 export function composeNemesisPackage(o: ComposeNemesisOptions): ComposedNemesisPackage {
   const { cluster, db, seed } = o;
+  const leader = LEADER_LOOKUP;
   const parts: Nemesis[] = [];
   for (const fault of o.faults) {
     switch (fault) {
       case 'partition':
-        parts.push(createPartitionNemesis({ cluster, db, seed }));
+        parts.push(createPartitionNemesis({ cluster, db, seed, leader }));
         break;
       case 'packet':
-        parts.push(createPacketNemesis({ cluster, db, seed }));
+        parts.push(createPacketNemesis({ cluster, db, seed, leader }));
         break;
       case 'packet-delay':
         parts.push(createPacketDelayNemesis({ cluster, seed }));
         break;
       case 'kill':
         if (!isKillable(db)) throw new Error(`--nemesis kill: the ${db.name} DB cannot be killed and restarted`);
-        parts.push(createKillNemesis({ cluster, db, seed }));
+        parts.push(createKillNemesis({ cluster, db, seed, leader }));
         break;
       case 'pause':
         if (!isPausable(db)) throw new Error(`--nemesis pause: the ${db.name} DB cannot be paused`);
-        parts.push(createPauseNemesis({ cluster, db, seed }));
+        parts.push(createPauseNemesis({ cluster, db, seed, leader }));
         break;
       case 'clock':
-        parts.push(createClockNemesis({ cluster, db }));
+        parts.push(createClockNemesis({ cluster, db, leader }));
         break;
     }
   }
   const nemesis = validateNemesis(parts.length === 0 ? noopNemesis() : composeNemesis(parts));
-  const generator = createSchedule({
+  const plan = planSchedule({
     ...o.schedule,
     nodes: cluster.nodes.map((n) => n.name),
     faults: o.faults,
     seed,
+    durationS: o.durationS,
     leaderAware: isLeaderAware(db),
     ...(o.intervalS !== undefined ? { intervalS: o.intervalS } : {}),
   });
-  return { nemesis, generator, final: createFinalHeal(o.faults), faults: o.faults };
+  return {
+    nemesis,
+    plan,
+    generator: (originNs) => timeline(plan, originNs),
+    final: createFinalHeal(o.faults),
+    faults: o.faults,
+  };
 }

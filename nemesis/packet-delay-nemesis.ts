@@ -13,7 +13,7 @@ import {
   type Nemesis,
   type NemesisOp,
 } from './nemesis.js';
-import { createRng } from './random.js';
+import { createRng } from '../workloads/index.js';
 import { computeTargets, type TargetPlan } from './targets.js';
 
 /** The plan a `start-packet-delay` op carries. */

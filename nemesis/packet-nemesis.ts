@@ -9,7 +9,7 @@ import { PACKET_CHAIN } from './iptables.js';
 import { applyPacketLoss, linkFaultLayer } from './link-layer.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
-import { createRng } from './random.js';
+import { createRng } from '../workloads/index.js';
 import { resolveTargets, type TargetPlan } from './targets.js';
 
 /** The plan a `start-packet-loss` op carries. */

@@ -11,7 +11,7 @@ import { PARTITION_CHAIN } from './iptables.js';
 import { applyGrudge, linkFaultLayer } from './link-layer.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import { completeOp, createSerializer, type CompletedNemesisOp, type Nemesis, type NemesisOp } from './nemesis.js';
-import { createRng } from './random.js';
+import { createRng } from '../workloads/index.js';
 
 /** The plan a `start-partition` op carries. */
 export interface PartitionPlan {

@@ -18,7 +18,7 @@ import {
   type Nemesis,
   type NemesisOp,
 } from './nemesis.js';
-import { createRng } from './random.js';
+import { createRng } from '../workloads/index.js';
 import { resolveTargets, type TargetPlan } from './targets.js';
 
 /** What one process fault does to a node and how it is undone. */

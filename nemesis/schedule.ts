@@ -1,124 +1,292 @@
 /**
- * The seeded fault schedule behind `--nemesis`, `--nemesis-interval` and `--seed`. One fault at
- * a time, so each fault window is attributable to one kind: a quiet gap, then a fault held for
- * about an interval, then its heal, and again. Kinds come round-robin in a freshly shuffled
- * order each round, so every requested kind is tried early instead of whenever the dice say.
- * Targets, grudges, offsets and probabilities are drawn here, so a seed replays a schedule
- * exactly; only `leader` targets are left for the nemesis to resolve when the op is due.
+ * The seeded fault schedule behind `--nemesis`, `--nemesis-interval` and `--seed`, as Jepsen's
+ * combined nemesis: every fault kind has its own independent timeline of episodes (a fault held
+ * for 0.5-3 s, then its heal, then a quiet gap of about an interval), and the timelines are
+ * merged, so faults of different kinds overlap. Raft bugs need chained situations (a node lags,
+ * then the leader is lost with no heal between; a leader's clock steps back just before it is cut
+ * off; every node dies right after acknowledged writes), so some episodes are such combined moves.
+ * Faults aim at the leader in at least half of the episodes; `leader` is resolved by the nemesis
+ * when the fault starts, everything else (grudges, other targets, offsets) is drawn here, so the
+ * whole schedule is data that a seed replays exactly (`planSchedule`).
  */
+import { createRng, sequence, timeline, type Generator, type Rng, type TimedOp } from '../workloads/index.js';
+import type { BumpPlan, StrobePlan } from './clock-nemesis.js';
 import { FAULT_FS, type FaultName } from './faults.js';
-import { listGenerator, type GeneratorContext, type GeneratorStep, type NemesisGenerator } from './generator.js';
-import { computeGrudge, PARTITION_KINDS, type PartitionKind } from './grudge.js';
+import { computeGrudge, isolateGrudge, type PartitionKind } from './grudge.js';
 import type { NemesisOp } from './nemesis.js';
-import { createRng, type Rng } from './random.js';
-import { computeTargets, TARGET_KINDS, type TargetKind } from './targets.js';
+import { computeTargets, type TargetKind, type TargetPlan } from './targets.js';
 
 /** Everything the schedule draws from. */
 export interface ScheduleOptions {
   nodes: readonly string[];
   faults: readonly FaultName[];
   seed: number;
-  /** Seconds: the mean time a fault is held; quiet gaps are half to one interval. Default 10. */
+  /** Seconds of schedule to plan (the test's time limit); ops due later are left out. */
+  durationS: number;
+  /** Seconds: the mean quiet gap between two episodes of one kind. Default 5. */
   intervalS?: number;
-  /** Whether the DB can name its leader; without it no `leader` shape or target is drawn. */
+  /** Whether the DB can name its leader; without it no `leader` target is drawn. */
   leaderAware?: boolean;
-  partitionKinds?: readonly PartitionKind[];
-  targetKinds?: readonly TargetKind[];
   /** Largest clock bump or strobe offset, milliseconds. Default 5000. */
   maxClockOffsetMs?: number;
   /** How often a strobe flips, milliseconds. Default 200. */
   strobePeriodMs?: number;
 }
 
-/** The default `--nemesis-interval`, seconds. */
-export const DEFAULT_INTERVAL_S = 10;
+/**
+ * The default `--nemesis-interval`, seconds: the mean quiet gap of each kind's timeline. With
+ * five kinds that is about 50 fault events a minute, and stretches of calm in which a leader
+ * commits enough for the next fault to have something to lose.
+ */
+export const DEFAULT_INTERVAL_S = 8;
+
+/** Shortest and longest time a fault is held, seconds. */
+export const HOLD_S = [0.5, 3] as const;
+
+/** When the run's guaranteed whole-cluster kill comes, seconds after the schedule starts. */
+export const KILL_ALL_AT_S = [4, 9] as const;
 
 const NS_PER_S = 1e9;
 
-/** Roughly how long a schedule takes to try every requested kind once, in seconds (mean quiet + hold per kind). */
-export function computeCoverageSeconds(faults: number, intervalS = DEFAULT_INTERVAL_S): number {
-  return faults * intervalS * 1.75;
+/**
+ * Roughly how long the schedule takes to try every requested kind once, in seconds: the kinds'
+ * timelines run side by side, each starting within an interval, so the number of kinds does not matter.
+ */
+export function computeCoverageSeconds(_faults: number, intervalS = DEFAULT_INTERVAL_S): number {
+  return intervalS * 1.1;
 }
 
-interface State {
-  rng: number;
-  /** Kinds left in this round, in order. */
-  round: readonly FaultName[];
-  /** The heal owed for the fault in force, if any. */
-  owed?: NemesisOp;
-}
-
-/** Makes the seeded, endless schedule; stop it by aborting the interpreter, then run `createFinalHeal`. */
-export function createSchedule(opts: ScheduleOptions): NemesisGenerator {
-  if (opts.faults.length === 0) return listGenerator([]);
+/** The whole schedule as data: every op with its due time (ns after the schedule starts), in time order. */
+export function planSchedule(opts: ScheduleOptions): TimedOp[] {
+  if (opts.faults.length === 0) return [];
   if (opts.nodes.length === 0) throw new Error('a nemesis schedule needs at least one node');
   const intervalS = opts.intervalS ?? DEFAULT_INTERVAL_S;
   if (!(intervalS > 0)) throw new Error(`--nemesis-interval must be a positive number of seconds, got ${intervalS}`);
-  return scheduleFrom({ ...opts, intervalS }, { rng: opts.seed >>> 0, round: [] });
+  const endNs = opts.durationS * NS_PER_S;
+  const all: (TimedOp & { order: number })[] = [];
+  opts.faults.forEach((fault, k) => {
+    // One stream per kind, so adding or removing a kind leaves the others' timelines as they were.
+    const rng = createRng(opts.seed * 7919 + k * 104729 + 1);
+    let t = rng.between(0.1, 0.6) * intervalS;
+    let first = true;
+    while (t < opts.durationS) {
+      if (fault === 'kill' && first && opts.nodes.length > 1) {
+        // The run's whole-cluster kill, early: a bug that acknowledges before persisting needs one.
+        t = Math.max(t, rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[1]));
+      }
+      const episode = drawEpisode(fault, { ...opts, intervalS }, rng, first);
+      first = false;
+      for (const step of episode.steps) {
+        const at = Math.round((t + step.atS) * NS_PER_S);
+        if (at < endNs) all.push({ at, op: step.op, order: k });
+      }
+      t += episode.lengthS + rng.between(0.5, 1.5) * intervalS;
+    }
+  });
+  all.sort((a, b) => a.at - b.at || a.order - b.order);
+  return all.map(({ at, op }) => ({ at, op }));
 }
 
-function scheduleFrom(opts: ScheduleOptions & { intervalS: number }, state: State): NemesisGenerator {
+/** Makes the seeded schedule as a generator for the nemesis process, starting at `originNs` on the run's clock. */
+export function createSchedule(opts: ScheduleOptions, originNs = 0): Generator {
+  return timeline(planSchedule(opts), originNs);
+}
+
+/** One fault episode: ops at offsets (seconds) from its start, and how long it lasts. */
+interface Episode {
+  steps: { atS: number; op: NemesisOp }[];
+  lengthS: number;
+}
+
+/** A fault held for a while and then healed. */
+function held(start: NemesisOp, holdS: number, fault: FaultName): Episode {
   return {
-    op(ctx: GeneratorContext): GeneratorStep {
-      const rng = createRng(state.rng);
-      if (state.owed !== undefined) {
-        const hold = opts.intervalS * rng.between(0.75, 1.25);
-        const op = { ...state.owed, time: ctx.time + Math.round(hold * NS_PER_S) };
-        return { op, next: scheduleFrom(opts, { rng: rng.state(), round: state.round }) };
-      }
-      const round = state.round.length > 0 ? state.round : rng.shuffle(opts.faults);
-      const [fault, ...rest] = round as [FaultName, ...FaultName[]];
-      const quiet = opts.intervalS * rng.between(0.5, 1.0);
-      const start = computeStartOp(fault, opts, rng);
-      const op = { ...start, time: ctx.time + Math.round(quiet * NS_PER_S) };
-      const owed = { f: FAULT_FS[fault].stop };
-      return { op, next: scheduleFrom(opts, { rng: rng.state(), round: rest, owed }) };
-    },
+    steps: [
+      { atS: 0, op: start },
+      { atS: holdS, op: { f: FAULT_FS[fault].stop } },
+    ],
+    lengthS: holdS,
   };
 }
 
-/** Draws the op that starts one fault: its name and a concrete plan. */
-export function computeStartOp(fault: FaultName, opts: ScheduleOptions, rng: Rng): NemesisOp {
+/** Picks by weight: `[[w, x], ...]`. */
+function weighted<T>(rng: Rng, choices: readonly (readonly [number, T])[]): T {
+  const total = choices.reduce((s, [w]) => s + w, 0);
+  let u = rng.next() * total;
+  for (const [w, x] of choices) {
+    if ((u -= w) < 0) return x;
+  }
+  return choices[choices.length - 1]![1];
+}
+
+/** Draws one episode of a kind; `first` marks the kind's first episode (the kill timeline's kill-all). */
+export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, first = false): Episode {
   const nodes = opts.nodes;
   const leaderOk = opts.leaderAware === true;
-  const targetKinds = (opts.targetKinds ?? TARGET_KINDS).filter((k) => k !== 'leader' || leaderOk);
-  const drawTargets = (kinds: readonly TargetKind[]): { targets: TargetKind; nodes?: string[] } => {
-    const targets: TargetKind = kinds.length > 0 ? rng.pick(kinds) : 'one';
+  const hold = (): number => rng.between(HOLD_S[0], HOLD_S[1]);
+  const drawTargets = (choices: readonly (readonly [number, TargetKind])[]): TargetPlan => {
+    const usable = choices.filter(([, k]) => k !== 'leader' || leaderOk);
+    const targets = weighted(rng, usable.length > 0 ? usable : [[1, 'one'] as const]);
     return targets === 'leader' ? { targets } : { targets, nodes: computeTargets(targets, nodes, rng) };
   };
   const maxOffset = opts.maxClockOffsetMs ?? 5000;
-  const drawOffset = (): number => (rng.next() < 0.5 ? -1 : 1) * Math.round(rng.between(100, maxOffset));
   switch (fault) {
     case 'partition': {
-      const kinds = (opts.partitionKinds ?? PARTITION_KINDS).filter((k) => k !== 'leader' || leaderOk);
-      const partition = rng.pick(kinds.length > 0 ? kinds : (['one'] as const));
-      if (partition === 'leader') return { f: 'start-partition', value: { partition } };
-      return { f: 'start-partition', value: { partition, grudge: computeGrudge(partition, nodes, rng) } };
+      const shape = weighted<PartitionKind | 'lag-then-leader'>(
+        rng,
+        leaderOk
+          ? [
+              [35, 'leader'],
+              [20, 'lag-then-leader'],
+              [15, 'halves'],
+              [10, 'majorities-ring'],
+              [10, 'bridge'],
+              [10, 'minority-third'],
+            ]
+          : [
+              [25, 'one'],
+              [30, 'halves'],
+              [15, 'majorities-ring'],
+              [15, 'bridge'],
+              [15, 'minority-third'],
+            ],
+      );
+      if (shape === 'lag-then-leader') return lagThenLeader(nodes, rng);
+      const plan =
+        shape === 'leader'
+          ? { partition: shape }
+          : { partition: shape, grudge: computeGrudge(shape, nodes, rng) ?? isolateGrudge(nodes, rng.pick(nodes)) };
+      return held({ f: 'start-partition', value: plan }, hold(), 'partition');
     }
-    case 'kill':
-      return { f: 'kill', value: drawTargets(targetKinds) };
-    case 'pause':
-      return { f: 'pause', value: drawTargets(targetKinds) };
-    case 'clock': {
-      // Clock targets never include `all`: skewing every node alike changes nothing relative.
-      const who = computeTargets(rng.pick(['one', 'minority', 'majority'] as const), nodes, rng);
-      if (rng.next() < 0.5) {
-        return { f: 'bump-clock', value: { offsets: Object.fromEntries(who.map((n) => [n, drawOffset()])) } };
+    case 'kill': {
+      if (first && nodes.length > 1) {
+        // Short, so the restarted cluster is back while the run still has writes to lose.
+        return held({ f: 'kill', value: drawTargets([[1, 'all']]) }, rng.between(0.5, 1.5), 'kill');
       }
-      return { f: 'strobe-clock', value: { nodes: who, deltaMs: drawOffset(), periodMs: opts.strobePeriodMs ?? 200 } };
+      const plan = drawTargets([
+        [45, 'leader'],
+        [15, 'all'],
+        [15, 'majority'],
+        [10, 'minority'],
+        [15, 'one'],
+      ]);
+      return held({ f: 'kill', value: plan }, plan.targets === 'all' ? rng.between(0.5, 1.5) : hold(), 'kill');
+    }
+    case 'pause': {
+      const plan = drawTargets([
+        [50, 'leader'],
+        [20, 'one'],
+        [20, 'minority'],
+        [10, 'majority'],
+      ]);
+      // A paused leader must stay away long enough for a new one to commit writes: when it is
+      // continued it answers the reads that queued up meanwhile before it hears of the new term.
+      const holdS = plan.targets === 'leader' ? rng.between(1.5, HOLD_S[1]) : hold();
+      return held({ f: 'pause', value: plan }, holdS, 'pause');
+    }
+    case 'clock': {
+      const move = weighted(
+        rng,
+        leaderOk && opts.faults.includes('partition')
+          ? [
+              [40, 'lease-step'],
+              [20, 'bump-leader'],
+              [20, 'bump-all'],
+              [20, 'strobe'],
+            ]
+          : leaderOk
+            ? [
+                [30, 'bump-leader'],
+                [35, 'bump-all'],
+                [35, 'strobe'],
+              ]
+            : [
+                [50, 'bump-all'],
+                [50, 'strobe'],
+              ],
+      );
+      const offset = (): number => (rng.next() < 0.5 ? -1 : 1) * Math.round(rng.between(100, maxOffset));
+      if (move === 'lease-step') return leaseStep(rng, maxOffset);
+      if (move === 'bump-leader') {
+        const plan: BumpPlan = { targets: 'leader', offsetMs: offset() };
+        return held({ f: 'bump-clock', value: plan }, hold(), 'clock');
+      }
+      if (move === 'bump-all') {
+        const plan: BumpPlan = { offsets: Object.fromEntries(nodes.map((n) => [n, offset()])) };
+        return held({ f: 'bump-clock', value: plan }, hold(), 'clock');
+      }
+      const strobe: StrobePlan = {
+        ...(leaderOk && rng.next() < 0.5 ? { targets: 'leader' } : { nodes: [...nodes] }),
+        deltaMs: offset(),
+        periodMs: opts.strobePeriodMs ?? 200,
+      };
+      return held({ f: 'strobe-clock', value: strobe }, hold(), 'clock');
     }
     case 'packet': {
-      const probability = rng.pick([0.1, 0.2, 0.3, 0.5]);
-      return { f: 'start-packet-loss', value: { ...drawTargets(targetKinds.filter((k) => k !== 'all')), probability } };
+      const probability = rng.pick([0.2, 0.3, 0.5]);
+      const plan = drawTargets([
+        [50, 'leader'],
+        [25, 'one'],
+        [25, 'minority'],
+      ]);
+      return held({ f: 'start-packet-loss', value: { ...plan, probability } }, hold(), 'packet');
     }
     case 'packet-delay': {
       const delayMs = rng.pick([50, 100, 200]);
-      return {
-        f: 'start-packet-delay',
-        value: { ...drawTargets(targetKinds), delayMs, jitterMs: Math.round(delayMs / 2) },
-      };
+      const plan = drawTargets([
+        [50, 'leader'],
+        [25, 'one'],
+        [25, 'minority'],
+      ]);
+      return held(
+        { f: 'start-packet-delay', value: { ...plan, delayMs, jitterMs: Math.round(delayMs / 2) } },
+        hold(),
+        'packet-delay',
+      );
     }
   }
+}
+
+/**
+ * A node is cut off long enough to fall behind, then, with no heal between, the partition moves
+ * to isolate the leader: the laggard rejoins a majority that must elect without the leader, which
+ * is when a vote that ignores log length elects a node missing committed entries.
+ */
+function lagThenLeader(nodes: readonly string[], rng: Rng): Episode {
+  const lagS = rng.between(1, 2.5);
+  const leaderS = rng.between(1.5, 3);
+  return {
+    steps: [
+      {
+        atS: 0,
+        op: { f: 'start-partition', value: { partition: 'one', grudge: isolateGrudge(nodes, rng.pick(nodes)) } },
+      },
+      { atS: lagS, op: { f: 'start-partition', value: { partition: 'leader' } } },
+      { atS: lagS + leaderS, op: { f: 'stop-partition' } },
+    ],
+    lengthS: lagS + leaderS,
+  };
+}
+
+/**
+ * The leader's clock runs ahead, then steps back, and right after that the leader is cut off: a
+ * leader that times its read lease on the wall clock now believes its lease runs for the size of
+ * the step longer than it does, and answers reads while a new leader takes writes.
+ */
+function leaseStep(rng: Rng, maxOffsetMs: number): Episode {
+  const aheadMs = Math.round(rng.between(Math.min(1500, maxOffsetMs), maxOffsetMs));
+  const aheadS = rng.between(0.5, 1.5);
+  const cutS = rng.between(2, 4);
+  const bump: BumpPlan = { targets: 'leader', offsetMs: aheadMs };
+  return {
+    steps: [
+      { atS: 0, op: { f: 'bump-clock', value: bump } },
+      { atS: aheadS, op: { f: 'reset-clock' } },
+      { atS: aheadS + 0.05, op: { f: 'start-partition', value: { partition: 'leader' } } },
+      { atS: aheadS + 0.05 + cutS, op: { f: 'stop-partition' } },
+    ],
+    lengthS: aheadS + 0.05 + cutS,
+  };
 }
 
 /**
@@ -126,7 +294,7 @@ export function computeStartOp(fault: FaultName, opts: ScheduleOptions, rng: Rng
  * then paused nodes are continued and killed nodes restarted, so the cluster can serve the
  * final reads. Each heal is harmless when its fault is not in force.
  */
-export function createFinalHeal(faults: readonly FaultName[]): NemesisGenerator {
+export function createFinalHeal(faults: readonly FaultName[]): Generator {
   const order: FaultName[] = ['packet-delay', 'packet', 'partition', 'clock', 'pause', 'kill'];
-  return listGenerator(order.filter((f) => faults.includes(f)).map((f) => ({ f: FAULT_FS[f].stop })));
+  return sequence(order.filter((f) => faults.includes(f)).map((f) => ({ f: FAULT_FS[f].stop })));
 }

@@ -77,13 +77,22 @@ export function computeFaultWindows(history: readonly HistoryEvent[]): FaultWind
   const open = new Map<FaultName, FaultWindow>();
   const out: FaultWindow[] = [];
   let last = 0;
+  // The nemesis process records an invoke when a fault starts and an info once it is in force;
+  // a window opens at the invoke (histories from before that have only the info).
+  let invokedAt: number | undefined;
   for (const e of history) {
     last = Math.max(last, e.time);
     if (e.process !== 'nemesis') continue;
+    if (e.type === 'invoke') {
+      invokedAt = e.time;
+      continue;
+    }
+    const startedAt = invokedAt ?? e.time;
+    invokedAt = undefined;
     const c = classifyF(e.f);
     if (c === undefined) continue;
     if (c.phase === 'start' && injectedBy(e) > 0 && !open.has(c.fault)) {
-      const w: FaultWindow = { fault: c.fault, f: e.f, start: e.time, end: e.time, healed: false, value: e.value };
+      const w: FaultWindow = { fault: c.fault, f: e.f, start: startedAt, end: e.time, healed: false, value: e.value };
       open.set(c.fault, w);
       out.push(w);
     } else if (c.phase === 'stop') {
@@ -152,7 +161,11 @@ export function summarizeNemesis(
   const leaders = leaderSamples === undefined ? undefined : countLeaderChangesInWindows(leaderSamples, windows);
   const faults = requested.map((fault): FaultSummary => {
     const starts = history.filter(
-      (e) => e.process === 'nemesis' && classifyF(e.f)?.fault === fault && classifyF(e.f)?.phase === 'start',
+      (e) =>
+        e.process === 'nemesis' &&
+        e.type !== 'invoke' &&
+        classifyF(e.f)?.fault === fault &&
+        classifyF(e.f)?.phase === 'start',
     );
     const biting = starts.filter((e) => injectedBy(e) > 0);
     const problems = new Set<string>();

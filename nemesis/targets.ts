@@ -3,7 +3,7 @@
  * leader, when asked for, from whoever calls (the nemesis asks the DB at invoke time).
  */
 import { majority } from './grudge.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../workloads/index.js';
 
 /** The target sets `kill` and `pause` choose from (Jepsen's db-nodes specs). */
 export const TARGET_KINDS = ['one', 'leader', 'minority', 'majority', 'all'] as const;

@@ -10,7 +10,7 @@ import { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions 
 
 export * from './generator/index.js';
 export { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
-export { registerWorkload, casRegisterWorkload, VALUES } from './register.js';
+export { registerWorkload, casRegisterWorkload, READ_SHARE } from './register.js';
 export { kvWorkload, DEFAULT_OPS_PER_KEY, DEFAULT_THREADS_PER_KEY } from './kv.js';
 export * from './clients/index.js';
 

@@ -1,10 +1,10 @@
 /**
  * The `kv` workload: many independent cas-registers, one per key. Each key gets at most
- * `opsPerKey` ops from a few workers, then they move on to a fresh key, so every key's
- * sub-history stays small and the checker (model `kv`, key by key) stays fast.
+ * `opsPerKey` ops that did not certainly fail from a few workers, then they move on to a fresh
+ * key, so every key's sub-history stays small and the checker (model `kv`, key by key) stays fast.
  */
 import type { Key } from '../src/history/event.js';
-import { independent, limit, sequence } from './generator/index.js';
+import { budget, independent, sequence } from './generator/index.js';
 import { atRate, registerOps } from './register.js';
 import type { Workload, WorkloadOptions } from './workload.js';
 
@@ -25,7 +25,7 @@ export function kvWorkload(opts: WorkloadOptions): Workload {
       atRate(
         independent(opts.concurrency, {
           threadsPerKey,
-          perKey: (key) => limit(opsPerKey, registerOps(opts.seed * 1_000_003 + key, true)),
+          perKey: (key) => budget(opsPerKey, registerOps(opts.seed * 1_000_003 + key, true)),
         }),
         opts.rate,
         opts.seed,

@@ -1,45 +1,66 @@
 /**
  * Single-register workloads: `register` (reads and writes of one object) and `cas-register`
- * (plus compare-and-set). Values are small integers so a read can be judged.
+ * (plus compare-and-set), and the per-key ops of `kv`. Every write puts a value never written
+ * before to that register, so a stale read names the exact write it saw and cannot pass for a
+ * newer one; a cas expects a value recently read or written, so it usually can succeed.
  */
 import {
-  mix,
-  repeat,
+  nextRandom,
   sequence,
   stagger,
-  nextInt,
+  type GenEvent,
   type GenOp,
   type Generator,
-  type OpSource,
+  type GenResult,
+  type RandomState,
 } from './generator/index.js';
 import type { Workload, WorkloadOptions } from './workload.js';
 
-/** Values are drawn from 0..VALUES-1: few enough that reads often see a recent write. */
-export const VALUES = 5;
+/** Share of reads among the ops (the rest split between writes and, with cas, cas). */
+export const READ_SHARE = 0.5;
 
-/** A read: `value` null on invoke. */
-export const readOp: OpSource = (rng) => [{ f: 'read', value: null }, rng];
+/** How many recently seen values a cas draws its expected value from. */
+export const RECENT_VALUES = 4;
 
-/** A write of a random small integer. */
-export const writeOp: OpSource = (rng) => {
-  const [v, next] = nextInt(rng, VALUES);
-  return [{ f: 'write', value: v }, next];
-};
+interface RegisterState {
+  rng: RandomState;
+  /** The next value to write: values count up from 1, so each is written once. */
+  nextValue: number;
+  /** Values recently read or written (ok), newest last; a cas expects one of them. */
+  recent: readonly unknown[];
+}
 
-/** A compare-and-set `[expected, new]` of random small integers. */
-export const casOp: OpSource = (rng) => {
-  const [a, r1] = nextInt(rng, VALUES);
-  const [b, r2] = nextInt(r1, VALUES);
-  return [{ f: 'cas', value: [a, b] }, r2];
-};
-
-/** An endless mix of reads and writes (and cas when `withCas`), seeded. */
+/** An endless mix of reads and writes (and cas when `withCas`) on one register, seeded. */
 export function registerOps(seed: number, withCas: boolean): Generator {
-  const sources = withCas ? [readOp, writeOp, casOp] : [readOp, writeOp];
-  return mix(
-    sources.map((s, i) => repeat(s, seed * 31 + i + 1)),
-    seed,
-  );
+  let rng = (seed * 2654435761) >>> 0;
+  [, rng] = nextRandom(rng);
+  return registerFrom(withCas, { rng, nextValue: 1, recent: [] });
+}
+
+function registerFrom(withCas: boolean, s: RegisterState): Generator {
+  return {
+    op(ctx): GenResult {
+      if (ctx.free.length === 0) return 'pending';
+      const [u, r1] = nextRandom(s.rng);
+      const [pickU, r2] = nextRandom(r1);
+      let op: GenOp;
+      let nextValue = s.nextValue;
+      if (u < READ_SHARE) op = { f: 'read', value: null };
+      else if (!withCas || u < READ_SHARE + (1 - READ_SHARE) / 2) op = { f: 'write', value: nextValue++ };
+      else {
+        const expected = s.recent.length > 0 ? s.recent[Math.floor(pickU * s.recent.length)] : null;
+        op = { f: 'cas', value: [expected, nextValue++] };
+      }
+      return { op, next: registerFrom(withCas, { rng: r2, nextValue, recent: s.recent }) };
+    },
+    update(_ctx, event: GenEvent): Generator {
+      if (event.type !== 'ok') return this;
+      const seen = event.f === 'cas' ? (event.value as [unknown, unknown] | undefined)?.[1] : event.value;
+      if (seen === undefined || (event.f !== 'read' && event.f !== 'write' && event.f !== 'cas')) return this;
+      const recent = [...s.recent.filter((v) => v !== seen), seen].slice(-RECENT_VALUES);
+      return registerFrom(withCas, { ...s, recent });
+    },
+  };
 }
 
 /** Wraps a generator in `stagger` when a finite positive rate is asked for. */

@@ -24,6 +24,8 @@ interface EtcdStatus {
 
 /** The etcd DB. */
 export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
+  /** etcd's zap logger marks the lines it writes before it dies: the test fails on any. */
+  readonly fatalLogPattern = /"level":"(fatal|panic)"/;
   readonly clockSkewEffective = false;
 
   constructor(private readonly binary: string = ETCD_BINARY) {

@@ -30,6 +30,8 @@ export interface RaftkvDbOptions {
 /** The raftkv DB. */
 export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
   readonly clockSkewEffective = true;
+  /** A line the node writes only when it stops itself (failed fsync, a broken Raft invariant): the test fails. */
+  readonly fatalLogPattern = /^\S+ \S+ fatal: /;
   private bugs: string[] = [];
   private readonly nodeMain: string;
 

@@ -16,7 +16,7 @@ import { oneLine } from './one-line.js';
 /** What results.json holds that the analysis does not compute: what the run knows beyond its history. */
 export type RunFacts = Pick<
   RunResults,
-  'name' | 'startedAt' | 'test' | 'seed' | 'nemesis' | 'phases' | 'versions' | 'command'
+  'name' | 'startedAt' | 'test' | 'seed' | 'nemesis' | 'phases' | 'versions' | 'command' | 'nodeFailures'
 > & {
   /** When the run ended; default: now. */
   finishedAt?: string;
@@ -96,6 +96,8 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
     seed: facts.seed,
     stats: computeHistoryStats(events, input.runWindow),
     ...(check ? { check: summarizeCheck(check) } : {}),
+    ...firstAnomaly(check, input.runWindow?.from ?? events.find((e) => e.process !== 'nemesis')?.time),
+    ...(facts.nodeFailures ? { nodeFailures: facts.nodeFailures } : {}),
     nemesis: facts.nemesis,
     phases: facts.phases,
     versions: facts.versions,
@@ -120,4 +122,12 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
   }
   if (input.junitPath) writeFileSync(input.junitPath, junitXml(results));
   return { results, exitCode, ...(check ? { check } : {}), ...(error !== undefined ? { error } : {}) };
+}
+
+/** When the counterexample's failed op was invoked, in seconds after `fromNs` (the run phase's start). */
+function firstAnomaly(check: CheckResult | undefined, fromNs: number | undefined): { firstAnomalyS?: number } {
+  const ce = check?.counterexample;
+  const op = ce?.ops.find((o) => o.id === ce.failedOp);
+  if (op === undefined || fromNs === undefined) return {};
+  return { firstAnomalyS: Math.round((op.call - fromNs) / 1e7) / 100 };
 }

@@ -2,10 +2,21 @@
  * Drives a generator against real clients in real time, as Jepsen's generator interpreter: ask
  * the generator for an op, wait until it is due (or until a completion changes the picture, then
  * ask again), invoke it on a free worker, record invoke and completion, feed completions back.
- * A worker whose op ended `info` continues as a fresh process with a fresh client.
+ * A worker whose op ended `info` continues as a fresh process with a fresh client. The nemesis
+ * is one more worker (process "nemesis", see `withNemesis`): its invoke is recorded when the
+ * fault starts and its `info` completion, carrying what it did, once the fault is in force.
  */
 import type { HistoryEvent } from '../history/event.js';
-import type { Client, ClientPool, Completion, GenContext, GenEvent, Generator, Worker } from '../../workloads/index.js';
+import {
+  NEMESIS_WORKER,
+  type Client,
+  type ClientPool,
+  type Completion,
+  type GenContext,
+  type GenEvent,
+  type Generator,
+  type Worker,
+} from '../../workloads/index.js';
 import type { Recorder } from './recorder.js';
 
 /** What the interpreter needs. */
@@ -18,6 +29,8 @@ export interface InterpretOptions {
   firstProcess?: number;
   /** Stops issuing ops when it fires; ops in flight still complete (clients time out on their own). */
   signal?: AbortSignal;
+  /** The nemesis process's client; when given, the nemesis worker takes ops too. */
+  nemesis?: Client;
 }
 
 /** An op closer than this to being due is invoked now: timers are not finer than a millisecond. */
@@ -32,13 +45,13 @@ interface Slot {
 /** Runs the generator until it is exhausted (or the signal fires) and every op has completed. */
 export async function interpret(o: InterpretOptions): Promise<void> {
   const first = o.firstProcess ?? 0;
-  const slots: Slot[] = Array.from({ length: o.threads }, (_, t) => ({
-    worker: { thread: t, process: first + t },
-    client: o.pool.open(first + t),
-    busy: false,
-  }));
+  const slots = new Map<number, Slot>();
+  for (let t = 0; t < o.threads; t++) {
+    slots.set(t, { worker: { thread: t, process: first + t }, client: o.pool.open(first + t), busy: false });
+  }
+  if (o.nemesis) slots.set(NEMESIS_WORKER.thread, { worker: NEMESIS_WORKER, client: o.nemesis, busy: false });
   // Free threads in the order they became free, so work rotates over workers (and nodes).
-  let freeOrder: number[] = slots.map((_, t) => t);
+  let freeOrder: number[] = [...slots.keys()];
   let busyCount = 0;
   const completions: GenEvent[] = [];
   let wake: (() => void) | undefined;
@@ -52,7 +65,7 @@ export async function interpret(o: InterpretOptions): Promise<void> {
   const ctx = (): GenContext => ({
     time: o.recorder.now(),
     threads: o.threads,
-    free: freeOrder.map((t) => slots[t]!.worker),
+    free: freeOrder.map((t) => slots.get(t)!.worker),
   });
 
   const waitFor = (ns: number | undefined): Promise<void> =>
@@ -84,14 +97,14 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       .then((c) => {
         const event: HistoryEvent = { type: c.type, process: slot.worker.process, f: invoke.f, time: 0 };
         if (invoke.key !== undefined) event.key = invoke.key;
-        if (c.type === 'ok') event.value = c.value;
+        if (c.type === 'ok' || slot.worker.process === 'nemesis') event.value = c.value;
         if (c.node !== undefined) event.node = c.node;
         if (c.error !== undefined) event.error = c.error;
         const recorded = o.recorder.record({ ...event, time: undefined });
         completions.push({ ...recorded, thread: slot.worker.thread });
         slot.busy = false;
         busyCount--;
-        if (c.type === 'info') {
+        if (c.type === 'info' && slot.worker.process !== 'nemesis') {
           const process = slot.worker.process + o.threads;
           slot.worker = { thread: slot.worker.thread, process };
           slot.client = o.pool.open(process);
@@ -130,10 +143,9 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       continue;
     }
     const thread = r.op.thread ?? freeOrder[0];
-    if (thread === undefined || slots[thread]!.busy)
-      throw new Error(`generator gave an op for a busy or missing worker ${thread}`);
+    const slot = thread === undefined ? undefined : slots.get(thread);
+    if (slot === undefined || slot.busy) throw new Error(`generator gave an op for a busy or missing worker ${thread}`);
     freeOrder = freeOrder.filter((t) => t !== thread);
-    const slot = slots[thread]!;
     const invoke: Omit<HistoryEvent, 'time'> = {
       type: 'invoke',
       process: slot.worker.process,

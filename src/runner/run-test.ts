@@ -9,16 +9,18 @@ import { newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import {
   assertNemesisBit,
   classifyF,
+  nemesisClient,
   NemesisUnavailableError,
-  runNemesis,
   type OpenNemesisPackage,
 } from '../../nemesis/index.js';
-import { timeLimit } from '../../workloads/index.js';
+import { phases as inPhases, timeLimit, withNemesis } from '../../workloads/index.js';
 import { analyzeRun, EXIT, oneLine, type RunFailure } from '../analysis/index.js';
 import { HistoryWriter, readJsonl } from '../history/index.js';
 import { createRunDir, fileRunLog, type RunDir, type RunLog, type RunResults } from '../store/index.js';
 import { InfrastructureError, RunRefusedError, withPhaseTimeout } from './errors.js';
+import { scanNodeFailures, withNodeFailures } from './fatal-log-scan.js';
 import { interpret } from './interpreter.js';
+import { watchLiveness, type LivenessWatch, type NodeDeath } from './liveness.js';
 import { startLiveView } from './live-view.js';
 import { Recorder } from './recorder.js';
 import type { TestSpec } from './test-spec.js';
@@ -125,10 +127,12 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
     exitCode: failure instanceof RunRefusedError ? EXIT.usage : EXIT.infrastructure,
     error: oneLine(failure),
   };
+  // Nodes that died by themselves or logged fatal lines fail the test whatever the history says.
+  const nodeFailures = historyComplete ? scanNodeFailures(test.db, run.nodes, state.deaths ?? []) : undefined;
   const analysis = await analyzeRun({
     dir: run.dir,
     events,
-    ...(historyComplete && !io.signal.aborted ? { checker: test.checker } : {}),
+    ...(historyComplete && !io.signal.aborted ? { checker: withNodeFailures(test.checker, nodeFailures) } : {}),
     model: test.workload.model,
     facts: {
       name: test.name,
@@ -139,6 +143,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
       phases,
       versions: await versions(test.db.name),
       command: options.command,
+      ...(nodeFailures ? { nodeFailures } : {}),
     },
     ...(runFailure ? { failure: runFailure } : {}),
     ...(state.runWindow ? { runWindow: state.runWindow } : {}),
@@ -167,6 +172,9 @@ interface RunState {
   nemesisSetUp?: boolean;
   /** The run phase's span (ns), over which throughput is measured. */
   runWindow?: { from: number; to: number };
+  liveness?: LivenessWatch;
+  /** Node processes that exited by themselves, collected at teardown. */
+  deaths?: NodeDeath[];
 }
 
 /** Runs one named phase with its time bound; records its duration; wraps failures as InfrastructureError. */
@@ -220,6 +228,7 @@ async function runPhases(s: RunState): Promise<void> {
     test.db.setup(cluster, { ...test.dbOptions, run: runContext }),
   );
   stopIfAborted();
+  s.liveness = watchLiveness({ cluster, now: () => recorder.now() });
   const endpoints = cluster.nodes.map((n) => ({ node: n.name, url: test.db.clientEndpoint(n) }));
   const pool = test.client(endpoints);
   try {
@@ -232,16 +241,13 @@ async function runPhases(s: RunState): Promise<void> {
     // The run phase: clients and nemesis side by side until the time limit.
     const faultsInForce = new Map<string, number>();
     recorder.onEvent((e) => {
-      if (e.process !== 'nemesis') return;
+      if (e.process !== 'nemesis' || e.type === 'invoke') return;
       const c = classifyF(e.f);
       if (!c) return;
       faultsInForce.set(c.fault, Math.max(0, (faultsInForce.get(c.fault) ?? 0) + (c.phase === 'start' ? 1 : -1)));
       log.info(`nemesis ${e.f} ${JSON.stringify(e.value)}${e.error ? ` error: ${e.error}` : ''}`);
     });
-    const stopNemesis = new AbortController();
-    const onAbort = () => stopNemesis.abort();
-    io.signal.addEventListener('abort', onAbort);
-    let nemesisDone: Promise<unknown> | undefined;
+    const nemesis = nemesisClient(pkg.nemesis);
     const runStart = recorder.now();
     const view = startLiveView(
       {
@@ -257,36 +263,28 @@ async function runPhases(s: RunState): Promise<void> {
       io.live,
     );
     try {
-      await timed(s, 'run', test.options.timeLimitS * 1000 + 120_000, async () => {
-        nemesisDone = runNemesis({
-          nemesis: pkg.nemesis,
-          generator: pkg.generator,
-          final: pkg.final,
-          emit: (e) => recorder.record(e),
-          now: () => recorder.now(),
-          signal: stopNemesis.signal,
-        });
-        // If the nemesis interpreter itself dies, the run goes on; the heal phase reports it.
-        nemesisDone.catch(() => undefined);
-        try {
-          await interpret({
-            generator: timeLimit(test.options.timeLimitS * 1e9, test.workload.generator()),
-            pool,
-            recorder,
-            threads: test.options.concurrency,
-            signal: io.signal,
-          });
-        } finally {
-          stopNemesis.abort();
-        }
-      });
+      await timed(s, 'run', test.options.timeLimitS * 1000 + 120_000, () =>
+        interpret({
+          // The nemesis is one more process: its schedule, then its final heal, beside the clients.
+          generator: withNemesis(
+            timeLimit(test.options.timeLimitS * 1e9, test.workload.generator()),
+            inPhases(pkg.generator(runStart), pkg.final),
+          ),
+          pool,
+          recorder,
+          threads: test.options.concurrency,
+          signal: io.signal,
+          nemesis,
+        }),
+      );
     } finally {
       s.runWindow = { from: runStart, to: recorder.now() };
       view.stop();
-      io.signal.removeEventListener('abort', onAbort);
     }
+    // Normally the final heal ran at the end of the run phase; after Ctrl-C it runs here.
     await timed(s, 'heal', PHASE_TIMEOUTS.heal, async () => {
-      await nemesisDone;
+      if (io.signal.aborted)
+        await interpret({ generator: withNemesis(undefined, pkg.final), pool, recorder, threads: 0, nemesis });
     });
     stopIfAborted();
     await timed(s, 'settle', PHASE_TIMEOUTS.settle, async () => {
@@ -327,6 +325,7 @@ async function teardown(s: RunState): Promise<void> {
     }
   };
   const t0 = performance.now();
+  s.deaths = s.liveness?.stop();
   if (s.pkg && s.nemesisSetUp) {
     const pkg = s.pkg;
     await step('nemesis teardown', async () => {

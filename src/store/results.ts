@@ -53,6 +53,10 @@ export interface RunResults {
   check?: Omit<CheckResult, 'counterexample'> & {
     counterexample?: { key?: unknown; failedOp: number; explanation: string };
   };
+  /** Seconds from the start of the run phase to the invoke of the counterexample's failed op. */
+  firstAnomalyS?: number;
+  /** Node processes that exited by themselves and fatal lines in node logs; any makes the run invalid. */
+  nodeFailures?: { deaths: readonly unknown[]; fatalLines: readonly unknown[]; reason: string };
   /** The nemesis's own summary: faults injected per kind, whether they bit, faults skipped and why. */
   nemesis: Record<string, unknown>;
   /** Phase durations in ms, in order. */
@@ -82,7 +86,7 @@ export function computeHistoryStats(
   let last = -Infinity;
   for (const e of events) {
     if (e.process === 'nemesis') {
-      nemesisEvents[e.f] = (nemesisEvents[e.f] ?? 0) + 1;
+      if (e.type !== 'invoke') nemesisEvents[e.f] = (nemesisEvents[e.f] ?? 0) + 1;
       continue;
     }
     first = Math.min(first, e.time);

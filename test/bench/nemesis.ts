@@ -1,7 +1,7 @@
 /**
  * Nemesis timings: how long applying and healing a partition takes across five local nodes
  * (one atomic iptables-restore per node, then a read-back), how long packet loss takes to
- * apply and heal on every node, and how fast the pure schedule generates ops.
+ * apply and heal on every node, and how fast the pure schedule plans an hour of ops.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,11 @@ import {
   computeGrudge,
   createPacketNemesis,
   createPartitionNemesis,
-  createRng,
-  createSchedule,
   FAULTS,
   PARTITION_KINDS,
-  simulate,
+  planSchedule,
 } from '../../nemesis/index.js';
+import { createRng } from '../../workloads/index.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const ROUNDS = 5;
@@ -27,10 +26,12 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 /** Prints schedule throughput, then partition and packet-loss apply/heal times in local namespaces. */
 export async function run(): Promise<void> {
   const t0 = process.hrtime.bigint();
-  const ops = simulate(
-    createSchedule({ nodes: NODES, faults: FAULTS.filter((f) => f !== 'packet-delay'), seed: 1 }),
-    100_000,
-  );
+  const ops = planSchedule({
+    nodes: NODES,
+    faults: FAULTS.filter((f) => f !== 'packet-delay'),
+    seed: 1,
+    durationS: 3600,
+  });
   console.log(`schedule: ${ops.length} ops in ${ms(t0).toFixed(0)} ms`);
 
   const why = await namespaceUnavailableReason();

@@ -21,7 +21,8 @@ describe('--nemesis', () => {
     );
   });
 
-  it('says how long a run needs to try every requested fault once', () => {
-    expect(computeCoverageSeconds(4, 10)).toBe(70);
+  it('says how long a run needs to try every requested fault once: the kinds run side by side', () => {
+    expect(computeCoverageSeconds(4, 10)).toBe(11);
+    expect(computeCoverageSeconds(1, 10)).toBe(computeCoverageSeconds(6, 10));
   });
 });

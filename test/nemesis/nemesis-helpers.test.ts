@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { NemesisHealError } from '../../nemesis/errors.js';
 import { completeOp, createSerializer, forEachNode, healingTeardown } from '../../nemesis/nemesis.js';
-import { createRng } from '../../nemesis/random.js';
+import { createRng } from '../../workloads/index.js';
 import { resolveTargets } from '../../nemesis/targets.js';
 
 describe('nemesis helpers', () => {

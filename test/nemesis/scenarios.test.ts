@@ -14,18 +14,17 @@ import {
   computePacketLossRules,
   computeTargets,
   createFinalHeal,
-  createRng,
-  createSchedule,
+  planSchedule,
   describeGrudge,
   renderApplyScript,
   renderHealScript,
-  simulate,
   PARTITION_CHAIN,
   type FaultName,
   type PartitionKind,
-  type ScheduledOp,
   type TargetKind,
 } from '../../nemesis/index.js';
+import { createRng, type TimedOp } from '../../workloads/index.js';
+import { simulate } from '../workloads/simulate.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 
@@ -33,8 +32,8 @@ const nodesOf = (n: string | undefined): string[] => Array.from({ length: Number
 const addressesOf = (nodes: string[]): Record<string, string> =>
   Object.fromEntries(nodes.map((n, i) => [n, `10.77.0.${i + 2}`]));
 
-function describeOp(op: ScheduledOp): string {
-  const t = `t=${(op.time / 1e9).toFixed(2)}s`;
+function describeOp({ at, op }: TimedOp): string {
+  const t = `t=${(at / 1e9).toFixed(2)}s`;
   const v = op.value as Record<string, unknown> | undefined;
   if (v === undefined) return `${t} ${op.f}`;
   if (op.f === 'start-partition') {
@@ -90,20 +89,23 @@ const handlers: Record<string, (c: DataCase) => string> = {
     return text.trimEnd();
   },
   schedule: ({ args }) => {
-    const gen = createSchedule({
+    const plan = planSchedule({
       nodes: nodesOf(args.nodes),
       faults: (args.faults ?? '').split(',') as FaultName[],
       seed: Number(args.seed ?? 1),
-      intervalS: Number(args.interval ?? 10),
+      durationS: Number(args.duration ?? 60),
+      ...(args.interval !== undefined ? { intervalS: Number(args.interval) } : {}),
       leaderAware: args.leader === 'true',
     });
-    return simulate(gen, Number(args.ops ?? 6))
+    return plan
+      .slice(0, Number(args.ops ?? 6))
       .map(describeOp)
       .join('\n');
   },
   final: ({ args }) =>
-    simulate(createFinalHeal((args.faults ?? '').split(',') as FaultName[]), 20)
-      .map((op) => op.f)
+    simulate(createFinalHeal((args.faults ?? '').split(',') as FaultName[]), { threads: 1, latencyNs: 1, untilNs: 1e9 })
+      .filter((e) => e.type === 'invoke')
+      .map((e) => e.f)
       .join('\n') || '(nothing)',
 };
 

@@ -79,7 +79,9 @@ describe('the generator interpreter', () => {
         open.delete(e.process);
       }
     }
-    expect(new Set(invokes.map((e) => e.key)).size).toBeGreaterThanOrEqual(1500 / 50);
+    // Each key takes 50 ops that did not fail (a failed cas is given back), so at least 1500 / 100
+    // keys when no more than half fail.
+    expect(new Set(invokes.map((e) => e.key)).size).toBeGreaterThanOrEqual(1500 / 100);
     const result = await check(events, { model: 'kv' });
     expect(result.valid).toBe(true);
   });

@@ -10,7 +10,7 @@ import { DialerFinder, findSocketInode, procTcpAddress } from '../../cluster/run
 import { combineLinkFaults, LinkProxy } from '../../cluster/runtime/local/link-proxy.js';
 import { retransmitDelayMs, RTO_MS } from '../../cluster/runtime/local/link-pipe.js';
 import { NODE_ENV, RUN_ENV } from '../../cluster/runtime/run-tag.js';
-import { createRng } from '../../nemesis/random.js';
+import { createRng } from '../../workloads/index.js';
 
 const A = '127.0.0.2';
 const B = '127.0.0.3';

@@ -10,7 +10,6 @@ import {
   sequence,
   stagger,
   timeLimit,
-  VALUES,
   type Generator,
 } from '../../workloads/index.js';
 import { simulate, type SimulatedOp } from './simulate.js';
@@ -102,16 +101,51 @@ describe('generators', () => {
 });
 
 describe('workloads', () => {
-  it('register reads and writes small integers and never issues a cas', () => {
+  it('register reads and writes, never issues a cas, and never writes a value twice', () => {
     const w = registerWorkload({ concurrency: 3, rate: 0, seed: 1 });
     expect(w.model).toBe('register');
     const h = invokes(simulate(limit(500, w.generator()), { threads: 3, latencyNs: MS, untilNs: 10 * S }));
     expect(new Set(h.map((e) => e.f))).toEqual(new Set(['read', 'write']));
+    const written = h.filter((e) => e.f === 'write').map((e) => e.value);
+    expect(new Set(written).size).toBe(written.length);
     for (const e of h) {
       expect(e.key).toBeUndefined();
-      if (e.f === 'write') expect(e.value).toSatisfy((v: number) => Number.isInteger(v) && v >= 0 && v < VALUES);
-      else expect(e.value).toBeNull();
+      if (e.f === 'read') expect(e.value).toBeNull();
     }
+  });
+
+  it('a cas expects a value recently read or written, and puts a value never written before', () => {
+    const w = casRegisterWorkload({ concurrency: 2, rate: 0, seed: 3 });
+    const h = simulate(limit(400, w.generator()), { threads: 2, latencyNs: MS, untilNs: 10 * S });
+    const seen = new Set<unknown>([null]);
+    const written = new Set<unknown>();
+    for (const e of h) {
+      if (e.type === 'invoke' && e.f === 'cas') {
+        const [expected, next] = e.value as [unknown, unknown];
+        expect(seen.has(expected)).toBe(true);
+        expect(written.has(next)).toBe(false);
+        written.add(next);
+      }
+      if (e.type === 'invoke' && e.f === 'write') written.add(e.value);
+      if (e.type === 'ok') seen.add(e.f === 'cas' ? (e.value as unknown[])[1] : e.value);
+    }
+  });
+
+  it('kv gives back the ops that certainly failed: a key keeps its budget through an outage', () => {
+    const w = kvWorkload({ concurrency: 5, rate: 0, seed: 2, opsPerKey: 20, threadsPerKey: 5 });
+    let n = 0;
+    const h = invokes(
+      simulate(limit(400, w.generator()), {
+        threads: 5,
+        latencyNs: MS,
+        untilNs: 10 * S,
+        outcome: () => (n++ % 2 === 0 ? 'fail' : 'ok'),
+      }),
+    );
+    // Half the ops fail, so each key gets about 40 invokes for its 20 that did not fail.
+    const perKey = new Map<unknown, number>();
+    for (const e of h) perKey.set(e.key, (perKey.get(e.key) ?? 0) + 1);
+    expect(Math.max(...perKey.values())).toBeGreaterThanOrEqual(35);
   });
 
   it('cas-register also issues compare-and-set of [expected, new] pairs', () => {
@@ -120,7 +154,8 @@ describe('workloads', () => {
     const h = invokes(simulate(limit(300, w.generator()), { threads: 3, latencyNs: MS, untilNs: 10 * S }));
     const cas = h.filter((e) => e.f === 'cas');
     expect(cas.length).toBeGreaterThan(50);
-    for (const e of cas) expect(e.value).toEqual([expect.any(Number), expect.any(Number)]);
+    for (const e of cas)
+      expect(e.value).toEqual([expect.toSatisfy((v) => v === null || typeof v === 'number'), expect.any(Number)]);
   });
 
   it('kv gives each key a bounded number of ops from a bounded group of workers, then moves to fresh keys', () => {

@@ -92,7 +92,10 @@ function parseHead(text: string): { status: number; length: number | undefined; 
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim().toLowerCase();
+    const value = line
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
     if (name === 'content-length') length = Number(value);
     else if (name === 'transfer-encoding') chunked = value.includes('chunked');
     else if (name === 'connection') keepAlive = value.includes('keep-alive') || (keepAlive && !value.includes('close'));
@@ -115,10 +118,17 @@ export class LeanHttpClient {
   private closed = false;
 
   /** Sends `method path` with a JSON body (or none) to host:port and parses the JSON answer. */
-  request(hostPort: string, method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<JsonResponse> {
+  request(
+    hostPort: string,
+    method: 'GET' | 'PUT' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<JsonResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${hostPort}\r\nAccept: application/json\r\n`;
-    if (payload !== undefined) head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`;
+    if (payload !== undefined)
+      head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`;
     const text = `${head}\r\n${payload ?? ''}`;
     return new Promise<JsonResponse>((resolve, reject) => {
       if (this.closed) return reject(new RequestError('refused', 'client closed'));
@@ -173,7 +183,10 @@ export class LeanHttpClient {
       const onConnect = (): void => {
         socket.write(text, 'utf8');
       };
-      const timer = setTimeout(() => finish(new RequestError('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new RequestError('timeout', `no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('close', onClose);

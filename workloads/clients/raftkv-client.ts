@@ -1,12 +1,18 @@
 /**
  * The client for the bundled raftkv over its HTTP API (cluster/raftkv/README.md): GET /kv/:key,
- * PUT /kv/:key, POST /kv/:key/cas. A process talks to "its" node (spread by process number) and
- * follows not-leader redirects to the leader the node names, all within one op deadline.
+ * PUT /kv/:key, POST /kv/:key/cas. Built to see what a faulty cluster does, as Jepsen's clients:
+ * - reads go to the process's own node (spread by process number) and are never redirected, so
+ *   every node, a deposed leader included, is read from and its answers are recorded;
+ * - writes and cas go to the last leader any process of the pool saw, follow not-leader redirects,
+ *   and fail over fast: a node that gives no answer within FAILOVER_MS ends the op (`info`, it may
+ *   have happened) and the next op tries another node, instead of every worker waiting on a
+ *   leader that was cut off.
  */
 import {
   SINGLE_KEY,
   indeterminate,
   type Client,
+  type ClientEndpoint,
   type ClientOp,
   type ClientOptions,
   type ClientPool,
@@ -17,6 +23,19 @@ import { LeanHttpClient } from './lean-http.js';
 
 /** Redirects one op may follow before it gives up (a leader election can take a few hops). */
 const MAX_REDIRECTS = 3;
+
+/** How long a write or cas waits for a node's answer before it gives up on that node, ms. */
+export const FAILOVER_MS = 400;
+
+/** How long a node that did not answer a write is passed over, ms (about two election timeouts). */
+export const SUSPECT_MS = 1000;
+
+/**
+ * How long a read waits for its node, ms: short, so a reader pinned to a paused or cut-off node
+ * keeps asking, and the reads that node answers when it comes back were invoked late enough to
+ * be judged against what a new leader committed meanwhile.
+ */
+export const READ_TIMEOUT_MS = 500;
 
 interface RaftkvAnswer {
   value?: unknown;
@@ -32,62 +51,150 @@ interface RaftkvAnswer {
  */
 export function raftkvClientPool(opts: ClientOptions): ClientPool {
   const http = new LeanHttpClient();
+  const leader = new LeaderHint(opts.endpoints);
   let counter = 0;
   return {
     open(process: number): Client {
       const home = opts.endpoints[process % opts.endpoints.length]!;
       const homeAddr = hostPortOf(home.url);
       return {
-        invoke: (op) => invokeRaftkv(http, opts, homeAddr, home.node, op, `c${process}:${counter++}`),
+        invoke: (op) =>
+          op.f === 'read'
+            ? readAt(http, opts, leader, homeAddr, home.node, op)
+            : writeViaLeader(http, opts, leader, op, `c${process}:${counter++}`),
       };
     },
     close: async () => http.close(),
   };
 }
 
-/** The host:port of a base URL such as "http://10.77.0.11:8000" (port 80 when none is given). */
-function hostPortOf(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port || '80'}`;
+/**
+ * The leader the pool last heard of, shared by every process. A node that stopped answering
+ * writes is suspect for SUSPECT_MS: followers that have not yet noticed it is gone keep naming it
+ * in their redirects, and going back to it would keep every writer waiting on it while a new
+ * leader is already taking writes.
+ */
+export class LeaderHint {
+  private at = 0;
+  private addr: string | undefined;
+  private readonly suspectUntil = new Map<string, number>();
+
+  constructor(
+    private readonly endpoints: readonly ClientEndpoint[],
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Where the next write goes: the last leader seen, else the next node in turn that is not suspect. */
+  current(): { addr: string; node: string } {
+    if (this.addr !== undefined) return { addr: this.addr, node: nodeNameFor(this.endpoints, this.addr) ?? this.addr };
+    for (let i = 0; i < this.endpoints.length; i++) {
+      const e = this.endpoints[(this.at + i) % this.endpoints.length]!;
+      if (!this.isSuspect(hostPortOf(e.url))) return { addr: hostPortOf(e.url), node: e.node };
+    }
+    const e = this.endpoints[this.at % this.endpoints.length]!;
+    return { addr: hostPortOf(e.url), node: e.node };
+  }
+
+  /** True while a node that stopped answering is not to be sent writes. */
+  isSuspect(addr: string): boolean {
+    return (this.suspectUntil.get(addr) ?? 0) > this.now();
+  }
+
+  /** A node named the leader (a redirect), or a write succeeded there. */
+  saw(addr: string): void {
+    if (!this.isSuspect(addr)) this.addr = addr;
+  }
+
+  /** A write succeeded at this node: it leads, whatever was suspected. */
+  confirmed(addr: string): void {
+    this.suspectUntil.delete(addr);
+    this.addr = addr;
+  }
+
+  /** The node did not answer or said it no longer leads: suspect it and try the next node. */
+  failed(addr: string, suspect = true): void {
+    if (suspect) this.suspectUntil.set(addr, this.now() + SUSPECT_MS);
+    if (this.addr !== undefined && this.addr !== addr) return;
+    const i = this.endpoints.findIndex((e) => hostPortOf(e.url) === addr);
+    this.at = (i < 0 ? this.at : i) + 1;
+    this.addr = undefined;
+  }
 }
 
-async function invokeRaftkv(
+/** A read at one node, never redirected: a node that will not serve it answers `fail`. */
+async function readAt(
   http: LeanHttpClient,
   opts: ClientOptions,
-  homeAddr: string,
-  homeNode: string,
+  leader: LeaderHint,
+  addr: string,
+  node: string,
+  op: ClientOp,
+): Promise<Completion> {
+  const key = encodeURIComponent(String(op.key ?? SINGLE_KEY));
+  let res;
+  try {
+    res = await send(http, addr, key, op, '', Math.min(opts.opTimeoutMs, READ_TIMEOUT_MS));
+  } catch (e) {
+    if (!(e instanceof RequestError)) throw e;
+    return { type: 'fail', error: e.kind === 'timeout' ? 'timeout' : e.message, node };
+  }
+  const body = (res.body ?? {}) as RaftkvAnswer;
+  if (res.status === 200) return { type: 'ok', value: body.value ?? null, node };
+  if (res.status === 307 && body.leader) leader.saw(body.leader);
+  return { type: 'fail', error: body.error ?? `http ${res.status}`, node };
+}
+
+/** A write or cas at the leader the pool knows of, following redirects, failing over fast. */
+async function writeViaLeader(
+  http: LeanHttpClient,
+  opts: ClientOptions,
+  leader: LeaderHint,
   op: ClientOp,
   requestId: string,
 ): Promise<Completion> {
   const deadline = Date.now() + opts.opTimeoutMs;
   const key = encodeURIComponent(String(op.key ?? SINGLE_KEY));
-  let addr = homeAddr;
-  let node = homeNode;
+  let { addr, node } = leader.current();
   for (let hop = 0; ; hop++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return indeterminate(op, 'timeout', node);
     let res;
     try {
-      res = await send(http, addr, key, op, requestId, remaining);
+      res = await send(http, addr, key, op, requestId, Math.min(remaining, FAILOVER_MS));
     } catch (e) {
       if (!(e instanceof RequestError)) throw e;
+      leader.failed(addr);
       // A refused connection never reached the server; anything else may have.
       if (e.kind === 'refused') return { type: 'fail', error: e.message, node };
       return indeterminate(op, e.kind === 'timeout' ? 'timeout' : e.message, node);
     }
     const body = (res.body ?? {}) as RaftkvAnswer;
-    if (res.status === 200) return { type: 'ok', value: okValue(op, body), node };
+    if (res.status === 200) {
+      leader.confirmed(addr);
+      return { type: 'ok', value: op.value, node };
+    }
     if (res.status === 409) return { type: 'fail', error: body.error ?? 'cas-mismatch', node };
     if (res.status === 307 && body.error === 'not-leader') {
-      if (!body.leader || hop >= MAX_REDIRECTS) return { type: 'fail', error: 'not-leader', node };
+      if (!body.leader || body.leader === addr || leader.isSuspect(body.leader) || hop >= MAX_REDIRECTS) {
+        leader.failed(addr, false);
+        return { type: 'fail', error: 'not-leader', node };
+      }
+      leader.saw(body.leader);
       addr = body.leader;
-      node = nodeNameFor(opts, body.leader) ?? body.leader;
+      node = nodeNameFor(opts.endpoints, body.leader) ?? body.leader;
       continue;
     }
+    if (body.error === 'leader-lost') leader.failed(addr);
     const error = body.error ?? `http ${res.status}`;
     if (body.definite === true) return { type: 'fail', error, node };
     return indeterminate(op, error, node);
   }
+}
+
+/** The host:port of a base URL such as "http://10.77.0.11:8000" (port 80 when none is given). */
+function hostPortOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port || '80'}`;
 }
 
 function send(http: LeanHttpClient, addr: string, key: string, op: ClientOp, requestId: string, timeoutMs: number) {
@@ -105,11 +212,6 @@ function send(http: LeanHttpClient, addr: string, key: string, op: ClientOp, req
   }
 }
 
-function okValue(op: ClientOp, body: RaftkvAnswer): unknown {
-  if (op.f === 'read') return body.value ?? null;
-  return op.value;
-}
-
-function nodeNameFor(opts: ClientOptions, hostPort: string): string | undefined {
-  return opts.endpoints.find((e) => e.url === `http://${hostPort}`)?.node;
+function nodeNameFor(endpoints: readonly ClientEndpoint[], hostPort: string): string | undefined {
+  return endpoints.find((e) => e.url === `http://${hostPort}`)?.node;
 }

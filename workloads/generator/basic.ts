@@ -47,3 +47,31 @@ function sequenceFrom(ops: readonly GenOp[], at: number): Generator {
 
 /** A generator with nothing to give. */
 export const empty: Generator = { op: () => undefined, update: () => empty };
+
+/** An op due a fixed time (ns) after a timeline starts. */
+export interface TimedOp {
+  at: number;
+  op: GenOp;
+}
+
+/**
+ * Emits the given ops in order, each due `at` ns after `originNs` on the run's clock (a schedule
+ * planned as data, such as the nemesis's). The origin is fixed up front: an interpreter may ask,
+ * wait until the op is due and ask again, and the answer must not move.
+ */
+export function timeline(ops: readonly TimedOp[], originNs: number): Generator {
+  return timelineFrom(ops, 0, originNs);
+}
+
+function timelineFrom(ops: readonly TimedOp[], at: number, origin: number): Generator {
+  const self: Generator = {
+    op(ctx: GenContext): GenResult {
+      if (at >= ops.length) return undefined;
+      if (ctx.free.length === 0) return 'pending';
+      const { at: offset, op } = ops[at]!;
+      return { op: { ...op, time: origin + offset }, next: timelineFrom(ops, at + 1, origin) };
+    },
+    update: () => self,
+  };
+  return self;
+}

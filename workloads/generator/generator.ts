@@ -11,7 +11,7 @@ import type { HistoryEvent, Key } from '../../src/history/event.js';
 /** A worker: a fixed thread slot and the process number it currently runs as. */
 export interface Worker {
   readonly thread: number;
-  readonly process: number;
+  readonly process: number | 'nemesis';
 }
 
 /** What a generator may look at when it is asked for an op. */

@@ -28,3 +28,57 @@ export function nextInt(state: RandomState, n: number): [number, RandomState] {
   const [u, next] = nextRandom(state);
   return [Math.floor(u * n), next];
 }
+
+/**
+ * The same source as a mutable object, for code that draws many values in a row (the nemesis
+ * schedule, grudges, targets). `state()` hands the position back, so an immutable generator can
+ * carry it and resume with `resumeRng`.
+ */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+  /** A float in [lo, hi). */
+  between(lo: number, hi: number): number;
+  /** One element of a non-empty array. */
+  pick<T>(xs: readonly T[]): T;
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(xs: readonly T[]): T[];
+  /** The current state, for `resumeRng`. */
+  state(): RandomState;
+}
+
+/** A seeded random object; the same seed always yields the same sequence. */
+export function createRng(seed: number): Rng {
+  return resumeRng(seedRandom(seed));
+}
+
+/** A random object continuing from a state another one handed out with `state()`. */
+export function resumeRng(start: RandomState): Rng {
+  let s = start >>> 0;
+  const next = (): number => {
+    const [u, after] = nextRandom(s);
+    s = after;
+    return u;
+  };
+  const int = (n: number): number => Math.floor(next() * n);
+  return {
+    next,
+    int,
+    between: (lo, hi) => lo + next() * (hi - lo),
+    pick: (xs) => {
+      if (xs.length === 0) throw new Error('pick from an empty list');
+      return xs[int(xs.length)] as (typeof xs)[number];
+    },
+    shuffle: (xs) => {
+      const out = [...xs];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = int(i + 1);
+        [out[i], out[j]] = [out[j] as (typeof out)[number], out[i] as (typeof out)[number]];
+      }
+      return out;
+    },
+    state: () => s,
+  };
+}

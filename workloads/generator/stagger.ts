@@ -2,8 +2,11 @@
 import type { Generator, GenResult } from './generator.js';
 import { nextRandom, seedRandom, type RandomState } from './random.js';
 
-/** How far behind its schedule a stagger may fall and still catch up (ns). */
-export const CATCH_UP_NS = 1e9;
+/**
+ * How far behind its schedule a stagger may fall and still catch up (ns): enough to absorb timer
+ * lateness, far too little to fire a backlog at once after every worker was stuck in an outage.
+ */
+export const CATCH_UP_NS = 10e6;
 
 /**
  * Delays the ops of `gen` so consecutive ops are a random 0..2*`meanNs` apart (mean `meanNs`),

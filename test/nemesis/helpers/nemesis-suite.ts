@@ -22,12 +22,13 @@ import {
   NemesisUnavailableError,
   OWNED_CHAINS,
   parseNemesisOption,
-  runNemesis,
+  nemesisClient,
   summarizeNemesis,
   type Nemesis,
-  type NemesisEvent,
 } from '../../../nemesis/index.js';
 import type { HistoryEvent } from '../../../src/history/event.js';
+import { interpret, Recorder } from '../../../src/runner/index.js';
+import { phases, withNemesis } from '../../../workloads/index.js';
 import { get, PROBE_PORT, ProbeDb, waitUntil } from './probe-db.js';
 
 const NODES = ['n1', 'n2', 'n3'];
@@ -277,6 +278,7 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
         db,
         faults: ['partition', 'packet', 'pause', 'clock', 'kill'],
         seed: 1,
+        durationS: 60,
       });
       await pkg.nemesis.setup();
       await pkg.nemesis.invoke({
@@ -304,35 +306,23 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       if (skip !== undefined) return ctx.skip(skip);
       const c = cluster as StartedCluster;
       const caps = await checkNemesisCapabilities(c, db, parseNemesisOption('partition,kill,pause,clock,packet'));
-      const pkg = composeNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, intervalS: 0.6 });
-      const history: HistoryEvent[] = [];
-      const t0 = process.hrtime.bigint();
-      const now = (): number => Number(process.hrtime.bigint() - t0);
-      const abort = new AbortController();
+      const pkg = composeNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, durationS: 8, intervalS: 1 });
+      const events: HistoryEvent[] = [];
+      const recorder = new Recorder({ append: (e) => void events.push(e) });
       await pkg.nemesis.setup();
       try {
-        // Five kinds at about 1.75 intervals each; stop once every kind has started and healed.
-        const run = runNemesis({
-          ...pkg,
-          emit: (e: NemesisEvent) => {
-            history.push({ ...e, time: now() });
-            if (
-              history.filter((h) =>
-                ['stop-partition', 'start', 'resume', 'reset-clock', 'stop-packet-loss'].includes(h.f),
-              ).length >= 5
-            ) {
-              abort.abort();
-            }
-          },
-          now,
-          signal: abort.signal,
+        // Every kind's timeline starts within an interval; the schedule then heals everything.
+        await interpret({
+          generator: withNemesis(undefined, phases(pkg.generator(recorder.now()), pkg.final)),
+          pool: { open: () => ({ invoke: async () => ({ type: 'ok' }) }), close: async () => {} },
+          recorder,
+          threads: 0,
+          nemesis: nemesisClient(pkg.nemesis),
         });
-        const guard = setTimeout(() => abort.abort(), 60_000);
-        await run;
-        clearTimeout(guard);
       } finally {
         await pkg.nemesis.teardown();
       }
+      const history = events;
       const summary = summarizeNemesis(history, caps.faults);
       expect(summary.faults.map((f) => [f.fault, f.injected > 0])).toEqual(caps.faults.map((f) => [f, true]));
       expect(() => assertNemesisBit(summary)).not.toThrow();

@@ -14,8 +14,8 @@ import {
   createKillNemesis,
   createPartitionNemesis,
   summarizeNemesis,
-  toNemesisEvent,
   watchLeader,
+  type CompletedNemesisOp,
 } from '../../../nemesis/index.js';
 import type { HistoryEvent } from '../../../src/history/event.js';
 import { waitUntil } from './probe-db.js';
@@ -116,7 +116,7 @@ export function defineRaftkvNemesisSuite(name: string, makeRuntime: () => Promis
       try {
         await leaderUrl();
         const started = await nemesis.invoke({ f: 'start-partition', value: { partition: 'leader' } });
-        history.push({ ...toNemesisEvent(started), time: now() });
+        history.push(nemesisEvent(started, now()));
         oldLeader = started.value.leader as string | undefined;
         expect(oldLeader).toBeDefined();
         expect(started.value.injected).toBe(8);
@@ -130,7 +130,7 @@ export function defineRaftkvNemesisSuite(name: string, makeRuntime: () => Promis
         );
         await new Promise((r) => setTimeout(r, 500));
         const healed = await nemesis.invoke({ f: 'stop-partition' });
-        history.push({ ...toNemesisEvent(healed), time: now() });
+        history.push(nemesisEvent(healed, now()));
       } finally {
         await nemesis.teardown();
       }
@@ -140,4 +140,16 @@ export function defineRaftkvNemesisSuite(name: string, makeRuntime: () => Promis
       await leaderUrl();
     });
   });
+}
+
+/** A completed nemesis op as the history records it. */
+function nemesisEvent(done: CompletedNemesisOp, time: number): HistoryEvent {
+  return {
+    type: 'info',
+    process: 'nemesis',
+    f: done.f,
+    value: done.value,
+    time,
+    ...(done.error ? { error: done.error } : {}),
+  };
 }

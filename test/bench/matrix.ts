@@ -1,0 +1,172 @@
+/**
+ * `npm run matrix`: the proof that a green verdict means something. Runs the default test once per
+ * seed for every injected raftkv bug, N runs each (default 5), plus N clean controls, one run at a
+ * time, and prints per bug: caught n/N (exit 1), the median and worst time from the start of the
+ * run phase to the first anomalous op, and the faults in force then. The table is written as
+ * Markdown into the run store (`<store>/matrix-<time>.md`), and each run's row is appended to
+ * `<store>/matrix-<time>.jsonl` as it finishes, so a matrix cut short keeps what it measured.
+ *
+ *   npm run matrix -- [--runs 5] [--controls 10] [--time-limit 60] [--runtime local]
+ *                     [--bugs vote-term-only,stale-read,...] [--store store/matrix] [--seed 1]
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeFaultWindows } from '../../nemesis/index.js';
+import type { HistoryEvent } from '../../src/history/event.js';
+
+/** The bugs the default test must catch (issue 11), then the one studied on its own (commit-old-term). */
+export const MATRIX_BUGS = [
+  'vote-term-only',
+  'stale-read',
+  'leader-local-read',
+  'ack-before-persist',
+  'lease-no-margin',
+  'commit-old-term',
+] as const;
+
+/** One run of the matrix. */
+export interface MatrixRun {
+  bug: string | null;
+  seed: number;
+  exitCode: number;
+  seconds: number;
+  firstAnomalyS?: number;
+  faultsThen?: string[];
+  reason?: string;
+  runDir?: string;
+}
+
+function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+
+/** Runs one test and reads back what it found. */
+function runOne(bug: string | null, seed: number, o: { timeLimit: string; runtime: string; store: string }): MatrixRun {
+  const args = [cli, 'test', '--runtime', o.runtime, '--db', 'raftkv', '--nodes', '5', '--workload', 'kv'];
+  args.push('--nemesis', 'all', '--time-limit', o.timeLimit, '--seed', String(seed), '--store', o.store);
+  if (bug !== null) args.push('--bug', bug, '--name', `matrix-${bug}`);
+  else args.push('--name', 'matrix-control');
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = `${r.stdout}\n${r.stderr}`;
+  const run: MatrixRun = { bug, seed, exitCode: r.status ?? -1, seconds: Math.round((Date.now() - t0) / 1000) };
+  const runDir = /run folder:? (\S+)/.exec(out)?.[1]?.replace(/;$/, '');
+  if (runDir === undefined) return { ...run, reason: out.trim().split('\n').slice(-1)[0] };
+  run.runDir = runDir;
+  try {
+    const results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as {
+      firstAnomalyS?: number;
+      check?: { reason?: string };
+      error?: string;
+    };
+    if (results.firstAnomalyS !== undefined) run.firstAnomalyS = results.firstAnomalyS;
+    const reason = results.error ?? results.check?.reason;
+    if (reason !== undefined) run.reason = reason;
+    if (results.firstAnomalyS !== undefined) run.faultsThen = faultsAt(runDir, results.firstAnomalyS);
+  } catch {
+    run.reason ??= 'no results.json';
+  }
+  return run;
+}
+
+/** The fault kinds in force at `atS` seconds after the run phase began (the first client op). */
+function faultsAt(runDir: string, atS: number): string[] {
+  const events = readFileSync(path.join(runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as HistoryEvent);
+  const start = events.find((e) => e.process !== 'nemesis')?.time ?? 0;
+  const t = start + atS * 1e9;
+  return [
+    ...new Set(
+      computeFaultWindows(events)
+        .filter((w) => w.start <= t && t <= w.end)
+        .map((w) => w.fault),
+    ),
+  ];
+}
+
+const median = (xs: readonly number[]): number | undefined => {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The Markdown table of a matrix. */
+export function renderMatrix(runs: readonly MatrixRun[], header: string): string {
+  const lines = [
+    header,
+    '',
+    '| bug | caught | median s to first anomaly | worst s | faults in force then | other exits |',
+  ];
+  lines.push('|---|---|---|---|---|---|');
+  const groups = new Map<string, MatrixRun[]>();
+  for (const r of runs) groups.set(r.bug ?? '(control)', [...(groups.get(r.bug ?? '(control)') ?? []), r]);
+  for (const [bug, rs] of groups) {
+    const caught = rs.filter((r) => r.exitCode === 1);
+    const times = caught.map((r) => r.firstAnomalyS).filter((t): t is number => t !== undefined);
+    const med = median(times);
+    const worst = times.length > 0 ? Math.max(...times) : undefined;
+    const faults = new Map<string, number>();
+    for (const r of caught) for (const f of r.faultsThen ?? ['(none)']) faults.set(f, (faults.get(f) ?? 0) + 1);
+    const other = rs.filter((r) => r.exitCode !== 0 && r.exitCode !== 1).map((r) => `exit ${r.exitCode}`);
+    const label =
+      bug === '(control)' ? `${rs.length - caught.length}/${rs.length} valid` : `${caught.length}/${rs.length}`;
+    lines.push(
+      `| ${bug} | ${label} | ${med?.toFixed(1) ?? '-'} | ${worst?.toFixed(1) ?? '-'} | ${
+        [...faults].map(([f, n]) => `${f} ${n}`).join(', ') || '-'
+      } | ${other.join(', ') || '-'} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const runs = Number(option(args, 'runs', '5'));
+  const controls = Number(option(args, 'controls', String(runs)));
+  const timeLimit = option(args, 'time-limit', '60');
+  const runtime = option(args, 'runtime', 'local');
+  const store = path.resolve(option(args, 'store', path.join('store', 'matrix')));
+  const firstSeed = Number(option(args, 'seed', '1'));
+  const bugs = option(args, 'bugs', MATRIX_BUGS.join(','))
+    .split(',')
+    .filter((b) => b !== '');
+  mkdirSync(store, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const jsonl = path.join(store, `matrix-${stamp}.jsonl`);
+  const plan: (string | null)[] = [];
+  // Interleaved, so a matrix stopped early has runs of every bug.
+  for (let i = 0; i < Math.max(runs, controls); i++) {
+    if (i < runs) plan.push(...bugs);
+    if (i < controls) plan.push(null);
+  }
+  const done: MatrixRun[] = [];
+  for (const [i, bug] of plan.entries()) {
+    const seed = firstSeed + i;
+    const r = runOne(bug, seed, { timeLimit, runtime, store });
+    done.push(r);
+    appendFileSync(jsonl, JSON.stringify(r) + '\n');
+    console.log(
+      `[${i + 1}/${plan.length}] ${bug ?? 'control'} seed ${seed}: exit ${r.exitCode} in ${r.seconds} s` +
+        (r.firstAnomalyS !== undefined
+          ? `, first anomaly at ${r.firstAnomalyS} s (${(r.faultsThen ?? []).join('+') || 'no fault'})`
+          : '') +
+        (r.reason !== undefined ? ` — ${r.reason.slice(0, 160)}` : ''),
+    );
+  }
+  const header = `Matrix ${stamp}: \`splitbrain test --runtime ${runtime} --db raftkv --nodes 5 --workload kv --nemesis all --time-limit ${timeLimit} --bug B\`, ${runs} runs per bug, ${controls} controls, seeds from ${firstSeed}`;
+  const table = renderMatrix(done, header);
+  writeFileSync(path.join(store, `matrix-${stamp}.md`), table);
+  console.log(`\n${table}`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  await main();
+}
