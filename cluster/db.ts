@@ -12,10 +12,10 @@ export interface DbOptions {
   run?: DbRunContext;
 }
 
-/** What the runner tells a DB about the run: its folder, the history's clock and the run log. */
+/** What the runner tells a DB about the run: where run-level files go, the history's clock and the run log. */
 export interface DbRunContext {
-  /** The run folder on the host. */
-  dir: string;
+  /** Where a DB that records inter-node messages writes them (messages.jsonl in the run folder). */
+  messagesFile: string;
   /** The history clock: nanoseconds since the test began. */
   now(): number;
   /** Appends one line to the run log (splitbrain.log). */

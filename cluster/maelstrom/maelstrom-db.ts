@@ -75,8 +75,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
       for (const n of cluster.nodes)
         this.peerRoutes.set(n.name, await cluster.links.peerRoute(n.name, this.relayPort(n)));
     }
-    if (this.opts.recordMessages && this.run)
-      this.messages = new MessageLog(path.join(this.run.dir, 'messages.jsonl'), this.run.now);
+    if (this.opts.recordMessages && this.run) this.messages = new MessageLog(this.run.messagesFile, this.run.now);
     await Promise.all(
       cluster.nodes.map(async (node) => {
         const config = this.relayConfig(cluster, node, bin);

@@ -4,7 +4,7 @@
  * HTML report, write the JUnit file, and give the exit code. results.json is written before the
  * report, so a report that cannot be written still leaves the verdict on disk.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MalformedHistoryError, type CheckResult, type HistoryEvent } from '../../checker/index.js';
 import { writeReport } from '../report/index.js';
@@ -105,6 +105,7 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
   };
   writeFileSync(path.join(input.dir, RUN_FILES.results), JSON.stringify(results, null, 2) + '\n');
   if (check) writeFileSync(path.join(input.dir, 'check.json'), JSON.stringify(check) + '\n');
+  const messagesFile = path.join(input.dir, RUN_FILES.messages);
   try {
     await step('report', () =>
       writeReport(input.dir, {
@@ -113,7 +114,14 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
         command: facts.command.join(' '),
         title: facts.name,
         runInfo: { ...facts.test, seed: facts.seed, ...(error !== undefined ? { error } : {}) },
-        files: [RUN_FILES.history, RUN_FILES.results, RUN_FILES.log, `${RUN_FILES.nodes}/`],
+        files: [
+          RUN_FILES.history,
+          RUN_FILES.results,
+          RUN_FILES.log,
+          `${RUN_FILES.nodes}/`,
+          ...(existsSync(messagesFile) ? [RUN_FILES.messages] : []),
+        ],
+        messagesFile,
         fileName: RUN_FILES.report,
       }),
     );

@@ -25,6 +25,8 @@ export function renderReport(
   data: ReportData,
   summary: ReportSummary,
   assets: ReportAssets,
+  /** Pre-rendered HTML shown below the counterexample (the message diagram). */
+  counterexampleExtra = '',
 ): string {
   const title = summary.title ?? (result.file ? `Check of ${result.file}` : 'splitbrain check');
   const counts = { ok: 0, fail: 0, info: 0 };
@@ -86,6 +88,7 @@ ${
 <div class="legend" id="legend"></div>
 <h3 id="linearization-title">Linearization found before the failure</h3>
 <table class="linearization" id="linearization"></table>
+${counterexampleExtra}
 </section>`
     : ''
 }

@@ -5,6 +5,7 @@ import type { HistoryEvent } from '../history/index.js';
 import { loadReportAssets } from './assets.js';
 import { recheckWithModel } from './checker-recheck.js';
 import { minimizeCounterexample, type MinimizeOptions, type MinimizeResult, type RecheckFn } from './minimize.js';
+import { messageDiagramFor } from './message-diagram.js';
 import { renderReport } from './render-report.js';
 import { buildReportData } from './report-data.js';
 
@@ -31,6 +32,8 @@ export interface ReportInput {
   minimize?: MinimizeOptions;
   /** Force the throughput/latency plots on or off; by default they appear when events carry real times. */
   plots?: boolean;
+  /** A run's messages.jsonl (`--record-messages`): the messages around the counterexample are drawn. */
+  messagesFile?: string;
   /** Name of the file written in DIR (default `index.html`; the store's run folders use `report.html`). */
   fileName?: string;
 }
@@ -73,5 +76,7 @@ export async function renderReportHtml(
     ...(input.runInfo !== undefined ? { runInfo: input.runInfo } : {}),
     ...(input.files !== undefined ? { files: input.files } : {}),
   };
-  return { html: renderReport(input.result, data, summary, loadReportAssets()), minimized };
+  const messages =
+    cx && input.messagesFile ? await messageDiagramFor(input.messagesFile, cx, minimized?.counterexample.ops) : '';
+  return { html: renderReport(input.result, data, summary, loadReportAssets(), messages), minimized };
 }

@@ -223,7 +223,7 @@ async function runPhases(s: RunState): Promise<void> {
   stopIfAborted();
 
   s.dbStarted = true;
-  const runContext = { dir: s.run.dir, now: () => recorder.now(), log: (line: string) => log.info(line) };
+  const runContext = { messagesFile: s.run.messages, now: () => recorder.now(), log: (line: string) => log.info(line) };
   await timed(s, 'setup-db', PHASE_TIMEOUTS['setup-db'], () =>
     test.db.setup(cluster, { ...test.dbOptions, run: runContext }),
   );

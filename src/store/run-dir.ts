@@ -13,6 +13,8 @@ export const RUN_FILES = {
   nodes: 'nodes',
   report: 'report.html',
   test: 'test.json',
+  /** Every inter-node message of a run (the maelstrom DB with `--record-messages`). */
+  messages: 'messages.jsonl',
 } as const;
 
 /** A created run folder and the paths of its files. */
@@ -28,6 +30,7 @@ export interface RunDir {
   readonly nodes: string;
   readonly report: string;
   readonly test: string;
+  readonly messages: string;
 }
 
 /** A filesystem-safe UTC timestamp that sorts by time: `20261122T141800.123Z`. */
@@ -49,6 +52,7 @@ export function runDirPaths(root: string, testName: string, timestamp: string): 
     nodes: path.join(dir, RUN_FILES.nodes),
     report: path.join(dir, RUN_FILES.report),
     test: path.join(dir, RUN_FILES.test),
+    messages: path.join(dir, RUN_FILES.messages),
   };
 }
 

@@ -75,6 +75,7 @@ export class Relay {
           return;
         }
         if (kind.hello === 'control') this.attachControl(s, kind.record === true);
+        if (kind.hello === 'client') s.once('close', () => this.forgetClients(s));
         return;
       }
       switch (kind.hello) {
@@ -104,13 +105,13 @@ export class Relay {
       return;
     }
     if (typeof src !== 'string') return;
-    if (this.clients.get(src) !== s) {
-      this.clients.set(src, s);
-      s.once('close', () => {
-        if (this.clients.get(src) === s) this.clients.delete(src);
-      });
-    }
+    if (this.clients.get(src) !== s) this.clients.set(src, s);
     this.proc.write(line);
+  }
+
+  /** Forgets the client ids that last wrote from a connection that has closed. */
+  private forgetClients(s: net.Socket): void {
+    for (const [id, socket] of this.clients) if (socket === s) this.clients.delete(id);
   }
 
   /** Routes one message the binary printed. */
