@@ -6,5 +6,5 @@
  */
 export { analyzeRun, type RunAnalysis, type RunAnalysisInput, type RunFacts, type RunFailure } from './analyze-run.js';
 export { EXIT, exitCodeOfVerdict, mergeVerdicts, type ExitCode } from './exit-codes.js';
-export { judge, linearizabilityChecker, type Checker } from './judge.js';
+export { judge, linearizabilityChecker, modelChecker, type Checker } from './judge.js';
 export { oneLine } from './one-line.js';

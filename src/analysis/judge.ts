@@ -9,6 +9,7 @@ import {
   type CheckOptions,
   type CheckResult,
   type HistoryEvent,
+  type Model,
 } from '../../checker/index.js';
 import { oneLine } from './one-line.js';
 
@@ -18,6 +19,15 @@ export type Checker = (events: readonly HistoryEvent[], context: { model: string
 /** The linearizability checker (WGL search) with the given budget and labels; the model comes from the workload. */
 export function linearizabilityChecker(options: Omit<CheckOptions, 'model'> = {}): Checker {
   return (events, { model }) => check(events, { ...options, model });
+}
+
+/**
+ * The linearizability checker with a user-written model (see checker's Model: init, step, and
+ * the optional explain hook) instead of the workload's built-in one. The ops' `f` names are the
+ * model's; the model's own name is recorded in the results.
+ */
+export function modelChecker<S>(model: Model<S>, options: Omit<CheckOptions<S>, 'model'> = {}): Checker {
+  return (events) => check(events, { ...options, model });
 }
 
 /**

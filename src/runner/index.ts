@@ -9,4 +9,4 @@ export { interpret, type InterpretOptions } from './interpreter.js';
 export { Recorder, type RecorderCounts } from './recorder.js';
 export { startLiveView, type LiveSource, type LiveView } from './live-view.js';
 export { InfrastructureError, RunRefusedError, withPhaseTimeout } from './errors.js';
-export { versions } from './versions.js';
+export { splitbrainVersion, versions } from './versions.js';

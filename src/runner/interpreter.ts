@@ -31,6 +31,8 @@ export interface InterpretOptions {
   signal?: AbortSignal;
   /** The nemesis process's client; when given, the nemesis worker takes ops too. */
   nemesis?: Client;
+  /** Hears each error a client's invoke threw (the op is recorded `info`): a client bug, not an outcome. */
+  onClientError?: (e: unknown) => void;
 }
 
 /** An op closer than this to being due is invoked now: timers are not finer than a millisecond. */
@@ -90,10 +92,10 @@ export async function interpret(o: InterpretOptions): Promise<void> {
       done = Promise.reject(e);
     }
     done
-      .catch((e: unknown): Completion => ({
-        type: 'info',
-        error: `client error: ${e instanceof Error ? e.message : String(e)}`,
-      }))
+      .catch((e: unknown): Completion => {
+        if (slot.worker.process !== 'nemesis') o.onClientError?.(e);
+        return { type: 'info', error: `client error: ${e instanceof Error ? e.message : String(e)}` };
+      })
       .then((c) => {
         const event: HistoryEvent = { type: c.type, process: slot.worker.process, f: invoke.f, time: 0 };
         if (invoke.key !== undefined) event.key = invoke.key;

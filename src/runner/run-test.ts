@@ -141,7 +141,7 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
       seed: options.seed,
       nemesis,
       phases,
-      versions: await versions(test.db.name),
+      versions: await versions(test.versions),
       command: options.command,
       ...(nodeFailures ? { nodeFailures } : {}),
     },
@@ -249,6 +249,7 @@ async function runPhases(s: RunState): Promise<void> {
     });
     const nemesis = nemesisClient(pkg.nemesis);
     const runStart = recorder.now();
+    const thrown: unknown[] = [];
     const view = startLiveView(
       {
         counts: recorder.counts,
@@ -263,8 +264,8 @@ async function runPhases(s: RunState): Promise<void> {
       io.live,
     );
     try {
-      await timed(s, 'run', test.options.timeLimitS * 1000 + 120_000, () =>
-        interpret({
+      await timed(s, 'run', test.options.timeLimitS * 1000 + 120_000, async () => {
+        await interpret({
           // The nemesis is one more process: its schedule, then its final heal, beside the clients.
           generator: withNemesis(
             timeLimit(test.options.timeLimitS * 1e9, test.workload.generator()),
@@ -275,8 +276,13 @@ async function runPhases(s: RunState): Promise<void> {
           threads: test.options.concurrency,
           signal: io.signal,
           nemesis,
-        }),
-      );
+          onClientError: (e) => thrown.push(e),
+        });
+        // A client whose every op threw is broken, not a system that lost every op: say so (exit 3).
+        if (thrown.length > 0 && recorder.counts.ok === 0)
+          throw new Error(`the client threw on all ${thrown.length} ops it ran, e.g. ${oneLine(thrown[0])}`);
+        if (thrown.length > 0) log.error(`the client threw on ${thrown.length} ops (recorded info)`, thrown[0]);
+      });
     } finally {
       s.runWindow = { from: runStart, to: recorder.now() };
       view.stop();

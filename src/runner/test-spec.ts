@@ -43,6 +43,8 @@ export interface TestSpec {
   nemesis: NemesisPackage;
   /** Judges the recorded history with the workload's model. */
   checker: Checker;
+  /** Versions of the system under test for results.json (the adapter's `versions`). */
+  versions?: () => Promise<Record<string, string>>;
   options: TestOptions;
 }
 

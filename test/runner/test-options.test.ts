@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodes, parseReadConsistency, parseSeed } from '../../src/cli/commands/test.js';
+import { BUNDLED_ADAPTERS } from '../../adapters/index.js';
+import { parseNodes, parseReadConsistency, parseSeed, worstExit } from '../../src/cli/commands/test.js';
+
+const { etcd, raftkv } = BUNDLED_ADAPTERS as Required<typeof BUNDLED_ADAPTERS>;
 
 describe('splitbrain test options', () => {
   it('name the nodes n1..nN', () => {
@@ -20,12 +23,23 @@ describe('splitbrain test options', () => {
   });
 
   it('accept serializable reads for etcd and refuse them for raftkv, listing what raftkv offers', () => {
-    expect(parseReadConsistency('etcd', 'serializable')).toBe('serializable');
-    expect(parseReadConsistency('etcd', 'linearizable')).toBe('linearizable');
-    expect(parseReadConsistency('raftkv', 'linearizable')).toBe('linearizable');
-    expect(() => parseReadConsistency('raftkv', 'serializable')).toThrow(
+    expect(parseReadConsistency(etcd!, 'serializable')).toBe('serializable');
+    expect(parseReadConsistency(etcd!, 'linearizable')).toBe('linearizable');
+    expect(parseReadConsistency(raftkv!, 'linearizable')).toBe('linearizable');
+    expect(() => parseReadConsistency(raftkv!, 'serializable')).toThrow(
       '--read-consistency serializable is not offered by --db raftkv; choose one of: linearizable',
     );
-    expect(() => parseReadConsistency('etcd', 'stale')).toThrow(/choose one of: linearizable, serializable/);
+    expect(() => parseReadConsistency(etcd!, 'stale')).toThrow(/choose one of: linearizable, serializable/);
+  });
+
+  it("default to the adapter's first read consistency", () => {
+    expect(parseReadConsistency(etcd!, undefined)).toBe('linearizable');
+  });
+
+  it('end several tests with the worst exit code: error, then invalid, then unknown, then valid', () => {
+    expect(worstExit([0, 2, 1, 0])).toBe(1);
+    expect(worstExit([0, 3, 1])).toBe(3);
+    expect(worstExit([0, 0])).toBe(0);
+    expect(worstExit([2, 0])).toBe(2);
   });
 });

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
+import { BUNDLED_ADAPTERS } from '../../../adapters/index.js';
+import { defaultReadConsistency } from '../../adapter/index.js';
 import {
   cleanAll,
   DockerRuntime,
@@ -80,7 +81,7 @@ const up: CommandModule<object, UpArgs> = {
       })
       .options(SSH_OPTIONS)
       .option('db', {
-        choices: ['none', ...DB_NAMES],
+        choices: ['none', ...Object.keys(BUNDLED_ADAPTERS)],
         default: 'none',
         describe: 'DB to start on the nodes (none: nodes only)',
       })
@@ -107,7 +108,8 @@ const up: CommandModule<object, UpArgs> = {
     const cluster = await runtime.start({ runId, nodes: names, logDir });
     const uninstall = installSignalTeardown(cluster);
     try {
-      const db = argv.db === 'none' ? undefined : dbByName(argv.db);
+      const adapter = argv.db === 'none' ? undefined : BUNDLED_ADAPTERS[argv.db];
+      const db = adapter?.db({ bugs: [], readConsistency: defaultReadConsistency(adapter) });
       if (db) {
         out(`starting ${db.name}`);
         await db.setup(cluster, {});

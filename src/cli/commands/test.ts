@@ -5,8 +5,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DB_NAMES, dbByName } from '../../../cluster/db/index.js';
-import { MaelstromDb } from '../../../cluster/maelstrom/index.js';
+import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, maelstromAdapter } from '../../../adapters/index.js';
 import {
   SSH_OPTIONS,
   sshFlagsOf,
@@ -14,43 +13,53 @@ import {
   type SshRuntimeOptions,
 } from '../../../cluster/runtime/index.js';
 import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
+import { WORKLOAD_NAMES, workloadByName, type ClientEndpoint } from '../../../workloads/index.js';
 import {
-  ETCD_READ_CONSISTENCIES,
-  WORKLOAD_NAMES,
-  etcdClientPool,
-  maelstromClientPool,
-  raftkvClientPool,
-  workloadByName,
-  type ClientEndpoint,
-  type EtcdReadConsistency,
-} from '../../../workloads/index.js';
+  AdapterError,
+  adapterProblems,
+  dbProblems,
+  defaultReadConsistency,
+  findConfigFile,
+  loadAdapter,
+  loadConfig,
+  type Adapter,
+  type TestConfig,
+} from '../../adapter/index.js';
 import { RUNTIME_NAMES, selectRuntime } from '../../runner/runtimes.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
 import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
 
-interface TestArgs {
-  runtime?: string;
-  db: string;
-  nodes?: number;
-  workload: string;
-  nemesis: string;
-  'nemesis-interval'?: number;
-  'time-limit': number;
-  concurrency: number;
-  rate: number;
-  'op-timeout': number;
-  seed?: number;
-  bug?: string[];
-  store: string;
+/** The flags, camelCased as yargs also gives them; a flag absent from the command line is undefined. */
+interface TestArgs extends Omit<TestConfig, 'db'> {
+  db?: string;
+  store?: string;
   junit?: string;
   name?: string;
-  settle: number;
-  'check-time-limit': number;
-  'ops-per-key'?: number;
-  'read-consistency': string;
+  test?: string[];
+  config?: string;
   bin?: string;
-  'bin-arg'?: string[];
-  'record-messages': boolean;
+  binArg?: string[];
+  recordMessages?: boolean;
+}
+
+/** What a test runs with when neither the config file nor a flag says otherwise. */
+export const TEST_DEFAULTS = {
+  nodes: 5,
+  nemesis: 'all',
+  timeLimit: 60,
+  concurrency: 10,
+  rate: 200,
+  opTimeout: 2,
+  store: 'store',
+  settle: 3,
+  checkTimeLimit: 300,
+} as const;
+
+/** One test's settings: the config file's, then the flags over them. */
+interface Settings extends TestConfig {
+  name?: string;
+  store?: string;
+  junit?: string;
 }
 
 /** A usage error: exit 64 with the message. */
@@ -77,34 +86,30 @@ export function parseNodes(v: number): string[] {
   return Array.from({ length: positiveInt('nodes', v, 9) }, (_, i) => `n${i + 1}`);
 }
 
-/** The read consistencies each DB's client offers (etcd's are the widest set); raftkv reads are always linearizable. */
-export const READ_CONSISTENCIES: Readonly<Record<string, readonly EtcdReadConsistency[]>> = {
-  raftkv: ['linearizable'],
-  etcd: ETCD_READ_CONSISTENCIES,
-  maelstrom: ['linearizable'],
-};
-
-/** Parses `--read-consistency` for a DB, refusing a value that DB's client does not offer. */
-export function parseReadConsistency(db: string, v: string): EtcdReadConsistency {
-  const choices: readonly string[] = READ_CONSISTENCIES[db] ?? ['linearizable'];
+/** Parses `--read-consistency` for an adapter, refusing a value it does not offer; absent: its default. */
+export function parseReadConsistency(adapter: Adapter, v: string | undefined): string {
+  if (v === undefined) return defaultReadConsistency(adapter);
+  const choices = adapter.readConsistencies ?? ['linearizable'];
   if (!choices.includes(v))
-    throw new UsageError(`--read-consistency ${v} is not offered by --db ${db}; choose one of: ${choices.join(', ')}`);
-  return v as EtcdReadConsistency;
+    throw new UsageError(
+      `--read-consistency ${v} is not offered by --db ${adapter.name}; choose one of: ${choices.join(', ')}`,
+    );
+  return v;
 }
 
 /** Parses `--bin`, `--bin-arg` and `--record-messages`: required with `--db maelstrom`, refused without it. */
 export function parseMaelstromOptions(
   db: string,
-  argv: Pick<TestArgs, 'bin' | 'bin-arg' | 'record-messages'>,
+  argv: Pick<TestArgs, 'bin' | 'binArg' | 'recordMessages'>,
 ): { bin: string; binArgs: string[]; recordMessages: boolean } | undefined {
-  const binArgs = argv['bin-arg'] ?? [];
+  const binArgs = argv.binArg ?? [];
   if (db !== 'maelstrom') {
     const stray =
       argv.bin !== undefined
         ? '--bin'
         : binArgs.length > 0
           ? '--bin-arg'
-          : argv['record-messages']
+          : argv.recordMessages
             ? '--record-messages'
             : undefined;
     if (stray) throw new UsageError(`${stray} is for --db maelstrom only, not ${db}`);
@@ -112,7 +117,7 @@ export function parseMaelstromOptions(
   }
   if (argv.bin === undefined || argv.bin === '')
     throw new UsageError('--db maelstrom needs --bin PATH (the node program)');
-  return { bin: argv.bin, binArgs: binArgs.map(String), recordMessages: argv['record-messages'] };
+  return { bin: argv.bin, binArgs: binArgs.map(String), recordMessages: argv.recordMessages ?? false };
 }
 
 /** Reads the SSH flags when `--runtime ssh` (refusing them otherwise); a bad hosts file is a usage error. */
@@ -140,59 +145,75 @@ export function parseSeed(v: number | undefined): number {
 }
 
 function builder(y: Argv): Argv<TestArgs> {
+  const d = TEST_DEFAULTS;
   return y
+    .option('test', {
+      type: 'string',
+      array: true,
+      describe: 'Run only this test of splitbrain.config.* (repeatable; default: every test in it)',
+    })
+    .option('config', {
+      type: 'string',
+      describe: 'Config file (default: splitbrain.config.{ts,mts,js,mjs} found from here)',
+    })
     .option('runtime', {
       type: 'string',
       choices: RUNTIME_NAMES,
       describe: 'Where nodes run (default: docker if an engine answers, else local; ssh: the --hosts-file hosts)',
     })
-    .option('db', { type: 'string', default: 'raftkv', choices: DB_NAMES, describe: 'System under test' })
+    .option('db', {
+      type: 'string',
+      describe: `System under test: ${Object.keys(BUNDLED_ADAPTERS).join(', ')}, or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
+    })
     .option('nodes', {
       type: 'number',
-      describe: 'Cluster size (1-9; default 5, or with --runtime ssh the host count)',
+      describe: `Cluster size (1-9; default ${d.nodes}, or with --runtime ssh the host count)`,
     })
     .options(SSH_OPTIONS)
-    .option('workload', { type: 'string', default: 'kv', choices: WORKLOAD_NAMES, describe: 'What the clients do' })
+    .option('workload', {
+      type: 'string',
+      describe: `What the clients do: ${WORKLOAD_NAMES.join(', ')} (default: the adapter's first)`,
+    })
     .option('nemesis', {
       type: 'string',
-      default: 'all',
-      describe: 'Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none',
+      describe: `Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none (default ${d.nemesis})`,
     })
     .option('nemesis-interval', {
       type: 'number',
       describe: 'Seconds a fault is held (default: fits every fault into the time limit, at most 10)',
     })
-    .option('time-limit', { type: 'number', default: 60, describe: 'Seconds of client load and faults' })
-    .option('concurrency', { type: 'number', default: 10, describe: 'Concurrent client processes' })
-    .option('rate', { type: 'number', default: 200, describe: 'Target ops per second over all clients' })
+    .option('time-limit', { type: 'number', describe: `Seconds of client load and faults (default ${d.timeLimit})` })
+    .option('concurrency', { type: 'number', describe: `Concurrent client processes (default ${d.concurrency})` })
+    .option('rate', { type: 'number', describe: `Target ops per second over all clients (default ${d.rate})` })
     .option('op-timeout', {
       type: 'number',
-      default: 2,
-      describe: 'Seconds before an op is given up (read: fail; write/cas: info)',
+      describe: `Seconds before an op is given up (read: fail; write/cas: info) (default ${d.opTimeout})`,
     })
     .option('seed', {
       type: 'number',
       describe: 'Seed for the workload and nemesis schedules (default: random, printed)',
     })
-    .option('bug', { type: 'string', array: true, describe: 'raftkv: switch on an injectable bug (repeatable)' })
-    .option('store', { type: 'string', default: 'store', describe: 'Store folder for run folders' })
+    .option('bug', {
+      type: 'string',
+      array: true,
+      describe: "Switch on one of the adapter's injectable bugs (repeatable)",
+    })
+    .option('store', { type: 'string', describe: `Store folder for run folders (default ${d.store})` })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('name', { type: 'string', describe: 'Test name for the store folder (default: <db>-<workload>)' })
     .option('settle', {
       type: 'number',
-      default: 3,
-      describe: 'Seconds to let the cluster recover after healing, before the final reads',
+      describe: `Seconds to let the cluster recover after healing, before the final reads (default ${d.settle})`,
     })
     .option('check-time-limit', {
       type: 'number',
-      default: 300,
-      describe: 'Seconds the checker may take before the verdict is unknown',
+      describe: `Seconds the checker may take before the verdict is unknown (default ${d.checkTimeLimit})`,
     })
     .option('ops-per-key', { type: 'number', describe: 'kv: ops per key before moving to a fresh key (default 200)' })
     .option('read-consistency', {
       type: 'string',
-      default: 'linearizable',
-      describe: 'How reads are served: linearizable, or (etcd only) serializable: local and possibly stale',
+      describe:
+        "How reads are served, among the adapter's choices (default: its first; etcd: linearizable, serializable)",
     })
     .option('bin', { type: 'string', describe: 'maelstrom: the node program (speaks Maelstrom JSON on stdin/stdout)' })
     .option('bin-arg', {
@@ -202,79 +223,165 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('record-messages', {
       type: 'boolean',
-      default: false,
       describe:
         'maelstrom: write every inter-node message to messages.jsonl; the report draws those around the counterexample',
     })
-    .example('$0 test', 'raftkv, 5 nodes, the best runtime, every fault it can inject, 60 s')
+    .example('$0 test', 'the tests of splitbrain.config.ts, or else raftkv, 5 nodes, every fault it can inject, 60 s')
+    .example('$0 test --db ./my-adapter.ts --time-limit 30', 'your own system through your adapter')
     .example(
       '$0 test --runtime local --db raftkv --nodes 5 --workload kv --nemesis partition,kill,pause,clock --time-limit 30',
       'a 30 s run with four kinds of faults',
     ) as unknown as Argv<TestArgs>;
 }
 
-/** Turns parsed flags into a test; throws UsageError for bad values. */
-async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<TestSpec> {
-  const ssh = await parseSshFlags(argv.runtime, argv as unknown as Record<string, unknown>);
-  const nodes = parseNodes(argv.nodes ?? ssh?.hosts.length ?? 5);
-  const seed = parseSeed(argv.seed);
-  const db = oneOf('db', argv.db, DB_NAMES);
-  const workloadName = oneOf('workload', argv.workload, WORKLOAD_NAMES);
-  const concurrency = positiveInt('concurrency', argv.concurrency, 10_000);
-  const rate = positive('rate', argv.rate);
-  const timeLimitS = positive('time-limit', argv['time-limit']);
-  const opTimeoutMs = positive('op-timeout', argv['op-timeout']) * 1000;
-  const bugs = (argv.bug ?? []).flatMap((b) => b.split(',')).filter((b) => b !== '');
-  if (bugs.length > 0 && db !== 'raftkv') throw new UsageError(`--bug is for --db raftkv only, not ${db}`);
-  const readConsistency = parseReadConsistency(db, argv['read-consistency']);
-  const maelstrom = parseMaelstromOptions(db, argv);
+/** The flags given on the command line, as settings (yargs leaves absent flags undefined). */
+function flagSettings(argv: TestArgs): Settings {
+  const keys = [
+    'db',
+    'workload',
+    'nemesis',
+    'nemesisInterval',
+    'nodes',
+    'runtime',
+    'timeLimit',
+    'concurrency',
+    'rate',
+    'opTimeout',
+    'seed',
+    'bug',
+    'settle',
+    'checkTimeLimit',
+    'opsPerKey',
+    'readConsistency',
+    'name',
+    'store',
+    'junit',
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (argv[k] !== undefined) out[k] = argv[k];
+  return out as Settings;
+}
+
+/** A test to run: its name, where its adapter came from, and its settings with the flags applied. */
+interface PlannedTest {
+  settings: Settings;
+  /** Folder that relative paths in the settings (adapter module, store) are resolved from. */
+  baseDir: string;
+}
+
+/** The tests this invocation runs: the config file's (all, or those `--test` names), or one from the flags. */
+async function planTests(argv: TestArgs, say: (line: string) => void): Promise<PlannedTest[]> {
+  const flags = flagSettings(argv);
+  const configFile = argv.config ? path.resolve(argv.config) : findConfigFile(process.cwd());
+  if (argv.config && !configFile) throw new UsageError(`--config ${argv.config}: no such file`);
+  if (!configFile) {
+    if (argv.test) throw new UsageError(`--test needs a splitbrain.config.{ts,mts,js,mjs} here or --config FILE`);
+    return [{ settings: flags, baseDir: process.cwd() }];
+  }
+  const config = await loadConfig(configFile);
+  const names = argv.test ?? Object.keys(config.tests);
+  const unknown = names.filter((n) => !(n in config.tests));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--test ${unknown.join(', ')}: not in ${configFile}; its tests: ${Object.keys(config.tests).join(', ')}`,
+    );
+  if (names.length > 1 && flags.name) throw new UsageError('--name names one test; use it with one --test');
+  say(`splitbrain: config ${configFile}: ${names.length === 1 ? 'test' : 'tests'} ${names.join(', ')}`);
+  const baseDir = path.dirname(configFile);
+  return names.map((name) => ({
+    settings: {
+      name,
+      ...(config.store ? { store: path.resolve(baseDir, config.store) } : {}),
+      ...config.tests[name],
+      ...flags,
+    },
+    baseDir,
+  }));
+}
+
+/** Resolves a test's adapter: a bundled name, a module path (from `baseDir`), or an adapter object from a config. */
+async function resolveAdapter(db: TestConfig['db'], baseDir: string): Promise<Adapter> {
+  if (db === undefined || typeof db === 'string') return loadAdapter(db ?? DEFAULT_ADAPTER, BUNDLED_ADAPTERS, baseDir);
+  const problems = adapterProblems(db);
+  if (problems.length > 0) throw new AdapterError(`the config's db is not an adapter: missing ${problems.join(', ')}`);
+  return db;
+}
+
+/** Turns one planned test into a test value; throws UsageError or AdapterError for bad values. */
+async function buildTest(
+  { settings: s, baseDir }: PlannedTest,
+  argv: TestArgs,
+  say: (line: string) => void,
+): Promise<TestSpec> {
+  const d = TEST_DEFAULTS;
+  const ssh = await parseSshFlags(s.runtime, argv as unknown as Record<string, unknown>);
+  const maelstrom = parseMaelstromOptions(typeof s.db === 'string' ? s.db : 'an adapter', argv);
+  const adapter = maelstrom ? maelstromAdapter(maelstrom) : await resolveAdapter(s.db, baseDir);
+  const nodes = parseNodes(s.nodes ?? ssh?.hosts.length ?? d.nodes);
+  const seed = parseSeed(s.seed);
+  const workloadName = oneOf('workload', s.workload ?? adapter.workloads[0]!, adapter.workloads);
+  oneOf('workload', workloadName, WORKLOAD_NAMES);
+  const concurrency = positiveInt('concurrency', s.concurrency ?? d.concurrency, 10_000);
+  const rate = positive('rate', s.rate ?? d.rate);
+  const timeLimitS = positive('time-limit', s.timeLimit ?? d.timeLimit);
+  const opTimeoutMs = positive('op-timeout', s.opTimeout ?? d.opTimeout) * 1000;
+  const bugs = (s.bug ?? []).flatMap((b) => b.split(',')).filter((b) => b !== '');
+  for (const bug of bugs)
+    if (!(adapter.bugs ?? []).includes(bug))
+      throw new UsageError(
+        adapter.bugs?.length
+          ? `--bug: unknown bug '${bug}' for --db ${adapter.name}; choose from: ${adapter.bugs.join(', ')}`
+          : `--bug: --db ${adapter.name} has no injectable bugs`,
+      );
+  const readConsistency = parseReadConsistency(adapter, s.readConsistency);
   let nemesisRequest;
   try {
-    nemesisRequest = parseNemesisOption(argv.nemesis);
+    nemesisRequest = parseNemesisOption(s.nemesis ?? d.nemesis);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const intervalS =
-    argv['nemesis-interval'] === undefined ? undefined : positive('nemesis-interval', argv['nemesis-interval']);
-  const checkTimeLimitS = positive('check-time-limit', argv['check-time-limit']);
-  const opsPerKey = argv['ops-per-key'] === undefined ? undefined : positiveInt('ops-per-key', argv['ops-per-key']);
-  const dbLabel = maelstrom ? `maelstrom-${path.basename(maelstrom.bin).replace(/[^A-Za-z0-9._-]/g, '_')}` : db;
-  const name = argv.name ?? `${dbLabel}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
+  const intervalS = s.nemesisInterval === undefined ? undefined : positive('nemesis-interval', s.nemesisInterval);
+  const checkTimeLimitS = positive('check-time-limit', s.checkTimeLimit ?? d.checkTimeLimit);
+  const opsPerKey = s.opsPerKey === undefined ? undefined : positiveInt('ops-per-key', s.opsPerKey);
+  const dbLabel = maelstrom
+    ? `maelstrom-${path.basename(maelstrom.bin).replace(/[^A-Za-z0-9._-]/g, '_')}`
+    : adapter.name;
+  const name = s.name ?? `${dbLabel}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name))
     throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
+  const options = { bugs, readConsistency };
+  const db = adapter.db(options);
+  const missing = dbProblems(db);
+  if (missing.length > 0) throw new AdapterError(`adapter ${adapter.name}: its db() lacks ${missing.join(', ')}`);
   let runtime;
   try {
-    runtime = await selectRuntime(argv.runtime, say, ssh);
+    runtime = await selectRuntime(s.runtime, say, ssh);
   } catch (e) {
     throw new InfrastructureError('select-runtime', e);
   }
   const workload = workloadByName(workloadName, { concurrency, rate, seed, ...(opsPerKey ? { opsPerKey } : {}) });
-  const client = (endpoints: ClientEndpoint[]) =>
-    db === 'etcd'
-      ? etcdClientPool({ endpoints, opTimeoutMs, readConsistency })
-      : db === 'maelstrom'
-        ? maelstromClientPool({ endpoints, opTimeoutMs })
-        : raftkvClientPool({ endpoints, opTimeoutMs });
+  const client = (endpoints: ClientEndpoint[]) => adapter.client({ endpoints, opTimeoutMs, ...options });
   return {
     name,
     nodes,
     runtime,
-    db: maelstrom ? new MaelstromDb(maelstrom) : dbByName(db),
+    db,
     dbOptions: { bugs },
     client,
     workload,
     nemesis: nemesisPackage({ request: nemesisRequest, ...(intervalS ? { intervalS } : {}), timeLimitS, seed }),
     checker: linearizabilityChecker({ timeLimitMs: checkTimeLimitS * 1000 }),
+    ...(adapter.versions ? { versions: () => adapter.versions!() } : {}),
     options: {
       concurrency,
       timeLimitS,
-      settleS: Math.max(0, argv.settle),
+      settleS: Math.max(0, s.settle ?? d.settle),
       seed,
-      storeRoot: path.resolve(argv.store),
-      ...(argv.junit ? { junitPath: path.resolve(argv.junit) } : {}),
+      storeRoot: path.resolve(s.store ?? d.store),
+      ...(s.junit ? { junitPath: path.resolve(s.junit) } : {}),
       command: process.argv.slice(1).map((a, i) => (i === 0 ? 'splitbrain' : a)),
       params: {
-        db,
+        db: adapter.name,
         runtime: runtime.name,
         nodes: nodes.length,
         workload: workloadName,
@@ -293,6 +400,21 @@ async function buildTest(argv: TestArgs, say: (line: string) => void): Promise<T
   };
 }
 
+/** Exit codes by how bad they are: an error outranks an invalid history, which outranks unknown, then valid. */
+const EXIT_RANK: readonly number[] = [
+  EXIT.valid,
+  EXIT.unknown,
+  EXIT.invalid,
+  EXIT.malformed,
+  EXIT.infrastructure,
+  EXIT.usage,
+];
+
+/** The exit code of several tests: the worst of theirs. */
+export function worstExit(codes: readonly number[]): number {
+  return codes.reduce((w, c) => (EXIT_RANK.indexOf(c) > EXIT_RANK.indexOf(w) ? c : w), EXIT.valid);
+}
+
 /** The `test` command. */
 export const testCommand: CommandModule<object, TestArgs> = {
   command: 'test',
@@ -300,11 +422,8 @@ export const testCommand: CommandModule<object, TestArgs> = {
   builder,
   handler: async (argv) => {
     const say = (line: string) => process.stderr.write(line + '\n');
-    let test: TestSpec;
-    try {
-      test = await buildTest(argv, say);
-    } catch (e) {
-      if (e instanceof UsageError) {
+    const fail = (e: unknown): never => {
+      if (e instanceof UsageError || e instanceof AdapterError) {
         say(`splitbrain: ${e.message}`);
         process.exit(EXIT.usage);
       }
@@ -313,6 +432,12 @@ export const testCommand: CommandModule<object, TestArgs> = {
         process.exit(EXIT.infrastructure);
       }
       throw e;
+    };
+    let planned: PlannedTest[] = [];
+    try {
+      planned = await planTests(argv, say);
+    } catch (e) {
+      fail(e);
     }
     const controller = new AbortController();
     let signals = 0;
@@ -327,32 +452,48 @@ export const testCommand: CommandModule<object, TestArgs> = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const outcome = await runTest(test, { say, live: process.stderr, signal: controller.signal });
-    const r = outcome.results;
-    const s = r.stats;
-    const verdict =
-      outcome.exitCode === EXIT.valid
-        ? 'valid: the history is linearizable'
-        : outcome.exitCode === EXIT.invalid
-          ? `INVALID: not linearizable${r.check?.counterexample?.key !== undefined ? ` (key ${JSON.stringify(r.check.counterexample.key)})` : ''}${r.check?.counterexample ? `: ${r.check.counterexample.explanation}` : ''}`
-          : outcome.exitCode === EXIT.unknown
-            ? `unknown: ${r.check?.reason ?? 'no verdict'}`
-            : `error: ${outcome.error}; details in ${outcome.run.log}`;
-    if (outcome.exitCode === EXIT.usage) {
-      say(`splitbrain: ${outcome.error}`);
-      process.exit(EXIT.usage);
+    const codes: number[] = [];
+    for (const plan of planned) {
+      if (controller.signal.aborted) break;
+      let test: TestSpec | undefined;
+      try {
+        test = await buildTest(plan, argv, say);
+      } catch (e) {
+        fail(e);
+      }
+      codes.push(await runOne(test!, controller.signal, say));
     }
-    const lines = [
-      `${s.ops} ops: ${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending; ${s.throughput.okPerS} ok/s; latency p50 ${s.latencyMs.ok.p50} ms p99 ${s.latencyMs.ok.p99} ms`,
-      `nemesis events: ${
-        Object.entries(s.nemesisEvents)
-          .map(([f, n]) => `${f} ${n}`)
-          .join(', ') || 'none'
-      }`,
-      `run folder: ${outcome.run.dir}`,
-      `splitbrain: ${verdict}`,
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
-    process.exit(outcome.exitCode);
+    process.exit(worstExit(codes));
   },
 };
+
+/** Runs one test and prints its summary and verdict; returns its exit code. */
+async function runOne(test: TestSpec, signal: AbortSignal, say: (line: string) => void): Promise<number> {
+  const outcome = await runTest(test, { say, live: process.stderr, signal });
+  const r = outcome.results;
+  const s = r.stats;
+  const verdict =
+    outcome.exitCode === EXIT.valid
+      ? 'valid: the history is linearizable'
+      : outcome.exitCode === EXIT.invalid
+        ? `INVALID: not linearizable${r.check?.counterexample?.key !== undefined ? ` (key ${JSON.stringify(r.check.counterexample.key)})` : ''}${r.check?.counterexample ? `: ${r.check.counterexample.explanation}` : ''}`
+        : outcome.exitCode === EXIT.unknown
+          ? `unknown: ${r.check?.reason ?? 'no verdict'}`
+          : `error (db ${test.db.name}): ${outcome.error}; details in ${outcome.run.log}`;
+  if (outcome.exitCode === EXIT.usage) {
+    say(`splitbrain: ${test.name}: ${outcome.error}`);
+    return EXIT.usage;
+  }
+  const lines = [
+    `${s.ops} ops: ${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending; ${s.throughput.okPerS} ok/s; latency p50 ${s.latencyMs.ok.p50} ms p99 ${s.latencyMs.ok.p99} ms`,
+    `nemesis events: ${
+      Object.entries(s.nemesisEvents)
+        .map(([f, n]) => `${f} ${n}`)
+        .join(', ') || 'none'
+    }`,
+    `run folder: ${outcome.run.dir}`,
+    `splitbrain: ${test.name}: ${verdict}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return outcome.exitCode;
+}

@@ -1,0 +1,23 @@
+/**
+ * The bundled adapters, by the name `--db` accepts. Each is written with splitbrain's public API
+ * (src/index.ts), as a user's adapter is; nothing else in the CLI or the runner names them.
+ */
+import type { Adapter } from '../src/index.js';
+import { etcdAdapter } from './etcd.js';
+import { raftkvAdapter } from './raftkv.js';
+
+export { raftkvAdapter } from './raftkv.js';
+export { etcdAdapter } from './etcd.js';
+export { maelstromAdapter } from './maelstrom.js';
+
+/** Bundled adapters by name; the first is the default `--db`. */
+export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {
+  raftkv: raftkvAdapter,
+  etcd: etcdAdapter,
+};
+
+/** Adapters built from their own flags (`--db maelstrom --bin PATH`), not listed in BUNDLED_ADAPTERS. */
+export const FLAG_BUILT_ADAPTERS = ['maelstrom'] as const;
+
+/** The default `--db`. */
+export const DEFAULT_ADAPTER = 'raftkv';

@@ -1,0 +1,57 @@
+/**
+ * Finds the adapter `--db` names: a bundled one by name, or a module by path. Modules load with
+ * tsx's ESM API, so a TypeScript adapter runs without a build step, as vitest and playwright
+ * load their config files; `.js` and `.mjs` modules load the same way.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { adapterProblems, type Adapter } from './adapter.js';
+
+/** A `--db` value that names no adapter, or a module that is not one: exit 64 with the message. */
+export class AdapterError extends Error {}
+
+/** File endings an adapter module may have. */
+export const ADAPTER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
+
+/** True when a `--db` value is a path to a module rather than a bundled adapter's name. */
+export function isAdapterPath(spec: string): boolean {
+  return spec.includes('/') || spec.includes(path.sep) || ADAPTER_EXTENSIONS.some((e) => spec.endsWith(e));
+}
+
+/**
+ * Resolves `spec` to an adapter: a key of `bundled`, or a module path relative to `cwd` whose
+ * default export is an adapter. Throws AdapterError naming the adapter and what is wrong.
+ */
+export async function loadAdapter(
+  spec: string,
+  bundled: Readonly<Record<string, Adapter>>,
+  cwd: string = process.cwd(),
+): Promise<Adapter> {
+  if (!isAdapterPath(spec)) {
+    const adapter = bundled[spec];
+    if (adapter) return adapter;
+    throw new AdapterError(
+      `--db: unknown adapter '${spec}'; choose one of: ${Object.keys(bundled).join(', ')}, or a path to an adapter module (.ts, .js, .mjs)`,
+    );
+  }
+  const file = path.resolve(cwd, spec);
+  if (!existsSync(file)) throw new AdapterError(`adapter ${spec}: no such file (${file})`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await importModule(file)) as { default?: unknown };
+  } catch (e) {
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new AdapterError(`adapter ${spec}: the module failed to load: ${first}`);
+  }
+  const problems = adapterProblems(mod.default);
+  if (problems.length > 0)
+    throw new AdapterError(`adapter ${spec}: the default export is not an adapter: missing ${problems.join(', ')}`);
+  return mod.default as Adapter;
+}
+
+/** Imports a .ts/.js module by absolute path without a build step (tsx's ESM loader, scoped to this import). */
+export async function importModule(file: string): Promise<unknown> {
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(file).href, import.meta.url);
+}
