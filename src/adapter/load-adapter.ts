@@ -21,18 +21,19 @@ export function isAdapterPath(spec: string): boolean {
 
 /**
  * Resolves `spec` to an adapter: a key of `bundled`, or a module path relative to `cwd` whose
- * default export is an adapter. Throws AdapterError naming the adapter and what is wrong.
+ * default export is an adapter (`alsoKnown`: other names `--db` takes, for the message). Throws AdapterError naming the adapter and what is wrong.
  */
 export async function loadAdapter(
   spec: string,
   bundled: Readonly<Record<string, Adapter>>,
   cwd: string = process.cwd(),
+  alsoKnown: readonly string[] = [],
 ): Promise<Adapter> {
   if (!isAdapterPath(spec)) {
     const adapter = bundled[spec];
     if (adapter) return adapter;
     throw new AdapterError(
-      `--db: unknown adapter '${spec}'; choose one of: ${Object.keys(bundled).join(', ')}, or a path to an adapter module (.ts, .js, .mjs)`,
+      `--db: unknown adapter '${spec}'; choose one of: ${[...Object.keys(bundled), ...alsoKnown].join(', ')}, or a path to an adapter module (.ts, .js, .mjs)`,
     );
   }
   const file = path.resolve(cwd, spec);

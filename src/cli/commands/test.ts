@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, maelstromAdapter } from '../../../adapters/index.js';
+import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../../adapters/index.js';
 import {
   SSH_OPTIONS,
   sshFlagsOf,
@@ -163,7 +163,7 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('db', {
       type: 'string',
-      describe: `System under test: ${Object.keys(BUNDLED_ADAPTERS).join(', ')}, or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
+      describe: `System under test: ${Object.keys(BUNDLED_ADAPTERS).join(', ')}, maelstrom (with --bin), or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
     })
     .option('nodes', {
       type: 'number',
@@ -301,7 +301,8 @@ async function planTests(argv: TestArgs, say: (line: string) => void): Promise<P
 
 /** Resolves a test's adapter: a bundled name, a module path (from `baseDir`), or an adapter object from a config. */
 async function resolveAdapter(db: TestConfig['db'], baseDir: string): Promise<Adapter> {
-  if (db === undefined || typeof db === 'string') return loadAdapter(db ?? DEFAULT_ADAPTER, BUNDLED_ADAPTERS, baseDir);
+  if (db === undefined || typeof db === 'string')
+    return loadAdapter(db ?? DEFAULT_ADAPTER, BUNDLED_ADAPTERS, baseDir, FLAG_BUILT_ADAPTERS);
   const problems = adapterProblems(db);
   if (problems.length > 0) throw new AdapterError(`the config's db is not an adapter: missing ${problems.join(', ')}`);
   return db;
@@ -315,7 +316,7 @@ async function buildTest(
 ): Promise<TestSpec> {
   const d = TEST_DEFAULTS;
   const ssh = await parseSshFlags(s.runtime, argv as unknown as Record<string, unknown>);
-  const maelstrom = parseMaelstromOptions(typeof s.db === 'string' ? s.db : 'an adapter', argv);
+  const maelstrom = parseMaelstromOptions(typeof s.db === 'string' ? s.db : (s.db?.name ?? DEFAULT_ADAPTER), argv);
   const adapter = maelstrom ? maelstromAdapter(maelstrom) : await resolveAdapter(s.db, baseDir);
   const nodes = parseNodes(s.nodes ?? ssh?.hosts.length ?? d.nodes);
   const seed = parseSeed(s.seed);
