@@ -35,8 +35,17 @@ export class Bitset {
   }
 }
 
-/** Deterministic pseudo-random keys (xorshift32), so runs are reproducible. */
+/** The keys made so far; every bitset shares them (key i never changes), growing as needed. */
+let shared = makeKeys(1024);
+
+/** Keys for ops 0..n-1. */
 function zobristKeys(n: number): Int32Array {
+  if (shared.length < n) shared = makeKeys(Math.max(n, shared.length * 2));
+  return shared;
+}
+
+/** Deterministic pseudo-random keys (xorshift32), so runs are reproducible. */
+function makeKeys(n: number): Int32Array {
   const keys = new Int32Array(n);
   let x = 0x2545f491;
   for (let i = 0; i < n; i++) {

@@ -45,7 +45,10 @@ export interface CheckOptions<S = unknown> {
 const HANDOFF_AFTER_MS = 1000;
 
 /** Checks a history (raw events or paired ops) for linearizability; resolves with the verdict. */
-export async function check<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): Promise<CheckResult> {
+export async function check<S>(
+  history: readonly HistoryEvent[] | readonly Operation[],
+  options: CheckOptions<S>,
+): Promise<CheckResult> {
   const started = performance.now();
   const prep = prepare(history, options);
   const limits = limitsOf(options, started);
@@ -79,18 +82,21 @@ export async function check<S>(history: readonly HistoryEvent[] | readonly Opera
     );
     rest.forEach((o, j) => (outcomes[pending[j]!] = o));
   }
-  const result = assemble(prep, outcomes, started, options);
+  const result = assemble(checked(prep), outcomes, started, options);
   if (threads > 0) result.workers = threads;
   return result;
 }
 
 /** Checks a history in this thread, synchronously; same result as {@link check} without workers. */
-export function checkSync<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): CheckResult {
+export function checkSync<S>(
+  history: readonly HistoryEvent[] | readonly Operation[],
+  options: CheckOptions<S>,
+): CheckResult {
   const started = performance.now();
   const prep = prepare(history, options);
   const limits = limitsOf(options, started);
   const outcomes = runPartsInterleavedSync(searchedOf(prep.parts), prep.model, searchLimits(limits, options.signal));
-  return assemble(prep, outcomes, started, options);
+  return assemble(checked(prep), outcomes, started, options);
 }
 
 interface Prepared<S> {
@@ -100,11 +106,16 @@ interface Prepared<S> {
 }
 
 function prepare<S>(history: readonly HistoryEvent[] | readonly Operation[], options: CheckOptions<S>): Prepared<S> {
-  const model = fillDefaults(typeof options.model === 'string' ? (modelByName(options.model) as Model<S>) : options.model);
+  const model = fillDefaults(
+    typeof options.model === 'string' ? (modelByName(options.model) as Model<S>) : options.model,
+  );
   let ops: Operation[];
   let failed = 0;
   if (history.length > 0 && 'type' in history[0]!) {
-    const paired = pairOperations(history as readonly HistoryEvent[], options.file === undefined ? {} : { file: options.file });
+    const paired = pairOperations(
+      history as readonly HistoryEvent[],
+      options.file === undefined ? {} : { file: options.file },
+    );
     ops = paired.ops;
     failed = paired.failed;
   } else {
@@ -113,8 +124,17 @@ function prepare<S>(history: readonly HistoryEvent[] | readonly Operation[], opt
   return { model, parts: prepareParts(ops, model, options.file), ops: ops.length + failed };
 }
 
-function limitsOf(options: CheckOptions<unknown>, started: number): { deadline: number; memoryLimitBytes: number } {
-  const deadline = options.timeLimitMs === undefined ? Infinity : Date.now() - (performance.now() - started) + options.timeLimitMs;
+function checked<S>(prep: Prepared<S>): Checked<S> {
+  return { model: prep.model, ops: prep.ops, parts: prep.parts.length, partAt: (k) => prep.parts[k]! };
+}
+
+/** The deadline and memory budget of a check that started at `started` (performance.now()). */
+export function limitsOf(
+  options: CheckOptions<unknown>,
+  started: number,
+): { deadline: number; memoryLimitBytes: number } {
+  const deadline =
+    options.timeLimitMs === undefined ? Infinity : Date.now() - (performance.now() - started) + options.timeLimitMs;
   return { deadline, memoryLimitBytes: options.memoryLimitBytes ?? defaultMemoryLimit() };
 }
 
@@ -133,7 +153,11 @@ function searchedOf(parts: Part[]): Operation[][] {
   return parts.map((p) => p.searched);
 }
 
-function searchLimits(limits: { deadline: number; memoryLimitBytes: number }, signal?: AbortSignal): SearchLimits {
+/** The limits every search of one check shares. */
+export function searchLimits(
+  limits: { deadline: number; memoryLimitBytes: number },
+  signal?: AbortSignal,
+): SearchLimits {
   return {
     deadline: limits.deadline,
     memoryLimitBytes: limits.memoryLimitBytes,
@@ -142,23 +166,39 @@ function searchLimits(limits: { deadline: number; memoryLimitBytes: number }, si
   };
 }
 
-function assemble<S>(prep: Prepared<S>, outcomes: (SearchOutcome | undefined)[], started: number, options: CheckOptions<S>): CheckResult {
+/** What {@link assemble} needs to know of a checked history. */
+export interface Checked<S> {
+  model: FilledModel<S>;
+  /** Client ops, fails included. */
+  ops: number;
+  parts: number;
+  /** Part k, for its counterexample. */
+  partAt(k: number): Part;
+}
+
+/** Merges the parts' outcomes into the result: invalid (with its counterexample), then unknown, then valid. */
+export function assemble<S>(
+  prep: Checked<S>,
+  outcomes: (SearchOutcome | undefined)[],
+  started: number,
+  options: CheckOptions<S>,
+): CheckResult {
   const result: CheckResult = { model: prep.model.name, valid: true, ops: prep.ops, ms: 0 };
   if (options.file !== undefined) result.file = options.file;
-  if (prep.model.partition) result.keys = prep.parts.length;
+  if (prep.model.partition) result.keys = prep.parts;
   let unknown: string | undefined;
   for (let k = 0; k < outcomes.length; k++) {
     const outcome = outcomes[k];
     if (!outcome) continue;
     if (outcome.valid === false) {
       result.valid = false;
-      result.counterexample = buildCounterexample(prep.parts[k]!, outcome.prefix, outcome.failed, prep.model);
+      result.counterexample = buildCounterexample(prep.partAt(k), outcome.prefix, outcome.failed, prep.model);
       break;
     }
     if (outcome.valid === 'unknown') unknown ??= outcome.reason;
   }
   if (result.valid !== false) {
-    const unchecked = outcomes.length < prep.parts.length || outcomes.some((o) => o === undefined);
+    const unchecked = outcomes.length < prep.parts || outcomes.some((o) => o === undefined);
     if (unknown !== undefined || unchecked) {
       result.valid = 'unknown';
       result.reason = unknown ?? 'aborted';

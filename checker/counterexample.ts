@@ -28,7 +28,12 @@ export interface ExplainOptions {
 }
 
 /** Builds the counterexample of one invalid part from the search's prefix and failed op (indices into `part.searched`). */
-export function buildCounterexample<S>(part: Part, prefix: readonly number[], failedIndex: number, model: FilledModel<S>): Counterexample {
+export function buildCounterexample<S>(
+  part: Part,
+  prefix: readonly number[],
+  failedIndex: number,
+  model: FilledModel<S>,
+): Counterexample {
   const ops = part.searched;
   const failed = ops[failedIndex]!;
   const steps: LinearizationStep[] = [];
@@ -60,7 +65,11 @@ export function buildCounterexample<S>(part: Part, prefix: readonly number[], fa
  * (or the generic text). `model` is a built-in model's name or a model; `cx.ops` must hold the
  * ops of the prefix. Only ops that `options.nameOp` names are named.
  */
-export function explainCounterexample<S>(cx: Counterexample, model: string | Model<S>, options: ExplainOptions = {}): string {
+export function explainCounterexample<S>(
+  cx: Counterexample,
+  model: string | Model<S>,
+  options: ExplainOptions = {},
+): string {
   const filled = fillDefaults(typeof model === 'string' ? (modelByName(model) as Model<S>) : model);
   const byId = new Map(cx.ops.map((op) => [op.id, op]));
   const failed = byId.get(cx.failedOp);
@@ -80,7 +89,13 @@ export function explainCounterexample<S>(cx: Counterexample, model: string | Mod
     filled.explain,
     failureContext(
       filled,
-      { failed: facts(failed), ops: cx.ops.map(facts), prefix: prefix.map(facts), stateBefore: state, concurrent: concurrent.map(facts) },
+      {
+        failed: facts(failed),
+        ops: cx.ops.map(facts),
+        prefix: prefix.map(facts),
+        stateBefore: state,
+        concurrent: concurrent.map(facts),
+      },
       options,
     ),
   );

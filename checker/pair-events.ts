@@ -40,66 +40,91 @@ export interface PairOptions {
 
 /** Pairs client invokes with their completions, in invoke order; nemesis events are skipped. */
 export function pairEvents(events: readonly HistoryEvent[], options: PairOptions = {}): EventPair[] {
-  const strict = options.mode !== 'lenient';
-  const lineOf = (i: number): number => options.lines?.[i] ?? (events[i]!.index ?? i) + 1;
   const pairs: EventPair[] = [];
-  // Process -> its outstanding op.
-  const outstanding = new Map<number, EventPair>();
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (e.process === 'nemesis') continue;
-    const p = e.process;
-    if (e.type === 'invoke') {
-      const prior = outstanding.get(p);
-      if (prior !== undefined && strict) {
-        throw new MalformedHistoryError(
-          `process ${p} invokes ${e.f} while its ${prior.invoke.f} from line ${lineOf(prior.invokeAt)} is still outstanding`,
-          options.file,
-          lineOf(i),
-        );
-      }
-      const pair: EventPair = { invoke: e, invokeAt: i };
-      outstanding.set(p, pair);
-      pairs.push(pair);
-      continue;
-    }
-    const pair = outstanding.get(p);
-    if (pair === undefined) {
-      if (!strict) continue;
-      throw new MalformedHistoryError(
-        `${e.type} ${e.f} for process ${p}, which has no outstanding invoke`,
-        options.file,
-        lineOf(i),
-      );
-    }
-    if (strict) rejectMismatch(pair, e, (at) => lineOf(at), i, options.file);
-    outstanding.delete(p);
-    pair.complete = e as Completion;
-    pair.completeAt = i;
-  }
+  const pairing = new EventPairing<EventPair>(
+    {
+      invoked: (invoke, invokeAt) => {
+        const pair: EventPair = { invoke, invokeAt };
+        pairs.push(pair);
+        return pair;
+      },
+      completed: (pair, complete, completeAt) => {
+        pair.complete = complete;
+        pair.completeAt = completeAt;
+      },
+    },
+    options,
+  );
+  for (let i = 0; i < events.length; i++) pairing.push(events[i]!, i, options.lines?.[i]);
   return pairs;
 }
 
-function rejectMismatch(
-  pair: EventPair,
-  e: HistoryEvent,
-  lineOf: (at: number) => number,
-  at: number,
-  file?: string,
-): void {
-  const { invoke } = pair;
+/** Where {@link EventPairing} hands each op: its invoke, then at most once its completion. */
+export interface PairingSink<H> {
+  /** An invoke; returns what `completed` gets back for this op. */
+  invoked(invoke: HistoryEvent, at: number): H;
+  completed(op: H, complete: Completion, at: number): void;
+}
+
+/**
+ * The pairing one event at a time, for histories read as a stream: {@link pairEvents} is this
+ * over an array. Holds only the outstanding invoke of each process.
+ */
+export class EventPairing<H> {
+  private readonly strict: boolean;
+  // Process -> its outstanding op.
+  private readonly outstanding = new Map<number, { op: H; invoke: HistoryEvent; at: number; line: number }>();
+
+  constructor(
+    private readonly sink: PairingSink<H>,
+    private readonly options: Pick<PairOptions, 'file' | 'mode'> = {},
+  ) {
+    this.strict = options.mode !== 'lenient';
+  }
+
+  /** Takes the event at position `at`; `line` is its 1-based source line (default `index + 1` or `at + 1`). */
+  push(e: HistoryEvent, at: number, line: number = (e.index ?? at) + 1): void {
+    if (e.process === 'nemesis') return;
+    const p = e.process;
+    const prior = this.outstanding.get(p);
+    if (e.type === 'invoke') {
+      if (prior !== undefined && this.strict) {
+        throw new MalformedHistoryError(
+          `process ${p} invokes ${e.f} while its ${prior.invoke.f} from line ${prior.line} is still outstanding`,
+          this.options.file,
+          line,
+        );
+      }
+      this.outstanding.set(p, { op: this.sink.invoked(e, at), invoke: e, at, line });
+      return;
+    }
+    if (prior === undefined) {
+      if (!this.strict) return;
+      throw new MalformedHistoryError(
+        `${e.type} ${e.f} for process ${p}, which has no outstanding invoke`,
+        this.options.file,
+        line,
+      );
+    }
+    if (this.strict) rejectMismatch(prior.invoke, prior.line, e, line, this.options.file);
+    this.outstanding.delete(p);
+    this.sink.completed(prior.op, e as Completion, at);
+  }
+}
+
+function rejectMismatch(invoke: HistoryEvent, invokeLine: number, e: HistoryEvent, line: number, file?: string): void {
   if (invoke.f !== e.f) {
     throw new MalformedHistoryError(
-      `${e.type} ${e.f} for process ${String(e.process)} does not match its invoke ${invoke.f} on line ${lineOf(pair.invokeAt)}`,
+      `${e.type} ${e.f} for process ${String(e.process)} does not match its invoke ${invoke.f} on line ${invokeLine}`,
       file,
-      lineOf(at),
+      line,
     );
   }
   if (e.time < invoke.time) {
     throw new MalformedHistoryError(
-      `${e.type} at time ${e.time} precedes its invoke at time ${invoke.time} (line ${lineOf(pair.invokeAt)})`,
+      `${e.type} at time ${e.time} precedes its invoke at time ${invoke.time} (line ${invokeLine})`,
       file,
-      lineOf(at),
+      line,
     );
   }
 }

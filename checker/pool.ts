@@ -93,7 +93,15 @@ export function runPartsInWorkers(
       running++;
       const request: WorkerRequest = {
         parts: batch.map((k) =>
-          parts[k]!.searched.map((op) => ({ f: op.f, input: op.input, output: op.output, status: op.status, call: op.call, return: op.return, key: op.key })),
+          parts[k]!.searched.map((op) => ({
+            f: op.f,
+            input: op.input,
+            output: op.output,
+            status: op.status,
+            call: op.call,
+            return: op.return,
+            key: op.key,
+          })),
         ),
         deadline,
         memoryLimitBytes: Math.floor(perWorkerBytes / 2),
@@ -112,7 +120,9 @@ export function runPartsInWorkers(
         workerData: { model },
         resourceLimits: { maxOldGenerationSizeMb: Math.ceil(perWorkerBytes / 2 ** 20) + 256 },
       });
-      w.on('error', (err: Error & { code?: string }) => finish(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory-limit' : 'aborted'));
+      w.on('error', (err: Error & { code?: string }) =>
+        finish(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory-limit' : 'aborted'),
+      );
       pool.push(w);
       dispatch(w);
     }

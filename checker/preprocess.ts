@@ -19,6 +19,13 @@ export interface Part {
 
 /** Validates ops against the model and splits them into searchable parts. */
 export function prepareParts<S>(ops: Operation[], model: FilledModel<S>, file?: string): Part[] {
+  validateOps(ops, model, file);
+  const groups = model.partition ? model.partition(ops) : [ops];
+  return groups.map((all) => preparePart(all, model));
+}
+
+/** Throws MalformedHistoryError, naming the line, at the first op the model does not accept. */
+export function validateOps<S>(ops: readonly Operation[], model: FilledModel<S>, file?: string): void {
   const known = model.operations ? new Set(model.operations) : undefined;
   for (const op of ops) {
     let problem: string | undefined;
@@ -29,12 +36,15 @@ export function prepareParts<S>(ops: Operation[], model: FilledModel<S>, file?: 
     }
     if (problem) throw new MalformedHistoryError(problem, file, op.invokeIndex + 1);
   }
-  const groups = model.partition ? model.partition(ops) : [ops];
-  return groups.map((all) => {
-    let searched = model.readOnly ? all.filter((op) => op.status === 'ok' || !model.readOnly!({ f: op.f, value: op.input })) : all;
-    if (model.simplify) searched = model.simplify(searched);
-    const part: Part = { all, searched };
-    if (model.partition && all.length > 0 && all[0]!.key !== undefined) part.key = all[0]!.key;
-    return part;
-  });
+}
+
+/** One part (all the ops of one key, or of the history) as the search needs it. */
+export function preparePart<S>(all: Operation[], model: FilledModel<S>): Part {
+  let searched = model.readOnly
+    ? all.filter((op) => op.status === 'ok' || !model.readOnly!({ f: op.f, value: op.input }))
+    : all;
+  if (model.simplify) searched = model.simplify(searched);
+  const part: Part = { all, searched };
+  if (model.partition && all.length > 0 && all[0]!.key !== undefined) part.key = all[0]!.key;
+  return part;
 }

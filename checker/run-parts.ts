@@ -8,16 +8,27 @@ import type { FilledModel } from './model.js';
 import type { Operation } from './result.js';
 import { LinearizationSearch, type SearchLimits, type SearchOutcome } from './search.js';
 
+/** A part's first slice: this, plus a few iterations per op, so an easy part finishes in one go. */
 const FIRST_SLICE = 1000;
+const FIRST_SLICE_PER_OP = 4;
 /** Slices stop doubling here (a few tenths of a second), so rounds stay short enough to poll an abort. */
 const MAX_SLICE = 1 << 20;
+
+/**
+ * The parts, as an array or made on demand (`at(k)` is called once, when part k's search starts,
+ * and the ops are let go when it ends), so a huge keyed history never has every op as an object.
+ */
+export interface PartList {
+  readonly length: number;
+  at(k: number): readonly Operation[] | undefined;
+}
 
 /**
  * Searches every part; one outcome per part, undefined for parts left unsearched because another
  * was invalid. `pause` is awaited between rounds when given (to let an abort signal land).
  */
 export async function runPartsInterleaved<S>(
-  parts: readonly (readonly Operation[])[],
+  parts: PartList,
   model: FilledModel<S>,
   limits: SearchLimits,
   pause?: () => Promise<void>,
@@ -46,7 +57,7 @@ export interface Handoff {
 
 /** The same, synchronously. */
 export function runPartsInterleavedSync<S>(
-  parts: readonly (readonly Operation[])[],
+  parts: PartList,
   model: FilledModel<S>,
   limits: SearchLimits,
 ): (SearchOutcome | undefined)[] {
@@ -58,16 +69,12 @@ export function runPartsInterleavedSync<S>(
 }
 
 /** Yields after every part searched (so a caller can pause) with the outcomes so far; at the end of a round, also the number of unfinished parts. */
-function* interleave<S>(
-  parts: readonly (readonly Operation[])[],
-  model: FilledModel<S>,
-  limits: SearchLimits,
-): Generator<Progress, Progress> {
+function* interleave<S>(parts: PartList, model: FilledModel<S>, limits: SearchLimits): Generator<Progress, Progress> {
   const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
   // Searches are created lazily: each holds typed arrays sized to its part.
   const searches = new Map<number, LinearizationSearch<S>>();
-  let pending = parts.map((_, k) => k);
-  let slice = FIRST_SLICE;
+  let pending = Array.from({ length: parts.length }, (_, k) => k);
+  let slice = 0;
   while (pending.length > 0) {
     const still: number[] = [];
     for (const k of pending) {
@@ -75,8 +82,12 @@ function* interleave<S>(
       else if (limits.shouldStop?.()) outcomes[k] = { valid: 'unknown', reason: 'aborted' };
       else {
         let search = searches.get(k);
-        if (!search) searches.set(k, (search = new LinearizationSearch(parts[k]!, model, limits)));
-        outcomes[k] = search.run(slice);
+        if (search) outcomes[k] = search.run(slice);
+        else {
+          const ops = parts.at(k)!;
+          searches.set(k, (search = new LinearizationSearch(ops, model, limits)));
+          outcomes[k] = search.run(FIRST_SLICE + FIRST_SLICE_PER_OP * ops.length);
+        }
       }
       const o = outcomes[k];
       if (o === undefined) still.push(k);
@@ -87,7 +98,7 @@ function* interleave<S>(
       yield { outcomes, pending: -1, roundEnd: false };
     }
     pending = still;
-    slice = Math.min(slice * 2, MAX_SLICE);
+    slice = Math.min(Math.max(slice * 2, FIRST_SLICE * 2), MAX_SLICE);
     if (pending.length > 0) yield { outcomes, pending: pending.length, roundEnd: true };
   }
   return { outcomes, pending: 0, roundEnd: true };

@@ -132,35 +132,48 @@ export class LinearizationSearch<S> {
   ) {
     const n = (this.n = ops.length);
     for (const op of ops) if (op.status === 'ok') this.remaining++;
-    // Entries in real-time order; an entry's index is its rank. Calls sort before returns at
-    // equal times: intervals are closed, so touching ops count as concurrent (the permissive choice).
-    const order: number[] = [];
-    for (let i = 0; i < n; i++) {
-      order.push(i * 2);
-      if (ops[i]!.status === 'ok') order.push(i * 2 + 1);
-    }
-    const timeOf = (x: number): number => ((x & 1) === 0 ? ops[x >> 1]!.call : (ops[x >> 1]!.return as number));
-    order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
-
+    const order = realTimeOrder(ops);
     const E = (this.E = order.length);
     const HEAD = E; // sentinel of both lists
-    const next = (this.next = new Int32Array(E + 1).fill(NIL));
-    const prev = (this.prev = new Int32Array(E + 1).fill(NIL));
-    const cnext = (this.cnext = new Int32Array(E + 1).fill(NIL));
-    const cprev = (this.cprev = new Int32Array(E + 1).fill(NIL));
-    this.entryOp = new Int32Array(E);
-    this.isCall = new Uint8Array(E);
-    this.callEntry = new Int32Array(n);
-    this.returnEntry = new Int32Array(n).fill(NIL);
+    const inputs = (this.inputs = ops.map((op) =>
+      op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key },
+    ));
+    this.outputs = ops.map((op) => (op.status === 'ok' ? op.output : CRASHED));
+    // Crashed ops alike in f, key and value form a class (see `tried`).
+    const classes = new Map<string, number>();
+    const classOf = (op: Operation): number => {
+      const name = `${op.f}\u0000${textOf(op.key)}\u0000${textOf(op.input)}`;
+      let k = classes.get(name);
+      if (k === undefined) classes.set(name, (k = classes.size));
+      return k;
+    };
+    const crashClass = ops.map((op) => (op.status === 'ok' ? -1 : classOf(op)));
+
+    // Every array is a view into one buffer per element type: a part's search is set up with
+    // three allocations instead of twenty, which is most of the cost of a small part.
+    const ints = new Int32Array(5 * E + 4 + 9 * n + 2 + classes.size);
+    let used = 0;
+    const int32 = (length: number): Int32Array => ints.subarray(used, (used += length));
+    const bytes = new Uint8Array(E + 3 * n);
+    let usedBytes = 0;
+    const uint8 = (length: number): Uint8Array => bytes.subarray(usedBytes, (usedBytes += length));
+    const next = (this.next = int32(E + 1).fill(NIL));
+    const prev = (this.prev = int32(E + 1).fill(NIL));
+    const cnext = (this.cnext = int32(E + 1).fill(NIL));
+    const cprev = (this.cprev = int32(E + 1).fill(NIL));
+    const entryOp = (this.entryOp = int32(E));
+    const isCall = (this.isCall = uint8(E));
+    const callEntry = (this.callEntry = int32(n));
+    const returnEntry = (this.returnEntry = int32(n).fill(NIL));
     let tail = HEAD;
     let ctail = HEAD;
     for (let r = 0; r < E; r++) {
       const x = order[r]!;
       const i = x >> 1;
-      this.entryOp[r] = i;
+      entryOp[r] = i;
       if ((x & 1) === 0) {
-        this.isCall[r] = 1;
-        this.callEntry[i] = r;
+        isCall[r] = 1;
+        callEntry[i] = r;
         if (ops[i]!.status !== 'ok') {
           cnext[ctail] = r;
           cprev[r] = ctail;
@@ -168,42 +181,29 @@ export class LinearizationSearch<S> {
           continue;
         }
       } else {
-        this.returnEntry[i] = r;
+        returnEntry[i] = r;
       }
       next[tail] = r;
       prev[r] = tail;
       tail = r;
     }
 
-    this.inputs = ops.map((op) =>
-      op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key },
-    );
-    this.outputs = ops.map((op) => (op.status === 'ok' ? op.output : CRASHED));
-    this.okOp = new Uint8Array(n);
-    for (let i = 0; i < n; i++) this.okOp[i] = ops[i]!.status === 'ok' ? 1 : 0;
-    this.forced = new Uint8Array(n);
-    if (model.readOnly)
-      for (let i = 0; i < n; i++) this.forced[i] = this.okOp[i] === 1 && model.readOnly(this.inputs[i]!) ? 1 : 0;
-    this.klass = new Int32Array(n).fill(-1);
-    const classes = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      if (this.okOp[i] === 1) continue;
-      const op = ops[i]!;
-      const name = `${op.f}\u0000${JSON.stringify(op.key) ?? ''}\u0000${JSON.stringify(op.input) ?? ''}`;
-      let k = classes.get(name);
-      if (k === undefined) classes.set(name, (k = classes.size));
-      this.klass[i] = k;
-    }
-    this.tried = new Int32Array(classes.size);
+    const okOp = (this.okOp = uint8(n));
+    for (let i = 0; i < n; i++) okOp[i] = ops[i]!.status === 'ok' ? 1 : 0;
+    const forced = (this.forced = uint8(n));
+    if (model.readOnly) for (let i = 0; i < n; i++) forced[i] = okOp[i] === 1 && model.readOnly(inputs[i]!) ? 1 : 0;
+    this.klass = int32(n);
+    this.klass.set(crashClass);
+    this.tried = int32(classes.size);
     this.returnTime = new Float64Array(n);
     for (let i = 0; i < n; i++) this.returnTime[i] = ops[i]!.return ?? Infinity;
     this.unreachable = model.unreachable;
-    this.rnext = new Int32Array(n + 1).fill(NIL);
-    this.rprev = new Int32Array(n + 1).fill(NIL);
-    this.isReset = new Uint8Array(n);
+    this.rnext = int32(n + 1).fill(NIL);
+    this.rprev = int32(n + 1).fill(NIL);
+    this.isReset = uint8(n);
     if (model.unreachable) {
       const resets: number[] = [];
-      for (let i = 0; i < n; i++) if (model.resets?.(this.inputs[i]!)) resets.push(i);
+      for (let i = 0; i < n; i++) if (model.resets?.(inputs[i]!)) resets.push(i);
       resets.sort((a, b) => ops[a]!.call - ops[b]!.call);
       let rtail = n;
       for (const i of resets) {
@@ -213,13 +213,13 @@ export class LinearizationSearch<S> {
         rtail = i;
       }
     }
-    this.frameScan = new Int32Array(n);
+    this.frameScan = int32(n);
     this.bits = new Bitset(n);
     this.visited = new VisitedSet<S>(n, model.equal, limits.memory ?? new MemoryBudget(limits.memoryLimitBytes));
-    this.frameOp = new Int32Array(n);
-    this.frameLimit = new Int32Array(n);
+    this.frameOp = int32(n);
+    this.frameLimit = int32(n);
     this.frameState = new Array<S>(n);
-    this.best = new Int32Array(n);
+    this.best = int32(n);
     this.state = model.init();
     this.entry = next[HEAD]!;
     this.limit = E;
@@ -435,4 +435,60 @@ export class LinearizationSearch<S> {
     }
     return failed;
   }
+}
+
+/** A value as text for grouping: cheap for numbers, exact for everything JSON can hold. */
+function textOf(v: unknown): string {
+  return typeof v === 'number' ? `n${v}` : (JSON.stringify(v) ?? '');
+}
+
+/**
+ * The search's entries in real-time order: entry 2i is op i's call, 2i + 1 its return (ok ops
+ * only). Calls sort before returns at equal times: intervals are closed, so touching ops count
+ * as concurrent (the permissive choice); ties otherwise go by op index.
+ *
+ * Ops come in invoke order, so calls are already sorted and returns nearly so (out of place by
+ * about the number of ops running at once): an insertion sort of the returns and a merge beat a
+ * general sort several times over. Input that is far from that falls back to the general sort.
+ */
+function realTimeOrder(ops: readonly Operation[]): Int32Array | number[] {
+  const n = ops.length;
+  let calls = true;
+  for (let i = 1; i < n && calls; i++) calls = ops[i - 1]!.call <= ops[i]!.call;
+  const rets: number[] = [];
+  const retTime: number[] = [];
+  let moves = 0;
+  for (let i = 0; i < n && calls && moves <= 32 * n; i++) {
+    const t = ops[i]!.return;
+    if (t === null) continue;
+    let j = rets.length;
+    rets.push(i);
+    retTime.push(t);
+    while (j > 0 && retTime[j - 1]! > t) {
+      rets[j] = rets[j - 1]!;
+      retTime[j] = retTime[j - 1]!;
+      j--;
+      moves++;
+    }
+    rets[j] = i;
+    retTime[j] = t;
+  }
+  if (calls && moves <= 32 * n) {
+    const order = new Int32Array(n + rets.length);
+    let c = 0;
+    let r = 0;
+    for (let k = 0; k < order.length; k++) {
+      if (r === rets.length || (c < n && ops[c]!.call <= retTime[r]!)) order[k] = 2 * c++;
+      else order[k] = 2 * rets[r++]! + 1;
+    }
+    return order;
+  }
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    order.push(i * 2);
+    if (ops[i]!.status === 'ok') order.push(i * 2 + 1);
+  }
+  const timeOf = (x: number): number => ((x & 1) === 0 ? ops[x >> 1]!.call : (ops[x >> 1]!.return as number));
+  order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+  return order;
 }

@@ -12,7 +12,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** A 32-bit hash of a JSON value, consistent with {@link sameValue}. */
 export function hashValue(v: unknown): number {
-  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31) return Math.imul(v | 0, 0x9e3779b1) ^ 0x5bd1e995;
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31)
+    return Math.imul(v | 0, 0x9e3779b1) ^ 0x5bd1e995;
   if (typeof v === 'string') return hashString(v);
   if (v === null) return 0x27d4eb2f;
   if (v === undefined) return 0x165667b1;

@@ -5,7 +5,13 @@
  */
 import { CRASHED, type Model, type ModelInput, type StepResult } from '../model.js';
 import { sameValue } from '../values.js';
-import { describeRegisterOp, dropUnobservedCrashedWrites, explainRegisterFailure, show, validateRegisterOp } from './register-family.js';
+import {
+  describeRegisterOp,
+  dropUnobservedCrashedWrites,
+  explainRegisterFailure,
+  show,
+  validateRegisterOp,
+} from './register-family.js';
 import { stepRegister } from './register.js';
 
 const ILLEGAL: StepResult<unknown> = Object.freeze({ ok: false, next: undefined });

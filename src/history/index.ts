@@ -7,7 +7,7 @@
 export type { EventType, HistoryEvent, Key, Process } from './event.js';
 export { MalformedHistoryError } from '../../checker/index.js';
 export { validateEvent } from './validate-event.js';
-export { parseJsonl, readJsonl, type ReadHistory } from './jsonl-reader.js';
+export { parseJsonl, readJsonl, streamJsonl, type ReadHistory } from './jsonl-reader.js';
 export { HistoryWriter, type HistoryWriterOptions } from './jsonl-writer.js';
 export {
   HISTORY_FORMATS,

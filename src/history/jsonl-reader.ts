@@ -4,6 +4,7 @@
  * the history is still worth checking.
  */
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { createInterface } from 'node:readline';
 import type { HistoryEvent } from './event.js';
 import { MalformedHistoryError } from '../../checker/index.js';
@@ -36,6 +37,30 @@ export async function readJsonl(file: string): Promise<ReadHistory> {
 }
 
 /**
+ * Streams a JSONL history file to `push`, one event at a time with its 1-based line, holding no
+ * more than one read buffer of it: the reader for histories too big to keep (the checker's
+ * `checkFeed`). Resolves with the warnings; rejects with MalformedHistoryError on bad input, or
+ * with whatever `push` threw.
+ */
+export async function streamJsonl(file: string, push: (event: HistoryEvent, line: number) => void): Promise<string[]> {
+  const parser = new JsonlParser(file, push);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const text = rest + decoder.write(chunk as Buffer);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      parser.push(text.slice(start, end));
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.end();
+  if (rest !== '') parser.push(rest);
+  return parser.finish().warnings;
+}
+
+/**
  * The line-at-a-time state machine behind both readers. A line that is not JSON is held back
  * until the next non-blank line arrives: only then do we know it was not the last one.
  */
@@ -44,7 +69,11 @@ class JsonlParser {
   private lineNo = 0;
   private pending: { line: number; problem: string } | undefined;
 
-  constructor(private readonly file: string | undefined) {}
+  /** Events go to `emit` when given, else they are collected into the result. */
+  constructor(
+    private readonly file: string | undefined,
+    private readonly emit?: (event: HistoryEvent, line: number) => void,
+  ) {}
 
   push(row: string): void {
     this.lineNo++;
@@ -60,6 +89,10 @@ class JsonlParser {
     }
     const checked = validateEvent(raw);
     if ('problem' in checked) throw new MalformedHistoryError(checked.problem, this.file, this.lineNo);
+    if (this.emit) {
+      this.emit(checked.event, this.lineNo);
+      return;
+    }
     this.result.events.push(checked.event);
     this.result.lines.push(this.lineNo);
   }
@@ -67,7 +100,9 @@ class JsonlParser {
   finish(): ReadHistory {
     if (this.pending) {
       const where = `${this.file ?? '<history>'}:${this.pending.line}`;
-      this.result.warnings.push(`${where}: last line is torn (${this.pending.problem}); ignored it and checked the rest`);
+      this.result.warnings.push(
+        `${where}: last line is torn (${this.pending.problem}); ignored it and checked the rest`,
+      );
     }
     return this.result;
   }

@@ -4,10 +4,33 @@
  * returns every result with its history, so other front ends (a `--report DIR`, the runner) can
  * reuse it; the handler only prints.
  */
+import { open, stat } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import { CRASHED, fillDefaults, modelByName, MODELS, type CheckResult, type Operation } from '../../../checker/index.js';
-import { EXIT, exitCodeOfVerdict, judge, linearizabilityChecker, mergeVerdicts, type ExitCode } from '../../analysis/index.js';
-import { HISTORY_FORMATS, MalformedHistoryError, readHistory, type HistoryFormat, type ReadHistory } from '../../history/index.js';
+import {
+  checkFeed,
+  CRASHED,
+  fillDefaults,
+  modelByName,
+  MODELS,
+  type CheckResult,
+  type Operation,
+} from '../../../checker/index.js';
+import {
+  EXIT,
+  exitCodeOfVerdict,
+  judge,
+  linearizabilityChecker,
+  mergeVerdicts,
+  type ExitCode,
+} from '../../analysis/index.js';
+import {
+  HISTORY_FORMATS,
+  MalformedHistoryError,
+  readHistory,
+  streamJsonl,
+  type HistoryFormat,
+  type ReadHistory,
+} from '../../history/index.js';
 import { writeCheckReports } from '../../report/index.js';
 
 /** Options of {@link checkFiles}, as the command line gives them. */
@@ -24,14 +47,17 @@ export interface CheckFilesOptions {
 
 /** One file's outcome: its result and history, or why it could not be read. */
 export type CheckFileOutcome =
-  | { file: string; result: CheckResult; history: ReadHistory }
-  | { file: string; error: string };
+  { file: string; result: CheckResult; history: ReadHistory } | { file: string; error: string };
 
 /** Reads and checks each file in turn; malformed files become `error` outcomes rather than exceptions. */
 export async function checkFiles(files: readonly string[], options: CheckFilesOptions): Promise<CheckFileOutcome[]> {
   const outcomes: CheckFileOutcome[] = [];
   for (const file of files) {
     try {
+      if (options.format === 'jsonl' && (await stat(file)).size > STREAM_ABOVE_BYTES) {
+        outcomes.push(await checkStreamed(file, options));
+        continue;
+      }
       const history = await readHistory(file, options.format);
       const checker = linearizabilityChecker({
         file,
@@ -51,6 +77,44 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
   return outcomes;
 }
 
+/** JSONL files bigger than this are checked as a stream, never held as event objects. */
+const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
+
+/** Checks a big JSONL file as it is read; its outcome carries no events (there are too many to show). */
+async function checkStreamed(file: string, options: CheckFilesOptions): Promise<CheckFileOutcome> {
+  let warnings: string[] = [];
+  const result = await checkFeed(
+    async (push) => {
+      warnings = await streamJsonl(file, push);
+    },
+    {
+      model: options.model ?? ((await firstEventHasKey(file)) ? 'kv' : 'cas-register'),
+      file,
+      ...(options.timeLimitS === undefined ? {} : { timeLimitMs: options.timeLimitS * 1000 }),
+      ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
+    },
+  );
+  if (warnings.length > 0) result.warnings = warnings;
+  return { file, result, history: { events: [], lines: [], warnings } };
+}
+
+/** Whether the first client event of a JSONL file has a key (the streamed form of {@link defaultModel}'s test). */
+async function firstEventHasKey(file: string): Promise<boolean> {
+  const handle = await open(file);
+  try {
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(1 << 16) });
+    for (const line of buffer.toString('utf8', 0, bytesRead).split('\n').slice(0, -1)) {
+      const e = JSON.parse(line) as { process?: unknown; key?: unknown };
+      if (e.process !== 'nemesis') return e.key !== undefined;
+    }
+  } catch {
+    // Unreadable here means malformed; the stream says so with its line.
+  } finally {
+    await handle.close();
+  }
+  return false;
+}
+
 /** The model used when `--model` is absent: by format, else `kv` when events carry keys, else `cas-register`. */
 export function defaultModel(format: HistoryFormat, history: ReadHistory): string {
   if (format === 'porcupine-kv') return 'kv-append';
@@ -68,7 +132,12 @@ export function exitCodeOf(outcomes: readonly CheckFileOutcome[]): ExitCode {
 export function describeOutcome(outcome: CheckFileOutcome): string {
   if ('error' in outcome) return `${outcome.error}\n`;
   const r = outcome.result;
-  const verdict = r.valid === true ? 'valid (linearizable)' : r.valid === false ? 'INVALID (not linearizable)' : `UNKNOWN (${r.reason})`;
+  const verdict =
+    r.valid === true
+      ? 'valid (linearizable)'
+      : r.valid === false
+        ? 'INVALID (not linearizable)'
+        : `UNKNOWN (${r.reason})`;
   const keys = r.keys === undefined ? '' : `, ${r.keys} key(s)`;
   let out = `${outcome.file}: ${verdict}: ${r.ops} ops${keys}, model ${r.model}, checked in ${r.ms.toFixed(1)} ms\n`;
   const cx = r.counterexample;
@@ -109,9 +178,11 @@ function isFsError(err: unknown): err is NodeJS.ErrnoException & { code: string 
 
 function usageProblem(argv: CheckArgs): string | undefined {
   const t = argv['time-limit'];
-  if (t !== undefined && !(Number.isFinite(t) && t > 0)) return `--time-limit must be a positive number of seconds, got ${t}`;
+  if (t !== undefined && !(Number.isFinite(t) && t > 0))
+    return `--time-limit must be a positive number of seconds, got ${t}`;
   const m = argv['memory-limit'];
-  if (m !== undefined && !(Number.isFinite(m) && m > 0)) return `--memory-limit must be a positive number of MiB, got ${m}`;
+  if (m !== undefined && !(Number.isFinite(m) && m > 0))
+    return `--memory-limit must be a positive number of MiB, got ${m}`;
   const w = argv.workers;
   if (w !== undefined && !(Number.isInteger(w) && w >= 0)) return `--workers must be an integer >= 0, got ${w}`;
   return undefined;
@@ -140,17 +211,32 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         choices: Object.keys(MODELS),
         describe: 'Model to check against (default: from --format; kv when events have keys; else cas-register)',
       })
-      .option('format', { type: 'string', choices: HISTORY_FORMATS, default: 'jsonl' as HistoryFormat, describe: 'Input format' })
+      .option('format', {
+        type: 'string',
+        choices: HISTORY_FORMATS,
+        default: 'jsonl' as HistoryFormat,
+        describe: 'Input format',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result object per history' })
       .option('time-limit', { type: 'number', describe: 'Seconds per history before the verdict is unknown' })
-      .option('memory-limit', { type: 'number', describe: 'MiB for the search cache before the verdict is unknown (default 1024)' })
+      .option('memory-limit', {
+        type: 'number',
+        describe: 'MiB for the search cache before the verdict is unknown (default 1024)',
+      })
       .option('workers', {
         type: 'number',
-        describe: 'Worker threads for keyed models: 0 = none, N = all keys over N threads (default: hard keys only, one per core)',
+        describe:
+          'Worker threads for keyed models: 0 = none, N = all keys over N threads (default: hard keys only, one per core)',
       })
-      .option('report', { type: 'string', describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)' })
+      .option('report', {
+        type: 'string',
+        describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)',
+      })
       .example('$0 check store/latest/history.jsonl', 'check a recorded run with the cas-register model')
-      .example('$0 check --format porcupine-etcd --model cas-register --json etcd_*.log', 'check Porcupine etcd logs, one JSON line each'),
+      .example(
+        '$0 check --format porcupine-etcd --model cas-register --json etcd_*.log',
+        'check Porcupine etcd logs, one JSON line each',
+      ),
   handler: async (argv) => {
     // Validated here rather than in a yargs .check(): main.ts maps a failing check to exit 3.
     const usage = usageProblem(argv);
