@@ -1,17 +1,22 @@
 /**
  * Runtime timings: the node image (built once per machine), 5 Docker containers created and
  * started (goal < 5 s once the image exists), kill + restart of one node's daemon until it
- * answers again (goal < 2 s), teardown; and the same for the local runtime.
+ * answers again (goal < 2 s), teardown; and the same for the local runtime, and for the ssh
+ * runtime on 5 test hosts (namespaces on this machine running sshd: the network is a local bridge,
+ * so these are the runtime's own costs, not a real network's).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBaseImage } from '../../cluster/images/index.js';
+import { sshHostsUnavailableReason, startSshHosts } from '../fixtures/ssh-hosts.js';
 import {
   DockerRuntime,
   LocalRuntime,
   newRunId,
   projectRoot,
+  readHostsFile,
+  SshRuntime,
   type Runtime,
   type StartedNode,
 } from '../../cluster/runtime/index.js';
@@ -86,4 +91,20 @@ export async function run(): Promise<void> {
     await measure('docker', docker);
   }
   await measure('local', new LocalRuntime());
+  const sshReason = await sshHostsUnavailableReason();
+  if (sshReason) {
+    console.log(`ssh timings skipped: ${sshReason}`);
+    return;
+  }
+  const hosts = await startSshHosts(NODES.length);
+  try {
+    const ssh = new SshRuntime({
+      hosts: await readHostsFile(hosts.hostsFile),
+      keyFile: hosts.keyFile,
+      knownHostsFile: hosts.knownHostsFile,
+    });
+    await measure('ssh (5 test hosts on this machine)', ssh);
+  } finally {
+    await hosts.stop();
+  }
 }
