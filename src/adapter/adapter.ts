@@ -60,7 +60,9 @@ export function defineAdapter<A extends Adapter>(adapter: A): A {
  * module's default export, so a wrong module gets one line saying what is missing.
  */
 export function adapterProblems(value: unknown): string[] {
-  if (value === null || typeof value !== 'object') return [`an adapter object (got ${describe(value)})`];
+  if (value === undefined) return ['a default export (export default defineAdapter({ ... }))'];
+  if (value === null || typeof value !== 'object')
+    return [`an adapter object as the default export (got ${describe(value)})`];
   const v = value as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof v.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(v.name))
@@ -88,7 +90,7 @@ export function dbProblems(value: unknown): string[] {
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 function describe(value: unknown): string {
-  if (value === undefined) return 'no default export';
+  if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   return typeof value;
 }

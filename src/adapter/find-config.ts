@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SplitbrainConfig } from './config.js';
-import { AdapterError, importModule } from './load-adapter.js';
+import { AdapterError, importDefault } from './load-adapter.js';
 
 /** Config file names, in the order they are looked for. */
 export const CONFIG_FILES = [
@@ -32,14 +32,14 @@ export function findConfigFile(cwd: string): string | undefined {
 
 /** Loads a config file; throws AdapterError (exit 64) naming the file and what is wrong. */
 export async function loadConfig(file: string): Promise<SplitbrainConfig> {
-  let mod: { default?: unknown };
+  let exported: unknown;
   try {
-    mod = (await importModule(file)) as { default?: unknown };
+    exported = await importDefault(file);
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     throw new AdapterError(`config ${file}: the module failed to load: ${first}`);
   }
-  const c = mod.default as Partial<SplitbrainConfig> | undefined;
+  const c = exported as Partial<SplitbrainConfig> | undefined;
   if (!c || typeof c !== 'object' || !c.tests || typeof c.tests !== 'object' || Array.isArray(c.tests))
     throw new AdapterError(`config ${file}: the default export must be defineConfig({ tests: { NAME: {...} } })`);
   const bad = Object.keys(c.tests).find((n) => !/^[A-Za-z0-9._-]+$/.test(n));

@@ -38,21 +38,28 @@ export async function loadAdapter(
   }
   const file = path.resolve(cwd, spec);
   if (!existsSync(file)) throw new AdapterError(`adapter ${spec}: no such file (${file})`);
-  let mod: { default?: unknown };
+  let exported: unknown;
   try {
-    mod = (await importModule(file)) as { default?: unknown };
+    exported = await importDefault(file);
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     throw new AdapterError(`adapter ${spec}: the module failed to load: ${first}`);
   }
-  const problems = adapterProblems(mod.default);
+  const problems = adapterProblems(exported);
   if (problems.length > 0)
-    throw new AdapterError(`adapter ${spec}: the default export is not an adapter: missing ${problems.join(', ')}`);
-  return mod.default as Adapter;
+    throw new AdapterError(`adapter ${spec}: not an adapter module: missing ${problems.join(', ')}`);
+  return exported as Adapter;
 }
 
-/** Imports a .ts/.js module by absolute path without a build step (tsx's ESM loader, scoped to this import). */
-export async function importModule(file: string): Promise<unknown> {
+/**
+ * Imports a .ts/.js module by absolute path without a build step (tsx's ESM loader, scoped to
+ * this import) and returns its default export. A `.ts` file in a package without
+ * `"type": "module"` is compiled as CommonJS, whose `export default` arrives as
+ * `module.exports.default`: that is unwrapped, so it reads as the ESM one.
+ */
+export async function importDefault(file: string): Promise<unknown> {
   const { tsImport } = await import('tsx/esm/api');
-  return tsImport(pathToFileURL(file).href, import.meta.url);
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  const d = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
+  return d !== null && typeof d === 'object' && d.__esModule === true ? d.default : d;
 }

@@ -480,7 +480,7 @@ async function runOne(test: TestSpec, signal: AbortSignal, say: (line: string) =
         ? `INVALID: not linearizable${r.check?.counterexample?.key !== undefined ? ` (key ${JSON.stringify(r.check.counterexample.key)})` : ''}${r.check?.counterexample ? `: ${r.check.counterexample.explanation}` : ''}`
         : outcome.exitCode === EXIT.unknown
           ? `unknown: ${r.check?.reason ?? 'no verdict'}`
-          : `error (db ${test.db.name}): ${outcome.error}; details in ${outcome.run.log}`;
+          : `error (adapter ${String(test.options.params.db)}): ${outcome.error}; details in ${outcome.run.log}`;
   if (outcome.exitCode === EXIT.usage) {
     say(`splitbrain: ${test.name}: ${outcome.error}`);
     return EXIT.usage;
