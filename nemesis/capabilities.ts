@@ -4,7 +4,7 @@
  * skipped and listed with their reasons, so the run's output says what it did not test.
  */
 import { readlink } from 'node:fs/promises';
-import { isClockAware, isKillable, isPausable, type Db } from '../cluster/db.js';
+import { isClockAware, isKillable, isPausable, type Db } from '../cluster/db/index.js';
 import { hasLinkControl } from '../cluster/runtime/link-control.js';
 import type { ExecResult, StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
 import { describeClockEffect } from './clock-nemesis.js';

@@ -6,7 +6,7 @@
  * says `clockSkewEffective: false` (Go binaries such as etcd) gets the fault recorded as
  * ineffective rather than pretended.
  */
-import { isClockAware, type Db } from '../cluster/db.js';
+import { isClockAware, type Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import { defaultSleep, findLeader, type FindLeaderOptions } from './leader.js';
 import {

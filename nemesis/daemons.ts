@@ -3,7 +3,7 @@
  * signal really landed (a process still running after a kill was not hit). Both places that
  * may know it are optional: a DB may expose `daemon(nodeName)`, a runtime `node.daemons()`.
  */
-import type { Db } from '../cluster/db.js';
+import type { Db } from '../cluster/db/index.js';
 import type { Daemon, StartedNode } from '../cluster/runtime/runtime.js';
 
 /** The DB's current daemon in a node, or undefined when neither the DB nor the runtime says. */

@@ -3,7 +3,7 @@
  * `start` restarts every node it killed, which must recover from its data directory. The pids
  * before and after go into the history so a reader can see a new process came up.
  */
-import type { Db, Killable } from '../cluster/db.js';
+import type { Db, Killable } from '../cluster/db/index.js';
 import { findDbDaemon } from './daemons.js';
 import type { Nemesis } from './nemesis.js';
 import { createProcessFaultNemesis, type ProcessFaultNemesisOptions } from './process-fault-nemesis.js';

@@ -2,7 +2,7 @@
  * Asking the DB who leads, for faults aimed at the leader. A cluster in the middle of an
  * election has no leader for a moment, so this asks a few times before giving up.
  */
-import { isLeaderAware, type Db } from '../cluster/db.js';
+import { isLeaderAware, type Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 
 /** Options for `findLeader`; `sleep` is injected so tests need not wait. */

@@ -8,7 +8,7 @@
  * (`composeNemesisPackage`). The opened package also samples who leads while it is set up, so its
  * summary can count the leader changes each fault caused.
  */
-import { isKillable, isLeaderAware, isPausable, type Db } from '../cluster/db.js';
+import { isKillable, isLeaderAware, isPausable, type Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import type { HistoryEvent } from '../src/history/event.js';
 import { checkNemesisCapabilities, type NemesisCapabilities } from './capabilities.js';

@@ -3,7 +3,7 @@
  * a probability (iptables `statistic` match) in the SPLITBRAIN-PACKET chain. Independent of
  * partitions, which use their own chain, so both can be in force at once.
  */
-import type { Db } from '../cluster/db.js';
+import type { Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import { PACKET_CHAIN } from './iptables.js';
 import { applyPacketLoss, linkFaultLayer } from './link-layer.js';

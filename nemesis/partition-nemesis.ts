@@ -4,7 +4,7 @@
  * schedule computes random grudges itself so a seed replays them, and `leader` is resolved
  * here by asking the DB. `stop-partition` heals exactly the rules that went in.
  */
-import type { Db } from '../cluster/db.js';
+import type { Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/runtime.js';
 import { computeGrudge, describeGrudge, type Grudge, type PartitionKind } from './grudge.js';
 import { PARTITION_CHAIN } from './iptables.js';

@@ -3,7 +3,7 @@
  * `resume` SIGCONTs every node it paused. The paused set is tracked by the process-fault
  * mechanism, because a container engine (and `kill -0`) reports a stopped process as running.
  */
-import type { Db, Pausable } from '../cluster/db.js';
+import type { Db, Pausable } from '../cluster/db/index.js';
 import { findDbDaemon } from './daemons.js';
 import type { Nemesis } from './nemesis.js';
 import { createProcessFaultNemesis, type ProcessFaultNemesisOptions } from './process-fault-nemesis.js';

@@ -6,7 +6,7 @@
  * `leader`), skip nodes that already have the fault, act on the others in parallel recording
  * pids and per-node failures, and on the heal op or at teardown undo every node it faulted.
  */
-import type { Db } from '../cluster/db.js';
+import type { Db } from '../cluster/db/index.js';
 import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import {

@@ -36,7 +36,7 @@ export {
   type Killable,
   type LeaderAware,
   type Pausable,
-} from '../cluster/db.js';
+} from '../cluster/db/index.js';
 export {
   DaemonDb,
   hostPort,

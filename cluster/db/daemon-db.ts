@@ -5,7 +5,7 @@
  * concrete DB is a short subclass, as a testcontainers module is a short container class: its
  * ports, its command line and its readiness check.
  */
-import type { Db, DbOptions, Killable, Pausable } from '../db.js';
+import type { Db, DbOptions, Killable, Pausable } from './db.js';
 import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
 import { hasLinkControl } from '../runtime/link-control.js';
 import { waitFor } from './http-probe.js';

@@ -5,7 +5,7 @@
  * false), and the run says so instead of pretending the clock nemesis bit.
  */
 import path from 'node:path';
-import type { ClockAware, DbOptions, LeaderAware } from '../db.js';
+import type { ClockAware, DbOptions, LeaderAware } from './db.js';
 import type { StartedCluster, StartedNode } from '../runtime/runtime.js';
 import { DaemonDb } from './daemon-db.js';
 import { probeJson } from './http-probe.js';

@@ -1,11 +1,24 @@
 /**
- * The bundled DBs (adapters/ makes them adapters), each an implementation of cluster/db.ts acting on nodes only
- * through the runtime: the bundled raftkv and Debian's etcd.
+ * DBs: the Db protocol (db.ts, as Jepsen's db.clj: a required core plus optional capabilities
+ * behind type guards) and the bundled implementations (adapters/ makes them adapters), acting on
+ * nodes only through the runtime: the bundled raftkv and Debian's etcd.
  */
 export { RaftkvDb, RAFTKV_CLIENT_PORT, RAFTKV_PEER_PORT, type RaftkvDbOptions } from './raftkv.js';
 export { DaemonDb, withTimeout, type DaemonDbConfig } from './daemon-db.js';
 export { EtcdDb, ETCD_BINARY, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './etcd.js';
-export { splitbrainRoot } from './project-root.js';
+export {
+  isClockAware,
+  isKillable,
+  isLeaderAware,
+  isPausable,
+  type ClockAware,
+  type Db,
+  type DbOptions,
+  type DbRunContext,
+  type Killable,
+  type LeaderAware,
+  type Pausable,
+} from './db.js';
 
 export { probeJson, waitFor } from './http-probe.js';
 export { hostPort, nodePort } from './ports.js';

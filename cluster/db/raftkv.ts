@@ -6,13 +6,12 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import type { ClockAware, DbOptions, LeaderAware } from '../db.js';
+import type { ClockAware, DbOptions, LeaderAware } from './db.js';
 import type { NodeStatus } from '../raftkv/node/index.js';
-import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
+import { projectRoot, type Daemon, type StartedCluster, type StartedNode } from '../runtime/index.js';
 import { DaemonDb } from './daemon-db.js';
 import { probeJson } from './http-probe.js';
 import { hostPort } from './ports.js';
-import { splitbrainRoot } from './project-root.js';
 
 /** Raft peer traffic. */
 export const RAFTKV_PEER_PORT = 7000;
@@ -44,7 +43,7 @@ export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
       serveTimeoutMs: 30_000,
       notServing: 'raftkv did not elect a leader every node knows',
     });
-    this.nodeMain = opts.nodeMain ?? path.join(splitbrainRoot(), 'dist', 'cluster', 'raftkv', 'node', 'main.js');
+    this.nodeMain = opts.nodeMain ?? path.join(projectRoot(), 'dist', 'cluster', 'raftkv', 'node', 'main.js');
   }
 
   protected override configure(opts: DbOptions): void {

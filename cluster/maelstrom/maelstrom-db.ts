@@ -8,12 +8,10 @@
  */
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import type { ClockAware, Db, DbOptions, DbRunContext, Killable, Pausable } from '../db.js';
-import { withTimeout } from '../db/daemon-db.js';
+import type { ClockAware, Db, DbOptions, DbRunContext, Killable, Pausable } from '../db/index.js';
+import { withTimeout } from '../db/index.js';
 import { hostPort, nodePort } from '../db/ports.js';
-import { splitbrainRoot } from '../db/project-root.js';
-import { hasLinkControl } from '../runtime/link-control.js';
-import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
+import { hasLinkControl, projectRoot, type Daemon, type StartedCluster, type StartedNode } from '../runtime/index.js';
 import { BinaryHandle } from './binary-handle.js';
 import { RelayControl } from './relay-control.js';
 import { RELAY_PORT, type RelayConfig, type RelayEvent } from './relay-wire.js';
@@ -59,7 +57,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
   private readonly peerRoutes = new Map<string, { host: string; port: number }>();
 
   constructor(private readonly opts: MaelstromDbOptions) {
-    this.relayMain = opts.relayMain ?? path.join(splitbrainRoot(), 'dist', 'cluster', 'maelstrom', 'relay', 'main.js');
+    this.relayMain = opts.relayMain ?? path.join(projectRoot(), 'dist', 'cluster', 'maelstrom', 'relay', 'main.js');
   }
 
   async setup(cluster: StartedCluster, opts: DbOptions): Promise<void> {
@@ -222,7 +220,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
     const bin = this.opts.bin;
     if (!bin.includes('/')) return bin;
     const abs = path.resolve(bin);
-    if (cluster.runtime !== 'docker' || abs.startsWith(splitbrainRoot() + path.sep)) return abs;
+    if (cluster.runtime !== 'docker' || abs.startsWith(projectRoot() + path.sep)) return abs;
     if (!existsSync(abs)) return abs; // the relay reports "binary not found" naming the node
     const inNode = path.posix.join(CONTAINER_BIN_DIR, path.basename(abs));
     const content = readFileSync(abs).toString('base64');

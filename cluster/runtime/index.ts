@@ -20,6 +20,7 @@ import { LocalRuntime } from './local/index.js';
 import type { Runtime, RuntimeName } from './runtime.js';
 import { SshRuntime, type SshRuntimeOptions } from './ssh/index.js';
 
+export { RUNTIME_NAMES } from './runtime.js';
 export type {
   ClusterCapabilities,
   ClusterSpec,
@@ -55,7 +56,8 @@ export type { SignalTeardownOptions } from './signal-teardown.js';
 export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';
 export type { HostSnapshot } from './host-snapshot.js';
 export { formatOffset, LIBFAKETIME } from './faketime.js';
-export { newRunId, projectRoot, runTag, RUN_LABEL, RUN_ENV } from './run-tag.js';
+export { newRunId, runTag, RUN_LABEL, RUN_ENV } from './run-tag.js';
+export { projectRoot } from './project-root.js';
 
 /** A runtime name as accepted on the command line. */
 export type RuntimeChoice = RuntimeName | 'auto';

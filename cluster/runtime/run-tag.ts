@@ -6,7 +6,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The Docker label every container and network of a run carries, with the run id as value. */
 export const RUN_LABEL = 'splitbrain.run';
@@ -43,12 +42,4 @@ export function scratchRoot(): string {
 /** The scratch folder of one run. */
 export function runScratchDir(runId: string): string {
   return path.join(scratchRoot(), runTag(runId));
-}
-
-/** The project folder (the one holding package.json and dist/), found from this file's place. */
-export function projectRoot(): string {
-  // This file is cluster/runtime/run-tag.ts, or dist/cluster/runtime/run-tag.js once built.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const up = path.resolve(here, '..', '..');
-  return path.basename(up) === 'dist' ? path.dirname(up) : up;
 }

@@ -9,7 +9,10 @@
  * StartedTestContainer): only a started cluster has nodes to exec in, signal or read logs from.
  */
 
-export type RuntimeName = 'docker' | 'local' | 'ssh';
+/** The runtimes, by the name `--runtime` accepts. */
+export const RUNTIME_NAMES = ['docker', 'local', 'ssh'] as const;
+/** A runtime's name. */
+export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 
 /** What to create. Addresses are chosen by the runtime. */
 export interface ClusterSpec {

@@ -5,7 +5,7 @@
  * raftkv and etcd are adapters, and a user's adapter module is one default export of this shape,
  * loaded by `splitbrain test --db ./path/to/adapter.ts` or named in `splitbrain.config.ts`.
  */
-import type { Db } from '../../cluster/db.js';
+import type { Db } from '../../cluster/db/index.js';
 import type { ClientOptions, ClientPool, WorkloadName } from '../../workloads/index.js';
 
 /** The switches of one run, as the CLI or the config chose them among what the adapter offers. */

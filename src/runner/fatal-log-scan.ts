@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../../cluster/db.js';
+import type { Db } from '../../cluster/db/index.js';
 import type { Checker } from '../analysis/index.js';
 import type { NodeDeath } from './liveness.js';
 

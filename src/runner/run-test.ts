@@ -4,7 +4,7 @@
  * it happens; results.json, the report and the JUnit file are written at the end.
  */
 import { writeFileSync } from 'node:fs';
-import { isLeaderAware } from '../../cluster/db.js';
+import { isLeaderAware } from '../../cluster/db/index.js';
 import { newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import {
   assertNemesisBit,

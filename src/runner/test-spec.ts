@@ -17,7 +17,7 @@
  * 8. `check` and `report`: the analysis step (src/analysis) judges history.jsonl and writes
  *    results.json, the HTML report and the JUnit file.
  */
-import type { DbOptions, Db } from '../../cluster/db.js';
+import type { DbOptions, Db } from '../../cluster/db/index.js';
 import type { Runtime } from '../../cluster/runtime/index.js';
 import type { NemesisPackage } from '../../nemesis/index.js';
 import type { ClientEndpoint, ClientPool, Workload } from '../../workloads/index.js';

@@ -1,12 +1,12 @@
 /** The versions results.json records: splitbrain's, Node's, and what the adapter reports of its system. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { splitbrainRoot } from '../../cluster/db/index.js';
+import { projectRoot } from '../../cluster/runtime/index.js';
 
 /** splitbrain's own version from its package.json, or "unknown". */
 export async function splitbrainVersion(): Promise<string> {
   try {
-    const pkg = JSON.parse(await readFile(path.join(splitbrainRoot(), 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(await readFile(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

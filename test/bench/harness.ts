@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
+import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 import { HistoryWriter, readJsonl } from '../../src/history/index.js';
 import { interpret, Recorder } from '../../src/runner/index.js';
 import { computeHistoryStats } from '../../src/store/index.js';

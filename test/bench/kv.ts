@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
+import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 
 const CLIENTS = 64;
 const WRITE_RATIO = 0.5;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
+import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 
 interface Answer {
   status: number;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
+import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 
 // Each node gets its own loopback address so an iptables DROP between addresses partitions it,
 // exactly as the nemesis does (connects and writes hang; nothing is refused).

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRaftkvCluster } from '../../cluster/raftkv/node/index.js';
+import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 

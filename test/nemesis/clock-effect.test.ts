@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../cluster/db.js';
+import type { Db } from '../../cluster/db/index.js';
 import { describeClockEffect } from '../../nemesis/index.js';
 import { parseRouteDevice } from '../../nemesis/packet-delay-nemesis.js';
 

@@ -11,4 +11,3 @@ export { encodeRecord, decodeRecords, replayRecords, type WalRecord, type Decode
 export { Transport, type TransportOptions } from './transport.js';
 export { startHttpApi, type HttpReply, type KvService, type NodeStatus } from './http-api.js';
 export { crc32 } from './crc32.js';
-export { LocalRaftkvCluster, getJson, type LocalClusterOptions } from './local-cluster.js';

@@ -1,8 +1,12 @@
+/**
+ * The raftkv node's Ready loop, as etcd's node.go run: it recovers from the WAL, feeds the Raft
+ * core from a tick timer and the peer transport, and handles each Ready in order (persist with
+ * fsync, send, apply, serve reads, advance). The client operations are its KV service
+ * (kv-service.ts), which it calls as entries apply and read states arrive.
+ */
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import {
   MemoryStorage,
-  NotLeaderError,
   RawNode,
   type BugName,
   type CoreBug,
@@ -12,9 +16,10 @@ import {
   type Ready,
   type Role,
 } from '../core/index.js';
-import { encodeCommand, KvStateMachine, type ApplyResult, type KvCommand } from '../kv/index.js';
+import { KvStateMachine } from '../kv/index.js';
 import type { NodeArgs } from './args.js';
-import { startHttpApi, type HttpReply, type KvService, type NodeStatus } from './http-api.js';
+import { startHttpApi, type KvService, type NodeStatus } from './http-api.js';
+import { RaftKvService } from './kv-service.js';
 import { LeaseTracker } from './lease.js';
 import { writeSnapshotFile } from './snapshot-file.js';
 import { Transport } from './transport.js';
@@ -22,39 +27,17 @@ import { Wal } from './wal.js';
 import type { WalRecord } from './wal-record.js';
 
 const CORE_BUGS: readonly CoreBug[] = ['vote-term-only', 'commit-old-term', 'leader-local-read'];
-/** A write not applied within this long is answered "may have happened" (the client records info). */
-const WRITE_TIMEOUT_MS = 5000;
-/** A read not served within this long is answered "did not happen" (reads have no effect). */
-const READ_TIMEOUT_MS = 5000;
 /** Entries kept in memory behind a snapshot so a slightly lagging follower catches up without one. */
 const CATCH_UP_ENTRIES = 1000;
 /** How long the ack-before-persist bug delays the WAL write it skipped. */
 const LATE_PERSIST_MS = 2000;
-
-interface PendingWrite {
-  resolve: (r: HttpReply) => void;
-  cmd: KvCommand;
-  timer: NodeJS.Timeout;
-}
-
-interface ReadRequest {
-  key: string;
-  resolve: (r: HttpReply) => void;
-}
-
-interface PendingRead {
-  reads: ReadRequest[];
-  timer: NodeJS.Timeout;
-  /** Set once the ReadState arrived: serve when applied reaches it. */
-  index?: number;
-}
 
 /**
  * One raftkv server process: feeds the Raft core from timers, peer sockets and client requests,
  * and handles each Ready in order (WAL append + fsync, send, apply, serve reads, advance), as
  * etcd's node.go run loop does. All I/O of the node lives here and in its helpers.
  */
-export class RaftKvNode implements KvService {
+export class RaftKvNode {
   private raw!: RawNode;
   private storage!: MemoryStorage;
   private wal!: Wal;
@@ -64,10 +47,8 @@ export class RaftKvNode implements KvService {
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly bugs: ReadonlySet<BugName>;
   private readonly clientAddrs = new Map<NodeId, string>();
-  private readonly pendingWrites = new Map<string, PendingWrite[]>();
-  private readonly pendingReads = new Map<string, PendingRead>();
-  private readBatch: ReadRequest[] = [];
   private readonly lease: LeaseTracker;
+  private kv!: RaftKvService;
   private role: Role = 'follower';
   private applied = 0;
   private snapshotIndex = 0;
@@ -75,8 +56,6 @@ export class RaftKvNode implements KvService {
   private scheduled = false;
   private started = false;
   private stopped = false;
-  private readCounter = 0;
-  private readonly readPrefix = randomBytes(4).toString('hex');
   /** Term of the last applied entry: lease reads need an applied entry of the leader's own term. */
   private appliedTerm = 0;
   /**
@@ -143,6 +122,16 @@ export class RaftKvNode implements KvService {
       maxInflight: 1024,
       maxEntriesPerMsg: 512,
     });
+    this.kv = new RaftKvService({
+      id: this.args.id,
+      clientAddrs: this.clientAddrs,
+      bugs: this.bugs,
+      lease: this.lease,
+      sm: this.sm,
+      core: this.raw,
+      appliedTerm: () => this.appliedTerm,
+      schedule: () => this.schedule(),
+    });
     this.transport = new Transport({
       id: this.args.id,
       peers: this.args.peers,
@@ -155,7 +144,15 @@ export class RaftKvNode implements KvService {
       log: (l) => this.log(l),
     });
     await this.transport.start();
-    this.http = await startHttpApi(this, this.args.id, this.args.listenHost, this.args.clientPort);
+    const kv = this.kv;
+    const api: KvService = {
+      get: (key) => kv.get(key),
+      put: (key, value, requestId) => kv.put(key, value, requestId),
+      cas: (key, expected, next, requestId) => kv.cas(key, expected, next, requestId),
+      status: () => this.status(),
+      serving: () => this.serving(),
+    };
+    this.http = await startHttpApi(api, this.args.id, this.args.listenHost, this.args.clientPort);
     this.tickTimer = setInterval(() => {
       this.raw.tick();
       this.schedule();
@@ -175,10 +172,12 @@ export class RaftKvNode implements KvService {
     await this.wal?.close();
   }
 
+  /** True once recovered and listening, until stopped. */
   serving(): boolean {
     return this.started && !this.stopped;
   }
 
+  /** The node's GET /status body. */
   status(): NodeStatus {
     const s = this.raw.status();
     return {
@@ -196,133 +195,6 @@ export class RaftKvNode implements KvService {
       droppedFrames: this.transport.dropped,
       bugs: [...this.bugs],
     };
-  }
-
-  // ------------------------------------------------------------------ client operations
-
-  private notLeader(lead: NodeId | ''): HttpReply {
-    const leader = lead && lead !== this.args.id ? (this.clientAddrs.get(lead) ?? null) : null;
-    const r: HttpReply = { status: 307, body: { error: 'not-leader', leader, definite: true } };
-    if (leader) r.headers = { location: `http://${leader}` };
-    return r;
-  }
-
-  get(key: string): Promise<HttpReply> {
-    // BUG stale-read: any node answers from its local applied state, skipping ReadIndex, so a
-    // partitioned follower or deposed leader serves stale data (Raft thesis §6.4 requires it).
-    if (this.bugs.has('stale-read')) return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
-    const st = this.raw.status();
-    if (this.bugs.has('lease-no-margin') && this.appliedTerm === st.term && this.lease.holds(st.term, Date.now())) {
-      // BUG lease-no-margin: a leader-lease read (see LeaseTracker for the missing drift margin).
-      // It asks only the lease, not the core's role, as lease-holder designs do: by the Raft
-      // thesis §6.4.1 argument no other leader can exist before the lease runs out, so the lease
-      // alone is the permission to read. The lease is of this node's own term (only answers to
-      // it as leader are recorded), and a node that has seen a newer term has no lease. That is
-      // why a CheckQuorum step-down does not end these reads: only the wall-clock expiry does.
-      return Promise.resolve({ status: 200, body: { value: this.sm.read(key) } });
-    }
-    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
-    return new Promise<HttpReply>((resolve) => {
-      this.readBatch.push({ key, resolve });
-      this.schedule();
-    });
-  }
-
-  /**
-   * Starts one ReadIndex for every read that arrived since the last batch: one heartbeat round
-   * confirms leadership for all of them (etcd batches reads the same way).
-   */
-  private flushReadBatch(): void {
-    if (this.readBatch.length === 0) return;
-    const reads = this.readBatch;
-    this.readBatch = [];
-    const ctx = `${this.readPrefix}-${++this.readCounter}`;
-    try {
-      this.raw.readIndex(ctx);
-    } catch (e) {
-      if (!(e instanceof NotLeaderError)) throw e;
-      for (const r of reads) r.resolve(this.notLeader(e.lead));
-      return;
-    }
-    const timer = setTimeout(() => {
-      const p = this.pendingReads.get(ctx);
-      this.pendingReads.delete(ctx);
-      for (const r of p?.reads ?? []) r.resolve({ status: 503, body: { error: 'read-timeout', definite: true } });
-    }, READ_TIMEOUT_MS);
-    this.pendingReads.set(ctx, { reads, timer });
-  }
-
-  put(key: string, value: unknown, requestId: string): Promise<HttpReply> {
-    return this.proposeCommand({ requestId, kind: 'write', key, value });
-  }
-
-  cas(key: string, expected: unknown, next: unknown, requestId: string): Promise<HttpReply> {
-    return this.proposeCommand({ requestId, kind: 'cas', key, expected, new: next });
-  }
-
-  private proposeCommand(cmd: KvCommand): Promise<HttpReply> {
-    const st = this.raw.status();
-    if (st.role !== 'leader') return Promise.resolve(this.notLeader(st.lead));
-    try {
-      this.raw.propose(encodeCommand(cmd));
-    } catch (e) {
-      // ProposalDroppedError extends NotLeaderError: nothing was appended anywhere.
-      if (e instanceof NotLeaderError) return Promise.resolve(this.notLeader(e.lead));
-      throw e;
-    }
-    return new Promise<HttpReply>((resolve) => {
-      const list = this.pendingWrites.get(cmd.requestId) ?? [];
-      const p: PendingWrite = {
-        resolve,
-        cmd,
-        timer: setTimeout(() => {
-          this.removePendingWrite(cmd.requestId, p);
-          resolve({ status: 503, body: { error: 'timeout', definite: false } });
-        }, WRITE_TIMEOUT_MS),
-      };
-      list.push(p);
-      this.pendingWrites.set(cmd.requestId, list);
-      this.schedule();
-    });
-  }
-
-  private removePendingWrite(requestId: string, p: PendingWrite): void {
-    const list = this.pendingWrites.get(requestId);
-    if (!list) return;
-    const rest = list.filter((x) => x !== p);
-    if (rest.length > 0) this.pendingWrites.set(requestId, rest);
-    else this.pendingWrites.delete(requestId);
-  }
-
-  private answerWrite(result: ApplyResult): void {
-    const list = this.pendingWrites.get(result.requestId);
-    if (!list) return;
-    this.pendingWrites.delete(result.requestId);
-    for (const p of list) {
-      clearTimeout(p.timer);
-      if (result.ok) {
-        const value = p.cmd.kind === 'cas' ? [p.cmd.expected ?? null, p.cmd.new ?? null] : result.value;
-        p.resolve({ status: 200, body: { value } });
-      } else {
-        p.resolve({ status: 409, body: { error: 'cas-mismatch', definite: true, current: result.current } });
-      }
-    }
-  }
-
-  /** Leadership was lost: pending writes may still commit under the next leader, so they are indefinite. */
-  private failPendingOnLeaderLoss(): void {
-    for (const list of this.pendingWrites.values()) {
-      for (const p of list) {
-        clearTimeout(p.timer);
-        p.resolve({ status: 503, body: { error: 'leader-lost', definite: false } });
-      }
-    }
-    this.pendingWrites.clear();
-    for (const p of this.pendingReads.values()) {
-      clearTimeout(p.timer);
-      for (const r of p.reads) r.resolve({ status: 503, body: { error: 'leader-lost', definite: true } });
-    }
-    this.pendingReads.clear();
   }
 
   // ------------------------------------------------------------------ the loop
@@ -361,7 +233,7 @@ export class RaftKvNode implements KvService {
     if (this.processing || this.stopped) return;
     this.processing = true;
     try {
-      while (!this.stopped && (this.flushReadBatch(), this.raw.hasReady())) {
+      while (!this.stopped && (this.kv.flushReadBatch(), this.raw.hasReady())) {
         const rd = this.raw.ready();
         await this.handleReady(rd);
         this.raw.advance(rd);
@@ -378,7 +250,7 @@ export class RaftKvNode implements KvService {
     if (rd.softState) {
       const was = this.role;
       this.role = rd.softState.role;
-      if (was === 'leader' && this.role !== 'leader') this.failPendingOnLeaderLoss();
+      if (was === 'leader' && this.role !== 'leader') this.kv.failPendingOnLeaderLoss();
       if (was !== this.role) this.log(`role ${was} -> ${this.role} (lead ${rd.softState.lead || '-'})`);
     }
     // 1. Persist: the snapshot file first (its WAL record must never lack its file), then the
@@ -416,8 +288,8 @@ export class RaftKvNode implements KvService {
           committed = committed.slice(early.length);
           for (const e of early) this.applyEntry(e);
           // Reads wait only for the apply index, not for this Ready's own writes.
-          this.noteReadStates(rd);
-          this.serveReads();
+          this.kv.noteReadStates(rd.readStates);
+          this.kv.serveReads(this.applied);
         }
         await written;
       } else {
@@ -442,15 +314,8 @@ export class RaftKvNode implements KvService {
     }
     for (const e of committed) this.applyEntry(e);
     // 4. Serve reads whose index is applied.
-    this.noteReadStates(rd);
-    this.serveReads();
-  }
-
-  private noteReadStates(rd: Ready): void {
-    for (const rs of rd.readStates) {
-      const p = this.pendingReads.get(rs.requestCtx);
-      if (p) p.index = rs.index;
-    }
+    this.kv.noteReadStates(rd.readStates);
+    this.kv.serveReads(this.applied);
   }
 
   private applyEntry(e: Entry): void {
@@ -458,17 +323,7 @@ export class RaftKvNode implements KvService {
     const result = this.sm.apply(e);
     this.applied = e.index;
     this.appliedTerm = e.term;
-    if (result) this.answerWrite(result);
-  }
-
-  private serveReads(): void {
-    for (const [ctx, p] of this.pendingReads) {
-      if (p.index !== undefined && p.index <= this.applied) {
-        clearTimeout(p.timer);
-        this.pendingReads.delete(ctx);
-        for (const r of p.reads) r.resolve({ status: 200, body: { value: this.sm.read(r.key) } });
-      }
-    }
+    if (result) this.kv.answerWrite(result);
   }
 
   /** Every snapshotEntries applied entries: snapshot the state machine, compact the WAL and the in-memory log. */

@@ -9,7 +9,8 @@ import { closeSync, openSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import type { LinkControl, LinkEndpoint, LinkFault } from '../link-control.js';
-import { projectRoot, RUN_ENV } from '../run-tag.js';
+import { projectRoot } from '../project-root.js';
+import { RUN_ENV } from '../run-tag.js';
 
 /** The compiled proxy entry point (the project must be built, as for raftkv's node). */
 export function linkProxyMain(): string {

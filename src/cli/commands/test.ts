@@ -7,9 +7,12 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../../adapters/index.js';
 import {
+  RUNTIME_NAMES,
+  selectRuntime,
   SSH_OPTIONS,
   sshFlagsOf,
   sshOptionsFromFlags,
+  type RuntimeName,
   type SshRuntimeOptions,
 } from '../../../cluster/runtime/index.js';
 import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
@@ -25,7 +28,6 @@ import {
   type Adapter,
   type TestConfig,
 } from '../../adapter/index.js';
-import { RUNTIME_NAMES, selectRuntime } from '../../runner/runtimes.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
 import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
 
@@ -354,12 +356,14 @@ async function buildTest(
   const db = adapter.db(options);
   const missing = dbProblems(db);
   if (missing.length > 0) throw new AdapterError(`adapter ${adapter.name}: its db() lacks ${missing.join(', ')}`);
+  const runtimeChoice = s.runtime === undefined ? 'auto' : (oneOf('runtime', s.runtime, RUNTIME_NAMES) as RuntimeName);
   let runtime;
   try {
-    runtime = await selectRuntime(s.runtime, say, ssh);
+    runtime = await selectRuntime(runtimeChoice, { log: say, ...(ssh ? { ssh } : {}) });
   } catch (e) {
     throw new InfrastructureError('select-runtime', e);
   }
+  if (s.runtime === undefined) say(`splitbrain: runtime ${runtime.name} (the best available here)`);
   const workload = workloadByName(workloadName, { concurrency, rate, seed, ...(opsPerKey ? { opsPerKey } : {}) });
   const client = (endpoints: ClientEndpoint[]) => adapter.client({ endpoints, opTimeoutMs, ...options });
   return {

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { NodeStatus } from './http-api.js';
+import { join } from 'node:path';
+import type { NodeStatus } from '../../cluster/raftkv/node/index.js';
+import { projectRoot } from '../../cluster/runtime/index.js';
 
 /** Options for a cluster of raftkv node processes on loopback. */
 export interface LocalClusterOptions {
@@ -20,13 +20,11 @@ export interface LocalClusterOptions {
   dir?: string;
 }
 
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The compiled node entry: the sibling main.js when running from dist/, else the repo's dist/ build. */
-const MAIN = HERE.split(sep).includes('dist') ? join(HERE, 'main.js') : join(HERE, '..', '..', '..', 'dist', 'cluster', 'raftkv', 'node', 'main.js');
+/** The compiled node entry (run `npm run build` first). */
+const MAIN = join(projectRoot(), 'dist', 'cluster', 'raftkv', 'node', 'main.js');
 
 /** GETs a JSON document from host:port, or undefined on any error or timeout. */
-export function getJson<T>(port: number, path: string, timeoutMs = 500, host = '127.0.0.1'): Promise<T | undefined> {
+function getJson<T>(port: number, path: string, timeoutMs = 500, host = '127.0.0.1'): Promise<T | undefined> {
   return new Promise((resolve) => {
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -47,8 +45,8 @@ export function getJson<T>(port: number, path: string, timeoutMs = 500, host = '
 }
 
 /**
- * Starts raftkv node processes (the compiled dist/ entry) on 127.0.0.1, for integration tests
- * and the benchmark: kill -9 and restart single nodes, find the leader, remove everything on stop.
+ * Starts raftkv node processes (the compiled dist/ entry) on 127.0.0.1, for the raftkv
+ * integration tests and the benchmarks (only they use it, so it lives under test/): kill -9 and restart single nodes, find the leader, remove everything on stop.
  */
 export class LocalRaftkvCluster {
   readonly ids: string[];
@@ -81,7 +79,17 @@ export class LocalRaftkvCluster {
   /** The exact argv (after `node`) used to start a node. */
   argv(id: string): string[] {
     const peers = this.ids.map((p) => `${p}=${this.host(p)}:${this.peerPort(p)}`).join(',');
-    const args = [MAIN, '--id', id, '--peers', peers, '--client-port', String(this.clientPort(id)), '--data-dir', join(this.dir, id)];
+    const args = [
+      MAIN,
+      '--id',
+      id,
+      '--peers',
+      peers,
+      '--client-port',
+      String(this.clientPort(id)),
+      '--data-dir',
+      join(this.dir, id),
+    ];
     for (const b of this.opts.bugs ?? []) args.push('--bug', b);
     return [...args, ...(this.opts.extraArgs ?? [])];
   }
@@ -109,7 +117,9 @@ export class LocalRaftkvCluster {
     const p = this.procs.get(id);
     if (!p) return;
     this.procs.delete(id);
-    const gone = new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+    const gone = new Promise<void>((r) =>
+      p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r()),
+    );
     p.kill('SIGKILL');
     await gone;
   }

@@ -3,7 +3,7 @@
  * etcd. As Jepsen's db protocol: a required core (setup, teardown) and optional capabilities
  * (kill, pause, leader lookup, clock sensitivity) that the nemesis asks for with type guards.
  */
-import type { StartedCluster, StartedNode } from './runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../runtime/index.js';
 
 export interface DbOptions {
   /** Injectable bugs to switch on (raftkv only). */
