@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { splitbrainRoot } from '../../../cluster/db/index.js';
+import { projectRoot } from '../../../cluster/runtime/index.js';
 import { EXIT } from '../../analysis/index.js';
 
 /** The tsconfig written when the folder has none, so `npx tsc --noEmit` checks the adapter. */
@@ -35,7 +35,7 @@ export const initCommand: CommandModule = {
   command: 'init',
   describe: 'Write an adapter and splitbrain.config.mts for a sample system into this folder, ready to run',
   handler: () => {
-    const templates = path.join(splitbrainRoot(), 'templates', 'init');
+    const templates = path.join(projectRoot(), 'templates', 'init');
     const cwd = process.cwd();
     const files = templateFiles(templates);
     const existing = files.filter((f) => existsSync(path.join(cwd, f)));
