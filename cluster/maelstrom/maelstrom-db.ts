@@ -13,6 +13,7 @@ import { withTimeout } from '../db/index.js';
 import { hostPort, nodePort } from '../db/ports.js';
 import { hasLinkControl, projectRoot, type Daemon, type StartedCluster, type StartedNode } from '../runtime/index.js';
 import { BinaryHandle } from './binary-handle.js';
+import { isGoBinary } from './go-binary.js';
 import { RelayControl } from './relay-control.js';
 import { RELAY_PORT, type RelayConfig, type RelayEvent } from './relay-wire.js';
 import { BIN_PRELOAD_ENV } from './relay/node-process.js';
@@ -43,7 +44,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
    * libfaketime reaches a binary whose runtime reads the time through libc (C, C++, Node, Python,
    * the JVM, Rust's std); a Go binary reads it from the vDSO and its clock does not move.
    */
-  readonly clockSkewEffective = true;
+  readonly clockSkewEffective: boolean;
   private readonly relayMain: string;
   private cluster: StartedCluster | undefined;
   private run: DbRunContext | undefined;
@@ -57,6 +58,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
   private readonly peerRoutes = new Map<string, { host: string; port: number }>();
 
   constructor(private readonly opts: MaelstromDbOptions) {
+    this.clockSkewEffective = !(opts.bin.includes('/') && isGoBinary(path.resolve(opts.bin)));
     this.relayMain = opts.relayMain ?? path.join(projectRoot(), 'dist', 'cluster', 'maelstrom', 'relay', 'main.js');
   }
 
