@@ -36,6 +36,22 @@ export function validateOps<S>(ops: readonly Operation[], model: FilledModel<S>,
     }
     if (problem) throw new MalformedHistoryError(problem, file, op.invokeIndex + 1);
   }
+  if (!model.partition) refuseKeys(ops, model.name, file);
+}
+
+/**
+ * A single-object model fed a keyed history would merge every key into one object and report a
+ * false violation; refuse it and name the keyed model instead.
+ */
+function refuseKeys(ops: readonly Operation[], modelName: string, file?: string): void {
+  const keyed = ops.find((op) => op.key !== undefined);
+  if (!keyed) return;
+  const keys = new Set(ops.map((op) => op.key)).size;
+  throw new MalformedHistoryError(
+    `model ${modelName} describes one object, but the ops carry keys (${keys} distinct); check key by key with --model kv`,
+    file,
+    keyed.invokeIndex + 1,
+  );
 }
 
 /** One part (all the ops of one key, or of the history) as the search needs it. */

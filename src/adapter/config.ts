@@ -14,8 +14,8 @@ export interface TestConfig {
   nemesis?: string;
   nemesisInterval?: number;
   nodes?: number;
-  /** `docker`, `local` or `ssh` (with --hosts-file); absent: the best available. */
-  runtime?: 'docker' | 'local' | 'ssh';
+  /** `auto` (the best available, also when absent), `docker`, `local` or `ssh` (with --hosts-file). */
+  runtime?: 'auto' | 'docker' | 'local' | 'ssh';
   /** Seconds of client load and faults. */
   timeLimit?: number;
   concurrency?: number;

@@ -12,6 +12,8 @@ export const EXIT = {
   infrastructure: 3,
   usage: 64,
   malformed: 65,
+  /** A named input file cannot be read (sysexits' EX_NOINPUT). */
+  noInput: 66,
 } as const;
 
 /** One of the codes in {@link EXIT}. */

@@ -6,7 +6,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
+import { MalformedHistoryError } from '../../checker/index.js';
 import { EXIT } from '../analysis/index.js';
+import { UsageError } from './usage-error.js';
+import { describeYargsFailure } from './yargs-message.js';
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
@@ -15,17 +18,31 @@ async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'Name a command; see --help.')
     .recommendCommands()
     .wrap(Math.min(120, process.stdout.columns ?? 120))
-    .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`splitbrain: ${msg}\nRun 'splitbrain --help' for usage.\n`);
+    .fail((msg, err, y) => {
+      // Errors thrown by a command's handler are the command's own story; main() below tells it.
+      if (err && !(err instanceof UsageError)) throw err;
+      // The third argument is yargs's usage instance; its descriptions are the flags of the command
+      // being parsed (the method is yargs's own but missing from @types/yargs).
+      const usage = y as unknown as { getDescriptions?(): Record<string, unknown> };
+      const known = Object.keys(usage.getDescriptions?.() ?? {});
+      const line = err ? err.message : describeYargsFailure(msg ?? '', known, argv);
+      process.stderr.write(`splitbrain: ${line}\n`);
       process.exit(EXIT.usage);
     });
   for (const command of commands) cli = cli.command(command);
   await cli.help().version().parseAsync();
 }
 
+// One line for the user, never a stack trace; SPLITBRAIN_DEBUG=1 adds the stack for a bug report.
 main(hideBin(process.argv)).catch((err: unknown) => {
-  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`splitbrain: ${message}\n`);
-  process.exit(EXIT.infrastructure);
+  if (process.env.SPLITBRAIN_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(
+    err instanceof UsageError
+      ? EXIT.usage
+      : err instanceof MalformedHistoryError
+        ? EXIT.malformed
+        : EXIT.infrastructure,
+  );
 });

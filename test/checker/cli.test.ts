@@ -65,11 +65,11 @@ describe('splitbrain check', () => {
   });
 
   it.each([
-    [['check', '--model', 'queue', 'x.jsonl'], /Choices:/],
-    [['check', '--format', 'csv', 'x.jsonl'], /Choices:/],
+    [['check', '--model', 'queue', 'x.jsonl'], /--model: unknown value 'queue'; choose one of: register/],
+    [['check', '--format', 'csv', 'x.jsonl'], /--format: unknown value 'csv'; choose one of: jsonl/],
     [['check', '--time-limit', '-1', 'x.jsonl'], /--time-limit must be a positive number/],
     [['check'], /Not enough non-option arguments/],
-    [['check', '--colour=red', 'x.jsonl'], /Unknown argument/],
+    [['check', '--colour=red', 'x.jsonl'], /unknown argument --colour/],
   ])('exits 64 on bad usage: %j', async (args, message) => {
     const r = await splitbrain(...args);
     expect(r.exitCode, r.stderr).toBe(64);

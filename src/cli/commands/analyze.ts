@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { MalformedHistoryError, readJsonl } from '../../history/index.js';
 import { RUN_FILES, type RunResults } from '../../store/index.js';
+import { MODELS } from '../../../checker/index.js';
 import { analyzeRun, EXIT, linearizabilityChecker, type RunFacts } from '../../analysis/index.js';
 
 interface AnalyzeArgs {
@@ -34,7 +35,11 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   builder: (y) =>
     y
       .positional('dir', { type: 'string', demandOption: true, describe: 'store/<test>/<timestamp> (or store/<test>)' })
-      .option('model', { type: 'string', describe: 'Checker model (default: the one the run used)' })
+      .option('model', {
+        type: 'string',
+        choices: Object.keys(MODELS),
+        describe: 'Checker model (default: the one the run used)',
+      })
       .option('time-limit', { type: 'number', describe: 'Seconds the checker may take (default: none)' })
       .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
       .option('json', { type: 'boolean', default: false, describe: 'Print results.json on stdout' })
@@ -92,8 +97,10 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       });
     } catch (e) {
       if (e instanceof MalformedHistoryError) {
-        process.stderr.write(`splitbrain: ${e.message}\n`);
-        process.exit(EXIT.malformed);
+        // The run's own history is well formed; a model that cannot describe it is a bad --model.
+        const byFlag = argv.model !== undefined;
+        process.stderr.write(`splitbrain: ${byFlag ? `--model ${model}: ${e.problem}` : e.message}\n`);
+        process.exit(byFlag ? EXIT.usage : EXIT.malformed);
       }
       throw e;
     }

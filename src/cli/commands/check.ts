@@ -1,6 +1,6 @@
 /**
  * `splitbrain check`: judge recorded histories for linearizability and exit with the spec's code
- * (0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed input). `checkFiles` does the work and
+ * (0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed input, 66 a file that cannot be read). `checkFiles` does the work and
  * returns every result with its history, so other front ends (a `--report DIR`, the runner) can
  * reuse it; the handler only prints.
  */
@@ -45,9 +45,9 @@ export interface CheckFilesOptions {
   workers?: number | 'auto';
 }
 
-/** One file's outcome: its result and history, or why it could not be read. */
+/** One file's outcome: its result and history, or why it could not be read (missing) or checked (malformed). */
 export type CheckFileOutcome =
-  { file: string; result: CheckResult; history: ReadHistory } | { file: string; error: string };
+  { file: string; result: CheckResult; history: ReadHistory } | { file: string; error: string; missing?: boolean };
 
 /** Reads and checks each file in turn; malformed files become `error` outcomes rather than exceptions. */
 export async function checkFiles(files: readonly string[], options: CheckFilesOptions): Promise<CheckFileOutcome[]> {
@@ -70,7 +70,7 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
       outcomes.push({ file, result, history });
     } catch (err) {
       if (err instanceof MalformedHistoryError) outcomes.push({ file, error: err.message });
-      else if (isFsError(err)) outcomes.push({ file, error: `${file}: cannot read (${err.code})` });
+      else if (isFsError(err)) outcomes.push({ file, error: `${file}: cannot read (${err.code})`, missing: true });
       else throw err;
     }
   }
@@ -122,8 +122,9 @@ export function defaultModel(format: HistoryFormat, history: ReadHistory): strin
   return history.events.some((e) => e.key !== undefined) ? 'kv' : 'cas-register';
 }
 
-/** The exit code for a set of outcomes: malformed input, then invalid, then unknown, then valid. */
+/** The exit code for a set of outcomes: a file not read, malformed input, then invalid, then unknown, then valid. */
 export function exitCodeOf(outcomes: readonly CheckFileOutcome[]): ExitCode {
+  if (outcomes.some((o) => 'error' in o && o.missing)) return EXIT.noInput;
   if (outcomes.some((o) => 'error' in o)) return EXIT.malformed;
   return exitCodeOfVerdict(mergeVerdicts(outcomes.map((o) => ('result' in o ? o.result.valid : true))));
 }
@@ -202,7 +203,8 @@ interface CheckArgs {
 /** The `check` command module. */
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <files..>',
-  describe: 'Check histories for linearizability (exit 0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed)',
+  describe:
+    'Check histories for linearizability (exit 0 valid, 1 invalid, 2 unknown, 64 usage, 65 malformed, 66 cannot read)',
   builder: (y) =>
     y
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'History files to check' })
@@ -232,7 +234,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'string',
         describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)',
       })
-      .example('$0 check store/latest/history.jsonl', 'check a recorded run with the cas-register model')
+      .example('$0 check store/raftkv-kv/latest/history.jsonl', "check the newest raftkv-kv run's history again")
+      .example('$0 check --format edn --model cas-register history.edn', 'check a Jepsen history.edn')
       .example(
         '$0 check --format porcupine-etcd --model cas-register --json etcd_*.log',
         'check Porcupine etcd logs, one JSON line each',
@@ -241,7 +244,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     // Validated here rather than in a yargs .check(): main.ts maps a failing check to exit 3.
     const usage = usageProblem(argv);
     if (usage) {
-      process.stderr.write(`splitbrain: ${usage}\nRun 'splitbrain check --help' for usage.\n`);
+      process.stderr.write(`splitbrain: ${usage}\n`);
       process.exitCode = EXIT.usage;
       return;
     }

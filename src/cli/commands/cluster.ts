@@ -26,6 +26,8 @@ import {
   type SshFlags,
 } from '../../../cluster/runtime/index.js';
 import { EXIT } from '../../analysis/index.js';
+import { DEFAULT_NODES, RUNTIME_CHOICES } from '../defaults.js';
+import { UsageError } from '../usage-error.js';
 import Docker from 'dockerode';
 
 interface UpArgs {
@@ -75,7 +77,7 @@ const up: CommandModule<object, UpArgs> = {
   builder: (y) =>
     y
       .option('runtime', {
-        choices: ['auto', 'docker', 'local', 'ssh'] as const,
+        choices: RUNTIME_CHOICES,
         default: 'auto' as RuntimeChoice,
         describe: 'Where nodes run (ssh: the --hosts-file hosts)',
       })
@@ -87,20 +89,22 @@ const up: CommandModule<object, UpArgs> = {
       })
       .option('nodes', {
         type: 'number',
-        describe: 'Number of nodes (default 3, or with --runtime ssh the host count)',
+        describe: `Number of nodes (default ${DEFAULT_NODES}, or with --runtime ssh the host count)`,
       })
       .option('log-dir', { type: 'string', describe: 'Folder for node logs (default store/clusters/<run>)' })
       .check((a) => {
         if (a.nodes !== undefined && (!Number.isInteger(a.nodes) || a.nodes < 1 || a.nodes > 50))
-          throw new Error(`--nodes must be 1..50, got ${a.nodes}`);
+          throw new UsageError(`--nodes must be 1..50, got ${a.nodes}`);
         return true;
-      }),
+      })
+      .example('$0 cluster up --db raftkv', `${DEFAULT_NODES} raftkv nodes on the best runtime, left running`)
+      .example('$0 cluster up --runtime local --nodes 3 --db etcd', 'three etcd nodes as local processes'),
   handler: async (argv) => {
     const ssh = argv.runtime === 'ssh' ? sshFlags(argv) : undefined;
     const runtime = ssh
       ? await sshRuntimeOf(ssh)
       : await selectRuntime(argv.runtime, { log: (l) => out(`image: ${l}`) });
-    const count = argv.nodes ?? (runtime instanceof SshRuntime ? runtime.opts.hosts.length : 3);
+    const count = argv.nodes ?? (runtime instanceof SshRuntime ? runtime.opts.hosts.length : DEFAULT_NODES);
     const runId = newRunId();
     const logDir = path.resolve(argv['log-dir'] ?? path.join('store', 'clusters', runId));
     const names = Array.from({ length: count }, (_, i) => `n${i + 1}`);
@@ -145,6 +149,7 @@ const up: CommandModule<object, UpArgs> = {
 const status: CommandModule<object, object> = {
   command: 'status',
   describe: 'Show the clusters `cluster up` left running',
+  builder: (y) => y.example('$0 cluster status', 'list running clusters, their nodes and endpoints'),
   handler: async () => {
     const states = await readClusterStates();
     if (states.length === 0) out('no cluster is up');
@@ -167,18 +172,18 @@ async function liveness(s: ClusterState): Promise<string> {
   return `${(await markedPids(s.runId)).length} daemon processes running`;
 }
 
-async function pickState(run: string | undefined): Promise<ClusterState> {
+/**
+ * The cluster `down` acts on: the one named, or the only one up. Undefined when there is none,
+ * which `down` treats as done already; several up without `--run` is a usage error.
+ */
+async function pickState(run: string | undefined): Promise<ClusterState | undefined> {
   const states = await readClusterStates();
-  if (run) {
-    const found = states.find((s) => s.runId === run);
-    if (!found) throw new Error(`no cluster with run id ${run} is up (see 'splitbrain cluster status')`);
-    return found;
-  }
-  if (states.length === 0)
-    throw new Error("no cluster is up; 'splitbrain cluster clean' sweeps leftovers of crashed runs");
+  if (run) return states.find((s) => s.runId === run);
   if (states.length > 1)
-    throw new Error(`${states.length} clusters are up; name one with --run (${states.map((s) => s.runId).join(', ')})`);
-  return states[0]!;
+    throw new UsageError(
+      `${states.length} clusters are up; name one with --run (${states.map((s) => s.runId).join(', ')})`,
+    );
+  return states[0];
 }
 
 const runOption = <T>(y: Argv<T>) => y.option('run', { type: 'string', describe: 'Run id (see cluster status)' });
@@ -186,9 +191,20 @@ const runOption = <T>(y: Argv<T>) => y.option('run', { type: 'string', describe:
 const down: CommandModule<object, RunArgs> = {
   command: 'down',
   describe: 'Stop a cluster started by `cluster up` and remove everything it created',
-  builder: runOption,
+  builder: (y) =>
+    runOption(y)
+      .example('$0 cluster down', 'stop the one cluster that is up (nothing to do when none is)')
+      .example('$0 cluster down --run 3f9a1c2e', 'stop one of several'),
   handler: async (argv) => {
     const state = await pickState(argv.run);
+    if (!state) {
+      out(
+        argv.run
+          ? `no cluster with run id ${argv.run} is up; nothing to take down`
+          : 'no cluster is up; nothing to take down',
+      );
+      return;
+    }
     let removed: string[];
     if (state.runtime === 'docker') {
       const docker = new DockerRuntime();
@@ -219,7 +235,12 @@ const clean: CommandModule<object, CleanArgs> = {
   builder: (y) =>
     runOption(y)
       .option('runtime', { choices: ['ssh'] as const, describe: 'Clean remote hosts instead of this machine' })
-      .options(SSH_OPTIONS) as unknown as Argv<CleanArgs>,
+      .options(SSH_OPTIONS)
+      .example('$0 cluster clean --run 3f9a1c2e', 'sweep what one crashed run left')
+      .example(
+        '$0 cluster clean',
+        "sweep every run's leftovers (also other users' runs on this machine)",
+      ) as unknown as Argv<CleanArgs>,
   handler: async (argv) => {
     let removed: string[];
     if (argv.runtime === 'ssh') {

@@ -18,7 +18,9 @@ const build: CommandModule<object, BuildArgs> = {
         describe:
           'debootstrap + docker import (root, no registry needed) or the Dockerfile (needs a registry); auto: debootstrap when possible',
       })
-      .option('force', { type: 'boolean', default: false, describe: 'Rebuild even if the image exists' }),
+      .option('force', { type: 'boolean', default: false, describe: 'Rebuild even if the image exists' })
+      .example('$0 images build', 'build the node image if it is missing (offline, with debootstrap when root)')
+      .example('$0 images build --force', 'rebuild it, e.g. after changing its recipe'),
   handler: async (argv) => {
     const result = await ensureBaseImage({
       method: argv.method,
@@ -35,6 +37,6 @@ const build: CommandModule<object, BuildArgs> = {
 export const imagesCommand: CommandModule<object, object> = {
   command: 'images <command>',
   describe: 'Build the Docker image nodes run in',
-  builder: (y) => y.command(build).demandCommand(1),
+  builder: (y) => y.command(build).demandCommand(1).example('$0 images build', 'build the node image'),
   handler: () => undefined,
 };

@@ -21,7 +21,9 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         default: '127.0.0.1',
         describe: 'Address to bind; other hosts can reach it only if you say so',
-      }),
+      })
+      .example('$0 serve', 'browse ./store at http://127.0.0.1:8080/')
+      .example('$0 serve --store /ci/store --port 0', 'another store on a free port (printed)'),
   handler: async (argv) => {
     // Checked here rather than in a yargs .check(): main.ts maps an error thrown there to exit 3.
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {

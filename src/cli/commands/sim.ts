@@ -10,6 +10,7 @@ import { BUG_NAMES, type BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
 import { linearizabilityJudge } from '../../sim/index.js';
 import { EXIT } from '../../analysis/index.js';
+import { UsageError } from '../usage-error.js';
 
 /** Bugs the simulator can exercise (`lease-no-margin` needs real clocks, so only the node has it). */
 export const SIM_BUGS: readonly BugName[] = BUG_NAMES.filter((b) => b !== 'lease-no-margin');
@@ -31,20 +32,38 @@ export const simCommand: CommandModule<object, SimArgs> = {
     y
       .option('seeds', { type: 'number', default: 100, describe: 'How many seeds to run' })
       .option('seed', { type: 'number', default: 1, describe: 'The first seed' })
-      .option('bug', { type: 'string', array: true, default: [] as string[], describe: `Inject a bug (repeatable): ${SIM_BUGS.join(', ')}` })
+      .option('bug', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: `Inject a bug (repeatable): ${SIM_BUGS.join(', ')}`,
+      })
       .option('time-limit', { type: 'number', default: 10, describe: 'Checker time limit per run, seconds' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Print one line per seed' })
-      .option('history', { type: 'string', describe: 'Write the first invalid run\'s history here (JSON Lines, for splitbrain check)' })
+      .option('history', {
+        type: 'string',
+        describe: "Write the first invalid run's history here (JSON Lines, for splitbrain check)",
+      })
       .check((a) => {
         for (const b of a.bug) {
           if (!(SIM_BUGS as readonly string[]).includes(b)) {
-            throw new Error(`--bug ${b}: unknown or not simulated; choose one of ${SIM_BUGS.join(', ')}`);
+            throw new UsageError(`--bug ${b}: unknown or not simulated; choose one of: ${SIM_BUGS.join(', ')}`);
           }
         }
-        if (!Number.isInteger(a.seeds) || a.seeds < 1) throw new Error(`--seeds ${a.seeds}: must be a positive integer`);
-        if (!Number.isInteger(a.seed)) throw new Error(`--seed ${a.seed}: must be an integer`);
+        if (!Number.isInteger(a.seeds) || a.seeds < 1)
+          throw new UsageError(`--seeds ${a.seeds}: must be a positive integer`);
+        if (!Number.isInteger(a.seed)) throw new UsageError(`--seed ${a.seed}: must be an integer`);
+        const t = a['time-limit'];
+        if (!(Number.isFinite(t) && t > 0))
+          throw new UsageError(`--time-limit ${t}: must be a positive number of seconds`);
         return true;
-      }) as never,
+      })
+      .example('$0 sim --seeds 200', 'simulate seeds 1..200 of the bug-free cluster (exit 0 when every run is valid)')
+      .example(
+        '$0 sim --seeds 50 --bug stale-read --history bad.jsonl',
+        'find a seed the stale-read bug breaks; save its history',
+      )
+      .example('$0 sim --seeds 1 --seed 17 --verbose', 'replay seed 17 alone') as never,
   handler: (a) => {
     const bugs = a.bug as BugName[];
     const bugFlags = bugs.map((b) => ` --bug ${b}`).join('');
@@ -77,11 +96,15 @@ export const simCommand: CommandModule<object, SimArgs> = {
       return;
     }
     if (summary.unknown.length > 0) {
-      process.stdout.write(`UNKNOWN: ${summary.unknown.length} run(s) undecided (seeds ${summary.unknown.join(', ')}); ${summary.valid} valid\n${timing}\n`);
+      process.stdout.write(
+        `UNKNOWN: ${summary.unknown.length} run(s) undecided (seeds ${summary.unknown.join(', ')}); ${summary.valid} valid\n${timing}\n`,
+      );
       process.exitCode = EXIT.unknown;
       return;
     }
-    process.stdout.write(`valid: all ${summary.valid} run(s) kept every safety property and were linearizable\n${timing}\n`);
+    process.stdout.write(
+      `valid: all ${summary.valid} run(s) kept every safety property and were linearizable\n${timing}\n`,
+    );
     process.exitCode = EXIT.valid;
   },
 };

@@ -7,12 +7,11 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../../adapters/index.js';
 import {
-  RUNTIME_NAMES,
   selectRuntime,
   SSH_OPTIONS,
   sshFlagsOf,
   sshOptionsFromFlags,
-  type RuntimeName,
+  type RuntimeChoice,
   type SshRuntimeOptions,
 } from '../../../cluster/runtime/index.js';
 import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
@@ -30,6 +29,8 @@ import {
 } from '../../adapter/index.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
 import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
+import { DEFAULT_NODES, RUNTIME_CHOICES } from '../defaults.js';
+import { oneOf, UsageError } from '../usage-error.js';
 
 /** The flags, camelCased as yargs also gives them; a flag absent from the command line is undefined. */
 interface TestArgs extends Omit<TestConfig, 'db'> {
@@ -46,7 +47,7 @@ interface TestArgs extends Omit<TestConfig, 'db'> {
 
 /** What a test runs with when neither the config file nor a flag says otherwise. */
 export const TEST_DEFAULTS = {
-  nodes: 5,
+  nodes: DEFAULT_NODES,
   nemesis: 'all',
   timeLimit: 60,
   concurrency: 10,
@@ -64,9 +65,6 @@ interface Settings extends TestConfig {
   junit?: string;
 }
 
-/** A usage error: exit 64 with the message. */
-class UsageError extends Error {}
-
 const positiveInt = (option: string, v: number, max = Number.MAX_SAFE_INTEGER): number => {
   if (!Number.isInteger(v) || v <= 0 || v > max)
     throw new UsageError(`--${option} must be an integer from 1 to ${max}, got ${v}`);
@@ -75,11 +73,6 @@ const positiveInt = (option: string, v: number, max = Number.MAX_SAFE_INTEGER): 
 const positive = (option: string, v: number): number => {
   if (!(typeof v === 'number' && Number.isFinite(v) && v > 0))
     throw new UsageError(`--${option} must be a positive number, got ${v}`);
-  return v;
-};
-const oneOf = (option: string, v: string, choices: readonly string[]): string => {
-  if (!choices.includes(v))
-    throw new UsageError(`--${option}: unknown value '${v}'; choose one of: ${choices.join(', ')}`);
   return v;
 };
 
@@ -160,8 +153,8 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('runtime', {
       type: 'string',
-      choices: RUNTIME_NAMES,
-      describe: 'Where nodes run (default: docker if an engine answers, else local; ssh: the --hosts-file hosts)',
+      choices: RUNTIME_CHOICES,
+      describe: 'Where nodes run (default auto: docker if an engine answers, else local; ssh: the --hosts-file hosts)',
     })
     .option('db', {
       type: 'string',
@@ -198,7 +191,9 @@ function builder(y: Argv): Argv<TestArgs> {
     .option('bug', {
       type: 'string',
       array: true,
-      describe: "Switch on one of the adapter's injectable bugs (repeatable)",
+      describe: `Switch on one of the adapter's injectable bugs (repeatable); ${Object.entries(BUNDLED_ADAPTERS)
+        .map(([name, a]) => `${name}: ${a.bugs?.length ? a.bugs.join(', ') : 'none'}`)
+        .join('; ')}`,
     })
     .option('store', { type: 'string', describe: `Store folder for run folders (default ${d.store})` })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
@@ -356,14 +351,14 @@ async function buildTest(
   const db = adapter.db(options);
   const missing = dbProblems(db);
   if (missing.length > 0) throw new AdapterError(`adapter ${adapter.name}: its db() lacks ${missing.join(', ')}`);
-  const runtimeChoice = s.runtime === undefined ? 'auto' : (oneOf('runtime', s.runtime, RUNTIME_NAMES) as RuntimeName);
+  const runtimeChoice = oneOf('runtime', s.runtime ?? 'auto', RUNTIME_CHOICES) as RuntimeChoice;
   let runtime;
   try {
     runtime = await selectRuntime(runtimeChoice, { log: say, ...(ssh ? { ssh } : {}) });
   } catch (e) {
     throw new InfrastructureError('select-runtime', e);
   }
-  if (s.runtime === undefined) say(`splitbrain: runtime ${runtime.name} (the best available here)`);
+  if (runtimeChoice === 'auto') say(`splitbrain: runtime ${runtime.name} (the best available here)`);
   const workload = workloadByName(workloadName, { concurrency, rate, seed, ...(opsPerKey ? { opsPerKey } : {}) });
   const client = (endpoints: ClientEndpoint[]) => adapter.client({ endpoints, opTimeoutMs, ...options });
   return {
