@@ -45,13 +45,15 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
    * the JVM, Rust's std); a Go binary reads it from the vDSO and its clock does not move.
    */
   readonly clockSkewEffective: boolean;
+  /** The relay's line for a binary that exited by itself: a node failure, as a raftkv crash is. */
+  readonly fatalLogPattern = /^\[relay \S+\] fatal: /;
   private readonly relayMain: string;
   private cluster: StartedCluster | undefined;
   private run: DbRunContext | undefined;
   private readonly relays = new Map<string, Daemon>();
   private readonly controls = new Map<string, RelayControl>();
   private readonly binaries = new Map<string, BinaryHandle>();
-  /** The first thing a binary did that must fail the run (printed non-JSON, exited by itself). */
+  /** What a binary did that must end the run with exit 3 (a line on stdout that is not a message). */
   private problems: string[] = [];
   private messages: MessageLog | undefined;
   /** node name -> where the other relays dial it: the runtime's link proxy when links run through one. */
@@ -201,8 +203,12 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
         this.run?.log(`maelstrom: ${e.text}`);
         return;
       case 'exit':
+        // Not a problem of the run but a failure of the node, found in its log by fatalLogPattern.
         this.binaries.get(node)?.markExited(e.code);
-        return this.problem(`${node}: the binary exited by itself (code ${e.code})`, e.stderr);
+        this.run?.log(
+          `maelstrom: ${node}: the binary exited by itself (code ${e.code})${e.stderr.length > 0 ? `; last stderr lines:\n${e.stderr.join('\n')}` : ''}`,
+        );
+        return;
       case 'problem':
         return this.problem(e.text, e.stderr);
     }

@@ -4,6 +4,7 @@
  * working directory, refuse Maelstrom's services, and record messages when asked.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { maelstromClientPool } from '../../workloads/clients/maelstrom-client.js';
@@ -104,6 +105,27 @@ describe('the Maelstrom relay', () => {
     expect(kinds.find((e) => e.event === 'send' && e.from === 'n1' && e.to === 'n3')).toMatchObject({
       body: { type: 'fwd_ok' },
     });
+  });
+
+  it('logs a fatal line when a binary exits by itself, and none when it is killed', async () => {
+    const script = `
+      let rest = ''; process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (c) => { const ls = (rest + c).split('\\n'); rest = ls.pop();
+        for (const l of ls) { const m = JSON.parse(l);
+          if (m.body.type === 'init') process.stdout.write(JSON.stringify({ src: m.dest, dest: m.src, body: { type: 'init_ok', in_reply_to: m.body.msg_id } }) + '\\n');
+          if (m.body.type === 'die') process.exit(7); } });`;
+    group = await startLoopbackRelays({ count: 2, bin: process.execPath, binArgs: ['-e', script] });
+    expect((await group.controls.get('n1')!.request('kill', 5000)).ok).toBe(true);
+    const s = net.connect(Number(new URL(group.endpoints[1]!.url).port), '127.0.0.1');
+    s.write('{"hello":"client"}\n{"src":"c1","dest":"n2","body":{"type":"die","msg_id":1}}\n');
+    await waitFor(() => group!.events.some((e) => e.event.event === 'exit'));
+    s.destroy();
+    expect(group.events.filter((e) => e.event.event === 'exit').map((e) => e.node)).toEqual(['n2']);
+    await waitFor(() => group!.stderr.get('n2')!.includes('fatal'));
+    expect(group.stderr.get('n2')).toMatch(
+      /^\[relay n2\] fatal: the binary \(pid \d+\) exited by itself with code 7$/m,
+    );
+    expect(group.stderr.get('n1')).not.toContain('fatal');
   });
 
   it('names the node and the cause when a binary prints a line that is not JSON', async () => {

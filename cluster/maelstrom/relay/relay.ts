@@ -214,7 +214,10 @@ export class Relay {
   }
 
   private emit(e: RelayEvent): void {
-    if (e.event === 'notice' || e.event === 'problem' || e.event === 'exit') this.log(JSON.stringify(e));
+    if (e.event === 'notice') this.log(e.text);
+    else if (e.event === 'problem') this.log(`problem: ${e.text}`);
+    // The DB's fatalLogPattern matches this line: a node that dies by itself fails the test.
+    else if (e.event === 'exit') this.log(`fatal: the binary (pid ${e.pid}) exited by itself with code ${e.code}`);
     this.toControl?.(JSON.stringify(e));
   }
 
