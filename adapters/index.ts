@@ -5,15 +5,18 @@
 import type { Adapter } from '../src/index.js';
 import { etcdAdapter } from './etcd.js';
 import { raftkvAdapter } from './raftkv.js';
+import { zookeeperAdapter } from './zookeeper/index.js';
 
 export { raftkvAdapter } from './raftkv.js';
 export { etcdAdapter } from './etcd.js';
 export { maelstromAdapter } from './maelstrom.js';
+export { zookeeperAdapter } from './zookeeper/index.js';
 
 /** Bundled adapters by name; the first is the default `--db`. */
 export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {
   raftkv: raftkvAdapter,
   etcd: etcdAdapter,
+  zookeeper: zookeeperAdapter,
 };
 
 /** Adapters built from their own flags (`--db maelstrom --bin PATH`), not listed in BUNDLED_ADAPTERS. */

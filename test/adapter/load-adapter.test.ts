@@ -22,7 +22,7 @@ describe('loadAdapter', () => {
 
   it('names an unknown adapter and the choices', async () => {
     await expect(loadAdapter('mysql', BUNDLED_ADAPTERS)).rejects.toThrow(
-      "--db: unknown adapter 'mysql'; choose one of: raftkv, etcd, or a path to an adapter module",
+      "--db: unknown adapter 'mysql'; choose one of: raftkv, etcd, zookeeper, or a path to an adapter module",
     );
   });
 

@@ -1,0 +1,24 @@
+/**
+ * ZooKeeper (Debian's 3.8) as an adapter, the worked example of docs/adapters.md: written only
+ * with splitbrain's public API (src/index.ts) and node-zookeeper-client.
+ */
+import { execa } from 'execa';
+import { defineAdapter } from '../../src/index.js';
+import { ZK_READ_CONSISTENCIES, zookeeperClientPool } from './zookeeper-client.js';
+import { ZooKeeperDb } from './zookeeper-db.js';
+
+export { ZooKeeperDb, ZK_CLIENT_PORT, ZK_QUORUM_PORT } from './zookeeper-db.js';
+export { ZK_READ_CONSISTENCIES, zookeeperClientPool, znodeOf } from './zookeeper-client.js';
+
+/** ZooKeeper: reads `sync` (default) or `local`. */
+export const zookeeperAdapter = defineAdapter({
+  name: 'zookeeper',
+  workloads: ['kv', 'register', 'cas-register'],
+  readConsistencies: ZK_READ_CONSISTENCIES,
+  db: () => new ZooKeeperDb(),
+  client: zookeeperClientPool,
+  versions: async () => {
+    const r = await execa('dpkg-query', ['-W', '-f', '${Version}', 'zookeeper'], { reject: false, timeout: 5000 });
+    return { zookeeper: r.exitCode === 0 && r.stdout ? r.stdout : 'unknown' };
+  },
+});

@@ -1,0 +1,178 @@
+/**
+ * The ZooKeeper client, with node-zookeeper-client: one session per process, connected to one
+ * server only (so a read is served by that server, as ZooKeeper serves every read). Per key a
+ * znode `/sb-KEY` holding the JSON value: read = getData (none yet: null), write = setData
+ * (create on first write), cas = getData then setData guarded by the version read, so a cas
+ * that lost a race is refused by ZooKeeper itself. Read consistency `sync` sends a sync for the
+ * znode first, which brings the server up to date with the leader before it answers the read;
+ * `local` reads the server's own copy, which may be stale.
+ *
+ * The library retries requests after a connection loss; retries are off here, since a retried
+ * setData that had in fact been applied would come back as a refusal and be recorded `fail`.
+ */
+import zookeeper from 'node-zookeeper-client';
+import {
+  indeterminate,
+  type AdapterClientOptions,
+  type Client,
+  type ClientOp,
+  type ClientPool,
+  type Completion,
+} from '../../src/index.js';
+import { syncPath } from './zookeeper-sync.js';
+
+/** Read modes: `sync` (sync, then read) and `local` (the connected server's copy). */
+export const ZK_READ_CONSISTENCIES = ['sync', 'local'] as const;
+
+type ZkClient = zookeeper.Client;
+type ZkStat = zookeeper.Stat;
+
+/** ZooKeeper error codes the client tells apart. */
+const NO_NODE = zookeeper.Exception.NO_NODE;
+const NODE_EXISTS = zookeeper.Exception.NODE_EXISTS;
+const BAD_VERSION = zookeeper.Exception.BAD_VERSION;
+
+/** The znode of a key. */
+export function znodeOf(key: unknown): string {
+  return `/sb-${encodeURIComponent(String(key ?? 'register'))}`;
+}
+
+/** Opens one ZooKeeper session per process, on the node the process number picks. */
+export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
+  const sessions = new Set<ZkClient>();
+  return {
+    open(process: number): Client {
+      const endpoint = options.endpoints[Number(process) % options.endpoints.length]!;
+      let session: Promise<ZkClient> | undefined;
+      const connect = (): Promise<ZkClient> =>
+        (session ??= new Promise<ZkClient>((resolve, reject) => {
+          const zk = zookeeper.createClient(new URL(endpoint.url).host, {
+            sessionTimeout: 4000,
+            spinDelay: 200,
+            retries: 0,
+          });
+          sessions.add(zk);
+          const timer = setTimeout(() => reject(new Error('connect timeout')), options.opTimeoutMs);
+          zk.once('connected', () => {
+            clearTimeout(timer);
+            resolve(zk);
+          });
+          zk.connect();
+        }));
+      const retire = () => {
+        void session?.then(
+          (zk) => {
+            zk.close();
+            sessions.delete(zk);
+          },
+          () => undefined,
+        );
+      };
+      return {
+        invoke: async (op) => {
+          let zk: ZkClient;
+          try {
+            zk = await connect();
+          } catch (e) {
+            // Nothing was sent: the op certainly did not happen.
+            session = undefined;
+            return { type: 'fail', error: (e as Error).message, node: endpoint.node };
+          }
+          const c = await withDeadline(
+            invokeOn(zk, op, options.readConsistency),
+            options.opTimeoutMs,
+            op,
+            endpoint.node,
+          );
+          // A process whose op may have happened is retired; its session goes with it.
+          if (c.type === 'info') retire();
+          return { ...c, node: endpoint.node };
+        },
+      };
+    },
+    close: async () => {
+      for (const zk of sessions) zk.close();
+      sessions.clear();
+    },
+  };
+}
+
+async function invokeOn(zk: ZkClient, op: ClientOp, readConsistency: string): Promise<Completion> {
+  const path = znodeOf(op.key);
+  try {
+    switch (op.f) {
+      case 'read': {
+        if (readConsistency === 'sync') await syncPath(zk, path);
+        const got = await getData(zk, path);
+        return { type: 'ok', value: got?.value ?? null };
+      }
+      case 'write': {
+        await writeValue(zk, path, op.value);
+        return { type: 'ok', value: op.value };
+      }
+      case 'cas': {
+        const [expected, next] = op.value as [unknown, unknown];
+        const got = await getData(zk, path);
+        if (!got || got.value !== expected) return { type: 'fail', error: 'cas-mismatch' };
+        try {
+          await setData(zk, path, next, got.stat.version);
+        } catch (e) {
+          if (codeOf(e) === BAD_VERSION || codeOf(e) === NO_NODE)
+            return { type: 'fail', error: 'cas-mismatch (version)' };
+          throw e;
+        }
+        return { type: 'ok', value: op.value };
+      }
+      default:
+        return { type: 'fail', error: `zookeeper client: unsupported op '${op.f}'` };
+    }
+  } catch (e) {
+    return indeterminate(op, String(e), '');
+  }
+}
+
+/** Writes a value, creating the znode on the first write (and overwriting if another client created it first). */
+async function writeValue(zk: ZkClient, path: string, value: unknown): Promise<void> {
+  try {
+    await setData(zk, path, value, -1);
+  } catch (e) {
+    if (codeOf(e) !== NO_NODE) throw e;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        zk.create(path, encode(value), (err) => (err ? reject(err) : resolve())),
+      );
+    } catch (e2) {
+      if (codeOf(e2) !== NODE_EXISTS) throw e2;
+      await setData(zk, path, value, -1);
+    }
+  }
+}
+
+function getData(zk: ZkClient, path: string): Promise<{ value: unknown; stat: ZkStat } | undefined> {
+  return new Promise((resolve, reject) =>
+    zk.getData(path, (err, data, stat) => {
+      if (err) return codeOf(err) === NO_NODE ? resolve(undefined) : reject(err);
+      resolve({ value: data && data.length > 0 ? (JSON.parse(data.toString('utf8')) as unknown) : null, stat });
+    }),
+  );
+}
+
+function setData(zk: ZkClient, path: string, value: unknown, version: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    zk.setData(path, encode(value), version, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value ?? null));
+const codeOf = (e: unknown): number | undefined => (e as { getCode?: () => number }).getCode?.();
+
+/** The op's completion, or `indeterminate` once `ms` pass (a paused server never answers). */
+async function withDeadline(p: Promise<Completion>, ms: number, op: ClientOp, node: string): Promise<Completion> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Completion>((r) => (timer = setTimeout(() => r(indeterminate(op, 'timeout', node)), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

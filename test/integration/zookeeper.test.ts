@@ -1,0 +1,80 @@
+/**
+ * ZooKeeper through its adapter (adapters/zookeeper, written with the public API) on local
+ * nodes in network namespaces: a short run under partitions and pauses with sync reads is
+ * linearizable and leaves nothing behind; a read consistency ZooKeeper's adapter does not offer
+ * is refused naming the choices.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRuntime } from '../../cluster/runtime/index.js';
+import {
+  build,
+  latestRun,
+  namespacesOfRun,
+  processesOfRun,
+  readResults,
+  runIdOf,
+  splitbrain,
+} from './test-command-helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+const hasZooKeeper = existsSync('/usr/share/java/zookeeper.jar') && existsSync('/usr/bin/java');
+const store = mkdtempSync(path.join(tmpdir(), 'splitbrain-it-zookeeper-'));
+
+beforeAll(build, 300_000);
+afterAll(() => rmSync(store, { recursive: true, force: true }));
+
+describe('splitbrain test --db zookeeper', () => {
+  it('refuses a read consistency the adapter does not offer, naming sync and local', async () => {
+    const r = await splitbrain(['test', '--db', 'zookeeper', '--read-consistency', 'linearizable', '--store', store]);
+    expect(r.exitCode, r.all).toBe(64);
+    expect(r.all).toContain(
+      '--read-consistency linearizable is not offered by --db zookeeper; choose one of: sync, local',
+    );
+  });
+
+  it.skipIf(!isRoot || !hasZooKeeper)(
+    'with sync reads under partitions and pauses on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
+    async () => {
+      const r = await splitbrain([
+        'test',
+        '--db',
+        'zookeeper',
+        '--runtime',
+        'local',
+        '--nodes',
+        '3',
+        '--workload',
+        'kv',
+        '--nemesis',
+        'partition,pause',
+        '--nemesis-interval',
+        '3',
+        '--time-limit',
+        '20',
+        '--seed',
+        '7',
+        '--store',
+        store,
+        '--name',
+        'zk-sync',
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const run = latestRun(store, 'zk-sync');
+      const results = readResults(run);
+      expect(results.test).toMatchObject({ db: 'zookeeper', readConsistency: 'sync' });
+      expect(results.versions.zookeeper).toMatch(/^3\.8/);
+      expect(results.stats.byType.ok).toBeGreaterThan(200);
+      const runId = runIdOf(run);
+      try {
+        expect(processesOfRun(runId)).toEqual([]);
+        expect(await namespacesOfRun(runId)).toEqual([]);
+      } finally {
+        await new LocalRuntime().clean(runId);
+      }
+    },
+    300_000,
+  );
+});
