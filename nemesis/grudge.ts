@@ -17,6 +17,8 @@ export const PARTITION_KINDS = [
   'majorities-ring',
   'bridge',
   'minority-third',
+  'lagging-followers',
+  'leader-pair',
 ] as const;
 
 export type PartitionKind = (typeof PARTITION_KINDS)[number];
@@ -82,10 +84,12 @@ export function bridgeGrudge(nodes: readonly string[], rng: Rng): Grudge {
   return sorted(out);
 }
 
-/** What the leader-based shape needs to know at the moment it is computed. */
+/** What the leader-based shapes need to know at the moment they are computed. */
 export interface GrudgeContext {
-  /** The current leader, asked of the DB; required by `leader`. */
+  /** The current leader, asked of the DB; required by `leader`, `lagging-followers` and `leader-pair`. */
   leader?: string | undefined;
+  /** The grudge in force just before, for `leader-pair`: the nodes the leader cannot hear there lag behind. */
+  previous?: Grudge | undefined;
 }
 
 /**
@@ -105,6 +109,28 @@ export function computeGrudge(
       return isolateGrudge(nodes, rng.pick(nodes));
     case 'leader':
       return ctx.leader !== undefined && nodes.includes(ctx.leader) ? isolateGrudge(nodes, ctx.leader) : undefined;
+    // A minority of followers cut off from a leader that keeps committing, so they fall behind with
+    // the same last term as everyone.
+    case 'lagging-followers': {
+      const leader = ctx.leader;
+      if (leader === undefined || !nodes.includes(leader) || nodes.length < 3) return undefined;
+      const k = Math.max(1, Math.floor((nodes.length - 1) / 2));
+      const lagging = rng.shuffle(nodes.filter((n) => n !== leader)).slice(0, k);
+      return completeGrudge([lagging, nodes.filter((n) => !lagging.includes(n))]);
+    }
+    // Then the leader and one up-to-date follower are cut off from the rest: the majority that must
+    // elect holds the laggers and as few up-to-date nodes as possible, so a vote that ignores log
+    // length elects a lagger, and a correct one must wait for the up-to-date node.
+    case 'leader-pair': {
+      const leader = ctx.leader;
+      if (leader === undefined || !nodes.includes(leader) || nodes.length < 3) return undefined;
+      const lagging = new Set(ctx.previous?.[leader] ?? []);
+      const upToDate = nodes.filter((n) => n !== leader && !lagging.has(n));
+      const partner = upToDate.length > 0 ? rng.pick(upToDate) : rng.pick(nodes.filter((n) => n !== leader));
+      const side = [leader, partner];
+      if (nodes.length - side.length < majority(nodes.length)) return isolateGrudge(nodes, leader);
+      return completeGrudge([side, nodes.filter((n) => !side.includes(n))]);
+    }
     // Shuffled: fixed halves would always cut the same nodes ({n1,n2} | {n3,n4,n5}).
     case 'halves':
     case 'random-halves':

@@ -20,6 +20,9 @@ export interface PartitionPlan {
   grudge?: Grudge;
 }
 
+/** Shapes drawn around the leader, which the nemesis asks the DB for when the partition starts. */
+const LEADER_SHAPES: ReadonlySet<PartitionKind> = new Set(['leader', 'lagging-followers', 'leader-pair']);
+
 /** What the partition nemesis needs: the cluster, and the DB when partitions aim at the leader. */
 export interface PartitionNemesisOptions {
   cluster: StartedCluster;
@@ -47,22 +50,25 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as PartitionPlan;
-    const prior = chain.inForce ? await heal() : undefined;
+    const prior = current;
+    if (chain.inForce) await heal();
     if (chain.inForce) {
       return {
         f: op.f,
         value: { injected: 0, partition: plan.partition },
-        error: `previous partition not healed: ${prior?.error}`,
+        error: 'previous partition not healed',
       };
     }
     let grudge = plan.grudge;
     let leader: string | undefined;
     if (grudge === undefined) {
-      if (plan.partition === 'leader') leader = await findLeader(opts.db, cluster, opts.leader);
-      grudge = computeGrudge(plan.partition, names, rng, { leader });
+      if (LEADER_SHAPES.has(plan.partition)) leader = await findLeader(opts.db, cluster, opts.leader);
+      grudge = computeGrudge(plan.partition, names, rng, { leader, previous: prior?.grudge });
     }
     if (grudge === undefined || Object.keys(grudge).length === 0) {
-      const why = plan.partition === 'leader' ? 'the DB named no leader' : 'the shape cuts nothing with these nodes';
+      const why = LEADER_SHAPES.has(plan.partition)
+        ? 'the DB named no leader'
+        : 'the shape cuts nothing with these nodes';
       return { f: op.f, value: { injected: 0, partition: plan.partition, skipped: why } };
     }
     const r = await applyGrudge(chain, grudge, addresses);

@@ -136,12 +136,12 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
         rng,
         leaderOk
           ? [
-              [35, 'leader'],
-              [20, 'lag-then-leader'],
+              [30, 'leader'],
+              [35, 'lag-then-leader'],
               [15, 'halves'],
               [10, 'majorities-ring'],
-              [10, 'bridge'],
-              [10, 'minority-third'],
+              [5, 'bridge'],
+              [5, 'minority-third'],
             ]
           : [
               [25, 'one'],
@@ -151,7 +151,10 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
               [15, 'minority-third'],
             ],
       );
-      if (shape === 'lag-then-leader') return lagThenLeader(nodes, rng);
+      if (shape === 'lag-then-leader') {
+        const killAll = opts.faults.includes('kill') && rng.next() < 0.6 ? nodes : undefined;
+        return lagThenLeader(rng, killAll);
+      }
       const plan =
         shape === 'leader'
           ? { partition: shape }
@@ -248,24 +251,27 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
 }
 
 /**
- * A node is cut off long enough to fall behind, then, with no heal between, the partition moves
- * to isolate the leader: the laggard rejoins a majority that must elect without the leader, which
- * is when a vote that ignores log length elects a node missing committed entries.
+ * A minority of followers is cut off long enough to fall behind, then, with no heal between, the
+ * leader and one up-to-date follower are cut off instead: the laggers rejoin a majority that must
+ * elect without the leader and holds a single up-to-date node, which is when a vote that ignores
+ * log length elects a node missing committed entries (a correct vote waits for that one node).
+ * With `killAll`, every node is also killed right after the switch and restarted: restarted
+ * nodes know no leader, so none ignores a candidate as a disruption, and whichever of the
+ * majority times out first (two in three: a lagger) stands for election.
  */
-function lagThenLeader(nodes: readonly string[], rng: Rng): Episode {
+function lagThenLeader(rng: Rng, killAll: readonly string[] | undefined): Episode {
   const lagS = rng.between(1, 2.5);
   const leaderS = rng.between(1.5, 3);
-  return {
-    steps: [
-      {
-        atS: 0,
-        op: { f: 'start-partition', value: { partition: 'one', grudge: isolateGrudge(nodes, rng.pick(nodes)) } },
-      },
-      { atS: lagS, op: { f: 'start-partition', value: { partition: 'leader' } } },
-      { atS: lagS + leaderS, op: { f: 'stop-partition' } },
-    ],
-    lengthS: lagS + leaderS,
-  };
+  const steps: Episode['steps'] = [
+    { atS: 0, op: { f: 'start-partition', value: { partition: 'lagging-followers' } } },
+    { atS: lagS, op: { f: 'start-partition', value: { partition: 'leader-pair' } } },
+  ];
+  if (killAll !== undefined) {
+    steps.push({ atS: lagS + 0.02, op: { f: 'kill', value: { targets: 'all', nodes: [...killAll].sort() } } });
+    steps.push({ atS: lagS + rng.between(0.3, 0.8), op: { f: FAULT_FS.kill.stop } });
+  }
+  steps.push({ atS: lagS + leaderS, op: { f: 'stop-partition' } });
+  return { steps, lengthS: lagS + leaderS };
 }
 
 /**

@@ -73,4 +73,26 @@ describe('partition grudges', () => {
     for (const kind of PARTITION_KINDS)
       expect(computeGrudge(kind, ['n1'], createRng(1), { leader: 'n1' })).toBeUndefined();
   });
+
+  it('lagging followers are a minority without the leader; the leader pair then leaves the laggers a majority with one up-to-date node', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 9 }), seeds, (n, seed) => {
+        const nodes = nodesOf(n);
+        const rng = createRng(seed);
+        const lag = computeGrudge('lagging-followers', nodes, rng, { leader: 'n1' }) ?? {};
+        const laggers = lag['n1'] ?? [];
+        expect(laggers).toHaveLength(Math.max(1, Math.floor((n - 1) / 2)));
+        expect(laggers).not.toContain('n1');
+        const pair = computeGrudge('leader-pair', nodes, rng, { leader: 'n1', previous: lag }) ?? {};
+        const heard = computeHeard(pair, nodes);
+        expect(symmetric(pair, nodes)).toBe(true);
+        const partner = heard.n1!.filter((x) => x !== 'n1');
+        expect(partner.length).toBeLessThanOrEqual(1);
+        for (const p of partner) expect(laggers).not.toContain(p);
+        const majoritySide = nodes.filter((x) => !heard.n1!.includes(x));
+        expect(majoritySide.length).toBeGreaterThanOrEqual(Math.floor(n / 2) + 1);
+        for (const l of laggers) expect(majoritySide).toContain(l);
+      }),
+    );
+  });
 });

@@ -47,7 +47,7 @@ function spans(plan: readonly TimedOp[]): { fault: FaultName; from: number; to: 
 
 const aimsAtLeader = (op: TimedOp['op']): boolean => {
   const v = (op.value ?? {}) as { targets?: unknown; partition?: unknown };
-  return v.targets === 'leader' || v.partition === 'leader';
+  return v.targets === 'leader' || ['leader', 'lagging-followers', 'leader-pair'].includes(String(v.partition));
 };
 
 describe('the default nemesis schedule', () => {
@@ -78,12 +78,11 @@ describe('the default nemesis schedule', () => {
 
   it('kills every node at once early in every run', () => {
     for (const seed of SEEDS) {
-      const killAll = planSchedule(opts(seed)).find(
+      const killAlls = planSchedule(opts(seed)).filter(
         (t) => t.op.f === 'kill' && (t.op.value as { targets?: string }).targets === 'all',
       );
-      expect(killAll, `seed ${seed}`).toBeDefined();
-      expect(killAll!.at / 1e9).toBeGreaterThanOrEqual(KILL_ALL_AT_S[0]);
-      expect(killAll!.at / 1e9).toBeLessThanOrEqual(KILL_ALL_AT_S[1]);
+      const early = killAlls.some((t) => t.at / 1e9 >= KILL_ALL_AT_S[0] && t.at / 1e9 <= KILL_ALL_AT_S[1]);
+      expect(early, `seed ${seed}`).toBe(true);
     }
   });
 
@@ -92,14 +91,16 @@ describe('the default nemesis schedule', () => {
       expect(s.to - s.from).toBeGreaterThanOrEqual(HOLD_S[0] - 1e-9);
       expect(s.to - s.from).toBeLessThanOrEqual(HOLD_S[1] + 1e-9);
     }
-    // Lag-then-leader: a partition of one node followed by one of the leader, no stop between.
+    // Lag-then-leader: followers cut off to fall behind, then the leader and a partner, no stop between.
     const partitions = planSchedule(opts(3, { faults: ['partition'], durationS: 600 })).map((t) => t.op);
+    const shapeOf = (op: TimedOp['op'] | undefined): unknown =>
+      (op?.value as { partition?: unknown } | undefined)?.partition;
     const chained = partitions.some(
       (op, i) =>
         op.f === 'start-partition' &&
-        (op.value as { partition: string }).partition === 'one' &&
+        shapeOf(op) === 'lagging-followers' &&
         partitions[i + 1]?.f === 'start-partition' &&
-        aimsAtLeader(partitions[i + 1]!),
+        shapeOf(partitions[i + 1]) === 'leader-pair',
     );
     expect(chained).toBe(true);
     // Lease step: the leader's clock ahead, reset, then the leader cut off straight away.
