@@ -15,6 +15,7 @@ import {
   type NodeRules,
   renderApplyScript,
   renderHealScript,
+  renderReplaceScript,
 } from './iptables.js';
 import { completeOp, type CompletedNemesisOp } from './nemesis.js';
 
@@ -48,16 +49,29 @@ export class IptablesChain {
     return [...this.active.keys()].sort();
   }
 
-  /** Adds the rules on each node and reads back how many the node's chain now holds. */
+  /**
+   * Puts exactly these rules in force and reads back how many each node's chain now holds. Rules
+   * already in force are replaced in the same atomic commit per node, so moving from one partition
+   * to the next never opens a link both leave cut (a healed gap would let a lagging node catch up);
+   * a node that had rules and gets none is healed.
+   */
   async apply(rules: NodeRules): Promise<ChainOutcome> {
     const out: ChainOutcome = { rules: {}, count: 0, errors: [] };
+    const dropped = [...this.active.keys()].filter((name) => !(name in rules));
+    if (dropped.length > 0) out.errors.push(...(await this.healNodes(dropped)).errors);
     await Promise.all(
       Object.entries(rules).map(async ([name, nodeRules]) => {
         const node = this.cluster.node(name);
         try {
+          const old = this.active.get(name);
           // Recorded before the exec: if it half-fails or times out, heal still tries to remove it.
+          this.active.set(name, old === undefined ? nodeRules : [...old, ...nodeRules]);
+          const script =
+            old === undefined
+              ? renderApplyScript(this.chain, nodeRules)
+              : renderReplaceScript(this.chain, old, nodeRules);
+          await run(node, ['iptables-restore', '-w', '5', '--noflush'], script);
           this.active.set(name, nodeRules);
-          await run(node, ['iptables-restore', '-w', '5', '--noflush'], renderApplyScript(this.chain, nodeRules));
           const listed = await run(node, ['iptables', '-w', '5', '-S', this.chain]);
           const held = countChainRules(listed, this.chain);
           out.rules[name] = listed.split('\n').filter((l) => l.startsWith(`-A ${this.chain} `));
@@ -77,9 +91,15 @@ export class IptablesChain {
    * already gone), and verifies the chain is gone afterwards.
    */
   async heal(): Promise<ChainOutcome> {
+    return this.healNodes([...this.active.keys()]);
+  }
+
+  /** Heals the named nodes (see `heal`). */
+  private async healNodes(names: readonly string[]): Promise<ChainOutcome> {
     const out: ChainOutcome = { rules: {}, count: 0, errors: [] };
     await Promise.all(
-      [...this.active.entries()].map(async ([name, nodeRules]) => {
+      names.map(async (name) => {
+        const nodeRules = this.active.get(name) ?? [];
         const node = this.cluster.node(name);
         try {
           let removed = nodeRules.length;

@@ -84,6 +84,24 @@ export function renderApplyScript(chain: string, rules: readonly IptablesRule[])
 }
 
 /**
+ * Renders the script that swaps the rules in force for new ones in one atomic commit (the chain
+ * and its jumps stay), so no packet passes between the two rule sets.
+ */
+export function renderReplaceScript(
+  chain: string,
+  old: readonly IptablesRule[],
+  rules: readonly IptablesRule[],
+): string {
+  return [
+    '*filter',
+    ...old.map((r) => `-D ${chain} ${r.join(' ')}`),
+    ...rules.map((r) => `-A ${chain} ${r.join(' ')}`),
+    'COMMIT',
+    '',
+  ].join('\n');
+}
+
+/**
  * Renders the script that deletes exactly the given rules, the jumps and the chain, in one
  * atomic commit; it fails as a whole if any of them is missing, and then the caller falls back
  * to `computeHealCommands` one by one.

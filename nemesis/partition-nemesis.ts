@@ -50,15 +50,8 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
 
   const start = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as PartitionPlan;
+    // The partition in force is replaced, not healed first: see IptablesChain.apply.
     const prior = current;
-    if (chain.inForce) await heal();
-    if (chain.inForce) {
-      return {
-        f: op.f,
-        value: { injected: 0, partition: plan.partition },
-        error: 'previous partition not healed',
-      };
-    }
     let grudge = plan.grudge;
     let leader: string | undefined;
     if (grudge === undefined) {
@@ -69,6 +62,7 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
       const why = LEADER_SHAPES.has(plan.partition)
         ? 'the DB named no leader'
         : 'the shape cuts nothing with these nodes';
+      if (chain.inForce) await heal();
       return { f: op.f, value: { injected: 0, partition: plan.partition, skipped: why } };
     }
     const r = await applyGrudge(chain, grudge, addresses);

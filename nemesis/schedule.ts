@@ -11,7 +11,7 @@
  */
 import { createRng, sequence, timeline, type Generator, type Rng, type TimedOp } from '../workloads/index.js';
 import type { BumpPlan, StrobePlan } from './clock-nemesis.js';
-import { FAULT_FS, type FaultName } from './faults.js';
+import { FAULT_FS, FAULTS, type FaultName } from './faults.js';
 import { computeGrudge, isolateGrudge, type PartitionKind } from './grudge.js';
 import type { NemesisOp } from './nemesis.js';
 import { computeTargets, type TargetKind, type TargetPlan } from './targets.js';
@@ -43,8 +43,8 @@ export const DEFAULT_INTERVAL_S = 8;
 /** Shortest and longest time a fault is held, seconds. */
 export const HOLD_S = [0.5, 3] as const;
 
-/** When the run's guaranteed whole-cluster kill comes, seconds after the schedule starts. */
-export const KILL_ALL_AT_S = [4, 9] as const;
+/** The window in which every run kills the whole cluster at least once, seconds after the schedule starts. */
+export const KILL_ALL_AT_S = [4, 12] as const;
 
 const NS_PER_S = 1e9;
 
@@ -66,14 +66,11 @@ export function planSchedule(opts: ScheduleOptions): TimedOp[] {
   const all: (TimedOp & { order: number })[] = [];
   opts.faults.forEach((fault, k) => {
     // One stream per kind, so adding or removing a kind leaves the others' timelines as they were.
-    const rng = createRng(opts.seed * 7919 + k * 104729 + 1);
-    let t = rng.between(0.1, 0.6) * intervalS;
-    let first = true;
+    const rng = createRng(opts.seed * 7919 + FAULTS.indexOf(fault) * 104729 + 1);
+    const opening = openingOf(fault, opts, rng);
+    let t = opening.atS;
+    let first = opening.combined;
     while (t < opts.durationS) {
-      if (fault === 'kill' && first && opts.nodes.length > 1) {
-        // The run's whole-cluster kill, early: a bug that acknowledges before persisting needs one.
-        t = Math.max(t, rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[1]));
-      }
       const episode = drawEpisode(fault, { ...opts, intervalS }, rng, first);
       first = false;
       for (const step of episode.steps) {
@@ -85,6 +82,37 @@ export function planSchedule(opts: ScheduleOptions): TimedOp[] {
   });
   all.sort((a, b) => a.at - b.at || a.order - b.order);
   return all.map(({ at, op }) => ({ at, op }));
+}
+
+/**
+ * When a kind's timeline starts, and whether its first episode is the kind's combined move. The
+ * opening is deliberate, so each combined move has the cluster to itself once, early in every run:
+ * the lease step (clock) at once; lag-then-leader with its whole-cluster kill (partition) once the
+ * lease step is over; the kinds that take nodes away (kill, pause) only after that. Without
+ * lag-then-leader (no partition, or a DB that cannot name its leader) the kill timeline opens with
+ * the whole-cluster kill instead. From then on every kind draws at random, overlapping the others.
+ */
+function openingOf(fault: FaultName, opts: ScheduleOptions, rng: Rng): { atS: number; combined: boolean } {
+  const leaderOk = opts.leaderAware === true;
+  const lagThenLeaderFirst = leaderOk && opts.faults.includes('partition');
+  switch (fault) {
+    case 'clock':
+      return { atS: rng.between(0.5, 1.5), combined: true };
+    case 'partition':
+      return {
+        atS: opts.faults.includes('clock') && leaderOk ? rng.between(7, 8.5) : rng.between(0.5, 1.5),
+        combined: true,
+      };
+    case 'kill':
+      return lagThenLeaderFirst
+        ? { atS: rng.between(12, 15), combined: false }
+        : { atS: rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[0] + 3), combined: opts.nodes.length > 1 };
+    case 'pause':
+      return { atS: rng.between(11, 14), combined: false };
+    case 'packet':
+    case 'packet-delay':
+      return { atS: rng.between(1, 6), combined: false };
+  }
 }
 
 /** Makes the seeded schedule as a generator for the nemesis process, starting at `originNs` on the run's clock. */
@@ -119,7 +147,10 @@ function weighted<T>(rng: Rng, choices: readonly (readonly [number, T])[]): T {
   return choices[choices.length - 1]![1];
 }
 
-/** Draws one episode of a kind; `first` marks the kind's first episode (the kill timeline's kill-all). */
+/**
+ * Draws one episode of a kind. `first` marks the kind's first episode, which is the kind's
+ * combined move, so every run tries each of them early: the kill-all, lag-then-leader, the lease step.
+ */
 export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, first = false): Episode {
   const nodes = opts.nodes;
   const leaderOk = opts.leaderAware === true;
@@ -132,27 +163,30 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
   const maxOffset = opts.maxClockOffsetMs ?? 5000;
   switch (fault) {
     case 'partition': {
+      // Each run tries the combined move early, then draws.
       const shape = weighted<PartitionKind | 'lag-then-leader'>(
         rng,
-        leaderOk
-          ? [
-              [30, 'leader'],
-              [35, 'lag-then-leader'],
-              [15, 'halves'],
-              [10, 'majorities-ring'],
-              [5, 'bridge'],
-              [5, 'minority-third'],
-            ]
-          : [
-              [25, 'one'],
-              [30, 'halves'],
-              [15, 'majorities-ring'],
-              [15, 'bridge'],
-              [15, 'minority-third'],
-            ],
+        leaderOk && first
+          ? [[1, 'lag-then-leader']]
+          : leaderOk
+            ? [
+                [30, 'leader'],
+                [35, 'lag-then-leader'],
+                [15, 'halves'],
+                [10, 'majorities-ring'],
+                [5, 'bridge'],
+                [5, 'minority-third'],
+              ]
+            : [
+                [25, 'one'],
+                [30, 'halves'],
+                [15, 'majorities-ring'],
+                [15, 'bridge'],
+                [15, 'minority-third'],
+              ],
       );
       if (shape === 'lag-then-leader') {
-        const killAll = opts.faults.includes('kill') && rng.next() < 0.6 ? nodes : undefined;
+        const killAll = opts.faults.includes('kill') && (first || rng.next() < 0.6) ? nodes : undefined;
         return lagThenLeader(rng, killAll);
       }
       const plan =
@@ -188,25 +222,28 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
       return held({ f: 'pause', value: plan }, holdS, 'pause');
     }
     case 'clock': {
+      const leaseStepOk = leaderOk && opts.faults.includes('partition');
       const move = weighted(
         rng,
-        leaderOk && opts.faults.includes('partition')
-          ? [
-              [40, 'lease-step'],
-              [20, 'bump-leader'],
-              [20, 'bump-all'],
-              [20, 'strobe'],
-            ]
-          : leaderOk
+        leaseStepOk && first
+          ? [[1, 'lease-step']]
+          : leaseStepOk
             ? [
-                [30, 'bump-leader'],
-                [35, 'bump-all'],
-                [35, 'strobe'],
+                [40, 'lease-step'],
+                [20, 'bump-leader'],
+                [20, 'bump-all'],
+                [20, 'strobe'],
               ]
-            : [
-                [50, 'bump-all'],
-                [50, 'strobe'],
-              ],
+            : leaderOk
+              ? [
+                  [30, 'bump-leader'],
+                  [35, 'bump-all'],
+                  [35, 'strobe'],
+                ]
+              : [
+                  [50, 'bump-all'],
+                  [50, 'strobe'],
+                ],
       );
       const offset = (): number => (rng.next() < 0.5 ? -1 : 1) * Math.round(rng.between(100, maxOffset));
       if (move === 'lease-step') return leaseStep(rng, maxOffset);

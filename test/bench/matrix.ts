@@ -2,7 +2,8 @@
  * `npm run matrix`: the proof that a green verdict means something. Runs the default test once per
  * seed for every injected raftkv bug, N runs each (default 5), plus N clean controls, one run at a
  * time, and prints per bug: caught n/N (exit 1), the median and worst time from the start of the
- * run phase to the first anomalous op, and the faults in force then. The table is written as
+ * run phase to the first anomaly (the counterexample's failed op, or a node dying by itself if
+ * that came first), and the faults in force then. The table is written as
  * Markdown into the run store (`<store>/matrix-<time>.md`), and each run's row is appended to
  * `<store>/matrix-<time>.jsonl` as it finishes, so a matrix cut short keeps what it measured.
  *
@@ -64,25 +65,36 @@ function runOne(bug: string | null, seed: number, o: { timeLimit: string; runtim
       firstAnomalyS?: number;
       check?: { reason?: string };
       error?: string;
+      nodeFailures?: { deaths: { time: number }[] };
     };
-    if (results.firstAnomalyS !== undefined) run.firstAnomalyS = results.firstAnomalyS;
     const reason = results.error ?? results.check?.reason;
     if (reason !== undefined) run.reason = reason;
-    if (results.firstAnomalyS !== undefined) run.faultsThen = faultsAt(runDir, results.firstAnomalyS);
+    const events = readHistory(runDir);
+    const start = events.find((e) => e.process !== 'nemesis')?.time ?? 0;
+    // A node that died by itself is the first anomaly when it came before any anomalous op.
+    const death = results.nodeFailures?.deaths[0];
+    const deathS = death === undefined ? undefined : Math.round((death.time - start) / 1e7) / 100;
+    const first = [results.firstAnomalyS, deathS].filter((t): t is number => t !== undefined);
+    if (first.length > 0) {
+      run.firstAnomalyS = Math.min(...first);
+      run.faultsThen = faultsAt(events, start + run.firstAnomalyS * 1e9);
+    }
   } catch {
     run.reason ??= 'no results.json';
   }
   return run;
 }
 
-/** The fault kinds in force at `atS` seconds after the run phase began (the first client op). */
-function faultsAt(runDir: string, atS: number): string[] {
-  const events = readFileSync(path.join(runDir, 'history.jsonl'), 'utf8')
+/** A run's history. */
+function readHistory(runDir: string): HistoryEvent[] {
+  return readFileSync(path.join(runDir, 'history.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as HistoryEvent);
-  const start = events.find((e) => e.process !== 'nemesis')?.time ?? 0;
-  const t = start + atS * 1e9;
+}
+
+/** The fault kinds in force at `t` (ns on the run's clock). */
+function faultsAt(events: readonly HistoryEvent[], t: number): string[] {
   return [
     ...new Set(
       computeFaultWindows(events)

@@ -7,6 +7,7 @@ import { NemesisHealError } from '../../nemesis/errors.js';
 import { completeOp, createSerializer, forEachNode, healingTeardown } from '../../nemesis/nemesis.js';
 import { createRng } from '../../workloads/index.js';
 import { resolveTargets } from '../../nemesis/targets.js';
+import { renderReplaceScript } from '../../nemesis/iptables.js';
 
 describe('nemesis helpers', () => {
   it('a fan-out counts the nodes it acted on and names each node that failed with why', async () => {
@@ -75,5 +76,24 @@ describe('nemesis helpers', () => {
     expect(await resolveTargets({ targets: 'leader' }, nodes, createRng(1), askLeader)).toEqual(['n2']);
     expect(asked).toBe(1);
     expect(await resolveTargets({ targets: 'leader' }, nodes, createRng(1), async () => undefined)).toEqual([]);
+  });
+
+  it('moving from one partition to the next swaps the rules in one commit and keeps the chain, so no link opens between', () => {
+    const script = renderReplaceScript(
+      'SPLITBRAIN-PARTITION',
+      [['-s', '10.0.0.2/32', '-j', 'DROP']],
+      [
+        ['-s', '10.0.0.2/32', '-j', 'DROP'],
+        ['-s', '10.0.0.3/32', '-j', 'DROP'],
+      ],
+    );
+    expect(script.split('\n')).toEqual([
+      '*filter',
+      '-D SPLITBRAIN-PARTITION -s 10.0.0.2/32 -j DROP',
+      '-A SPLITBRAIN-PARTITION -s 10.0.0.2/32 -j DROP',
+      '-A SPLITBRAIN-PARTITION -s 10.0.0.3/32 -j DROP',
+      'COMMIT',
+      '',
+    ]);
   });
 });

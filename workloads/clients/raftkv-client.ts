@@ -27,8 +27,8 @@ const MAX_REDIRECTS = 3;
 /** How long a write or cas waits for a node's answer before it gives up on that node, ms. */
 export const FAILOVER_MS = 400;
 
-/** How long a node that did not answer a write is passed over, ms (about two election timeouts). */
-export const SUSPECT_MS = 1000;
+/** How long a node that did not answer a write is passed over, ms (one election timeout: by then its followers have elected another leader, or it was only slow). */
+export const SUSPECT_MS = 500;
 
 /**
  * How long a read waits for its node, ms: short, so a reader pinned to a paused or cut-off node
