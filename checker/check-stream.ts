@@ -88,16 +88,15 @@ function partsOf<S>(
   byKey: boolean,
   file?: string,
 ): { length: number; at(k: number): Part } {
-  const ids = store.idsOf();
   const make = (slots: ArrayLike<number>): Part => {
-    const all: Operation[] = store.operations(slots, ids);
+    const all: Operation[] = store.operations(slots);
     validateOps(all, model, file);
     return preparePart(all, model);
   };
   if (!byKey) {
     // Unkeyed, or split by the model's own partition: every op at once, as `check` does.
     const { slots } = store.groupByKey();
-    const all = store.operations(Int32Array.from(slots).sort(), ids);
+    const all = store.operations(Int32Array.from(slots).sort());
     const parts = prepareParts(all, model, file);
     return { length: parts.length, at: (k) => parts[k]! };
   }

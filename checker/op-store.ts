@@ -1,8 +1,10 @@
 /**
- * Paired ops of a history too big to hold as objects, kept in typed-array columns (about 60
- * bytes an op against several hundred as an Operation with its event objects). Columns grow in
- * fixed-size chunks, so growing never copies and the bytes held are known at every moment; a
- * key's ops become Operation objects only while that key is searched.
+ * Paired ops of a history too big to hold as objects, kept as fixed 64-byte records in typed
+ * arrays (against several hundred bytes as an Operation with its event objects). One record is
+ * one cache line: a key's ops lie far apart in the history, and reading one of them then costs
+ * one memory access, not one per field. Records grow in fixed-size chunks, so growing never
+ * copies and the bytes held are known at every moment; a key's ops become Operation objects only
+ * while that key is searched.
  *
  * Values are stored inline when they are numbers; anything else (null, strings, arrays) is
  * interned by its JSON text and stored as a NaN whose low word is its number in the table.
@@ -18,28 +20,31 @@ const NONE = -1;
 const PENDING = 0;
 const OK = 1;
 const FAILED = 2;
-/** Bytes one op takes over all columns. */
-const OP_BYTES = 4 + 2 + 1 + 8 * 5 + 4 * 4;
+/** Bytes one op's record takes. */
+const OP_BYTES = 64;
 /** What one interned value or name costs, with its Map entry and text, roughly. */
 const INTERNED_BYTES = 96;
 
-/** One chunk of every column. */
+// A record as 8 doubles: call, return, input, output, then 8 words of 32 bits.
+const CALL = 0;
+const RET = 1;
+const INPUT = 2;
+const OUTPUT = 3;
+// ... and as 16 words of 32 bits (words 0-7 are the doubles above).
+const KEY = 8;
+/** The op name's number in the low 16 bits, the status above. */
+const F_STATUS = 9;
+const PROCESS = 10;
+const INVOKE_INDEX = 11;
+const COMPLETE_INDEX = 12;
+const NODE = 13;
+const ERROR = 14;
+const ID = 15;
+
+/** One chunk of records, seen as doubles and as 32-bit words. */
 interface Chunk {
-  key: Int32Array;
-  f: Uint16Array;
-  status: Uint8Array;
-  process: Float64Array;
-  call: Float64Array;
-  ret: Float64Array;
-  input: Float64Array;
-  output: Float64Array;
-  /** 32-bit views of `input` and `output`, to read and write a boxed value's table number. */
-  input32: Uint32Array;
-  output32: Uint32Array;
-  invokeIndex: Int32Array;
-  completeIndex: Int32Array;
-  node: Int32Array;
-  error: Int32Array;
+  f64: Float64Array;
+  i32: Int32Array;
 }
 
 /** A table of distinct things, each numbered in order of first sight. */
@@ -58,7 +63,7 @@ class Interned<T> {
   }
 }
 
-/** The columns, filled by pairing events into them (it is the pairing's sink). */
+/** The records, filled by pairing events into them (it is the pairing's sink). */
 export class OpStore implements PairingSink<number> {
   /** Slots used: every invoked op, fails included. */
   size = 0;
@@ -70,134 +75,117 @@ export class OpStore implements PairingSink<number> {
   private readonly values = new Interned<unknown>();
   private readonly texts = new Interned<string>();
 
-  /** Bytes held by the columns and the tables, roughly; called before each growth. */
+  /** `charge(bytes)` is called before each growth; it may throw to stop the reading. */
   constructor(private readonly charge: (bytes: number) => void = () => {}) {}
 
   /** Bytes held now, roughly. */
   get bytes(): number {
-    return (
-      this.chunks.length * CHUNK * OP_BYTES +
-      (this.keys.items.length + this.values.items.length + this.texts.items.length) * INTERNED_BYTES
-    );
+    const interned = this.keys.items.length + this.values.items.length + this.texts.items.length;
+    return this.chunks.length * CHUNK * OP_BYTES + interned * INTERNED_BYTES;
   }
 
   invoked(e: HistoryEvent, at: number): number {
     const slot = this.size++;
     if ((slot & MASK) === 0) this.grow();
-    const c = this.chunks[slot >>> CHUNK_BITS]!;
-    const j = slot & MASK;
-    c.key[j] = this.intern(this.keys, e.key, e.key);
-    c.f[j] = this.intern(this.names, e.f, e.f);
-    c.status[j] = PENDING;
-    c.process[j] = e.process as number;
-    c.call[j] = e.time;
-    c.ret[j] = NaN;
-    this.putValue(c.input, c.input32, j, e.value);
-    c.output[j] = NaN;
-    c.invokeIndex[j] = e.index ?? at;
-    c.completeIndex[j] = NONE;
-    c.node[j] = e.node === undefined ? NONE : this.intern(this.texts, e.node, e.node);
-    c.error[j] = NONE;
+    const { f64, i32 } = this.chunks[slot >>> CHUNK_BITS]!;
+    const d = (slot & MASK) * 8;
+    const w = d * 2;
+    f64[d + CALL] = e.time;
+    f64[d + RET] = NaN;
+    this.putValue(f64, i32, d + INPUT, e.value);
+    f64[d + OUTPUT] = NaN;
+    i32[w + KEY] = this.intern(this.keys, e.key, e.key);
+    i32[w + F_STATUS] = this.intern(this.names, e.f, e.f) | (PENDING << 16);
+    const process = e.process as number;
+    // Process numbers past 32 bits (the spec allows any safe integer) go to the value table.
+    i32[w + PROCESS] = process <= 0x7fffffff ? process : -2 - this.intern(this.values, `p${process}`, process);
+    i32[w + INVOKE_INDEX] = e.index ?? at;
+    i32[w + COMPLETE_INDEX] = NONE;
+    i32[w + NODE] = e.node === undefined ? NONE : this.intern(this.texts, e.node, e.node);
+    i32[w + ERROR] = NONE;
     return slot;
   }
 
   completed(slot: number, e: Completion, at: number): void {
-    const c = this.chunks[slot >>> CHUNK_BITS]!;
-    const j = slot & MASK;
+    const { f64, i32 } = this.chunks[slot >>> CHUNK_BITS]!;
+    const d = (slot & MASK) * 8;
+    const w = d * 2;
     if (e.type === 'fail') {
-      c.status[j] = FAILED;
+      i32[w + F_STATUS] = (i32[w + F_STATUS]! & 0xffff) | (FAILED << 16);
       this.failed++;
       return;
     }
-    c.completeIndex[j] = e.index ?? at;
-    if (c.node[j] === NONE && e.node !== undefined) c.node[j] = this.intern(this.texts, e.node, e.node);
-    if (e.error !== undefined) c.error[j] = this.intern(this.texts, e.error, e.error);
+    i32[w + COMPLETE_INDEX] = e.index ?? at;
+    if (i32[w + NODE] === NONE && e.node !== undefined) i32[w + NODE] = this.intern(this.texts, e.node, e.node);
+    if (e.error !== undefined) i32[w + ERROR] = this.intern(this.texts, e.error, e.error);
     if (e.type === 'ok') {
-      c.status[j] = OK;
-      c.ret[j] = e.time;
-      this.putValue(c.output, c.output32, j, e.value);
+      i32[w + F_STATUS] = (i32[w + F_STATUS]! & 0xffff) | (OK << 16);
+      f64[d + RET] = e.time;
+      this.putValue(f64, i32, d + OUTPUT, e.value);
     }
-  }
-
-  /** Number of distinct keys seen. */
-  get keyCount(): number {
-    return this.keys.items.length;
   }
 
   /**
    * The searched ops' slots grouped by key, in first-seen key order (as partitionByKey groups),
    * each group in invoke order: `slots[starts[k] .. starts[k + 1]]` is key k. Fails are left out.
+   * Numbers the ops too (see {@link operations}).
    */
   groupByKey(): { slots: Int32Array; starts: Int32Array } {
     const K = this.keys.items.length;
     const starts = new Int32Array(K + 1);
-    this.forEachSearched((c, j) => starts[c.key[j]! + 1]!++);
+    let id = 0;
+    for (let slot = 0; slot < this.size; slot++) {
+      const i32 = this.chunks[slot >>> CHUNK_BITS]!.i32;
+      const w = (slot & MASK) * 16;
+      i32[w + ID] = id;
+      if (i32[w + F_STATUS]! >>> 16 === FAILED) continue;
+      id++;
+      starts[i32[w + KEY]! + 1]!++;
+    }
     for (let k = 0; k < K; k++) starts[k + 1]! += starts[k]!;
     const fill = starts.slice(0, K);
     const slots = new Int32Array(starts[K]!);
-    this.forEachSearched((c, j, slot) => (slots[fill[c.key[j]!]!++] = slot));
+    for (let slot = 0; slot < this.size; slot++) {
+      const i32 = this.chunks[slot >>> CHUNK_BITS]!.i32;
+      const w = (slot & MASK) * 16;
+      if (i32[w + F_STATUS]! >>> 16 !== FAILED) slots[fill[i32[w + KEY]!]!++] = slot;
+    }
     return { slots, starts };
   }
 
   /**
-   * The Operations of the given slots (ascending), with the ids {@link pairOperations} would
-   * give: dense over the whole history in invoke order, fails not counted. `failsBefore(slot)`
-   * is supplied by {@link idsOf}.
+   * The Operations of the given slots (ascending; from {@link groupByKey}, which numbers them),
+   * with the ids `pairOperations` would give: dense over the whole history in invoke order,
+   * fails not counted.
    */
-  operations(slots: ArrayLike<number>, ids: (slot: number) => number): Operation[] {
+  operations(slots: ArrayLike<number>): Operation[] {
     const ops: Operation[] = new Array<Operation>(slots.length);
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k]!;
-      const c = this.chunks[slot >>> CHUNK_BITS]!;
-      const j = slot & MASK;
-      const ok = c.status[j] === OK;
-      const completeIndex = c.completeIndex[j]!;
+      const { f64, i32 } = this.chunks[slot >>> CHUNK_BITS]!;
+      const d = (slot & MASK) * 8;
+      const w = d * 2;
+      const ok = i32[w + F_STATUS]! >>> 16 === OK;
+      const completeIndex = i32[w + COMPLETE_INDEX]!;
+      const node = i32[w + NODE]!;
+      const error = i32[w + ERROR]!;
       ops[k] = {
-        id: ids(slot),
-        process: c.process[j]!,
-        f: this.names.items[c.f[j]!]!,
-        key: this.keys.items[c.key[j]!],
-        input: this.getValue(c.input, c.input32, j),
-        output: ok ? this.getValue(c.output, c.output32, j) : undefined,
+        id: i32[w + ID]!,
+        process: i32[w + PROCESS]! >= 0 ? i32[w + PROCESS]! : (this.values.items[-2 - i32[w + PROCESS]!] as number),
+        f: this.names.items[i32[w + F_STATUS]! & 0xffff]!,
+        key: this.keys.items[i32[w + KEY]!],
+        input: this.getValue(f64, i32, d + INPUT),
+        output: ok ? this.getValue(f64, i32, d + OUTPUT) : undefined,
         status: ok ? 'ok' : 'info',
-        call: c.call[j]!,
-        return: ok ? c.ret[j]! : null,
-        invokeIndex: c.invokeIndex[j]!,
+        call: f64[d + CALL]!,
+        return: ok ? f64[d + RET]! : null,
+        invokeIndex: i32[w + INVOKE_INDEX]!,
         completeIndex: completeIndex === NONE ? undefined : completeIndex,
-        node: c.node[j] === NONE ? undefined : this.texts.items[c.node[j]!],
-        error: c.error[j] === NONE ? undefined : this.texts.items[c.error[j]!],
+        node: node === NONE ? undefined : this.texts.items[node],
+        error: error === NONE ? undefined : this.texts.items[error],
       } as Operation;
     }
     return ops;
-  }
-
-  /** Maps a slot to its op id: its rank among the slots that were not failed. */
-  idsOf(): (slot: number) => number {
-    // Fails are rare: a sorted list of their slots and a binary search beat a column of ids.
-    const fails: number[] = [];
-    this.forEachSlot((c, j, slot) => {
-      if (c.status[j] === FAILED) fails.push(slot);
-    });
-    return (slot) => {
-      let lo = 0;
-      let hi = fails.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (fails[mid]! < slot) lo = mid + 1;
-        else hi = mid;
-      }
-      return slot - lo;
-    };
-  }
-
-  private forEachSlot(visit: (c: Chunk, j: number, slot: number) => void): void {
-    for (let slot = 0; slot < this.size; slot++) visit(this.chunks[slot >>> CHUNK_BITS]!, slot & MASK, slot);
-  }
-
-  private forEachSearched(visit: (c: Chunk, j: number, slot: number) => void): void {
-    this.forEachSlot((c, j, slot) => {
-      if (c.status[j] !== FAILED) visit(c, j, slot);
-    });
   }
 
   private intern<T>(table: Interned<T>, lookup: unknown, item: T): number {
@@ -207,43 +195,27 @@ export class OpStore implements PairingSink<number> {
     return id;
   }
 
-  private putValue(col: Float64Array, col32: Uint32Array, j: number, v: unknown): void {
+  /** Stores value `v` in double `d` of a chunk. */
+  private putValue(f64: Float64Array, i32: Int32Array, d: number, v: unknown): void {
     if (typeof v === 'number' && v === v && !Object.is(v, -0)) {
-      col[j] = v;
+      f64[d] = v;
       return;
     }
-    const text = v === undefined ? '' : JSON.stringify(v);
-    const id = this.intern(this.values, text, v);
-    // A quiet NaN with the table number in its low word (little-endian: word 2j is the low one).
-    col32[2 * j + 1] = 0x7ff80001;
-    col32[2 * j] = id;
+    const id = this.intern(this.values, v === undefined ? '' : JSON.stringify(v), v);
+    // A quiet NaN with the table number in its low word (little-endian: the low word comes first).
+    i32[2 * d + 1] = 0x7ff80001;
+    i32[2 * d] = id;
   }
 
-  private getValue(col: Float64Array, col32: Uint32Array, j: number): unknown {
-    const x = col[j]!;
+  private getValue(f64: Float64Array, i32: Int32Array, d: number): unknown {
+    const x = f64[d]!;
     if (x === x) return x;
-    return this.values.items[col32[2 * j]!];
+    return this.values.items[i32[2 * d]!];
   }
 
   private grow(): void {
     this.charge(CHUNK * OP_BYTES);
-    const input = new Float64Array(CHUNK);
-    const output = new Float64Array(CHUNK);
-    this.chunks.push({
-      key: new Int32Array(CHUNK),
-      f: new Uint16Array(CHUNK),
-      status: new Uint8Array(CHUNK),
-      process: new Float64Array(CHUNK),
-      call: new Float64Array(CHUNK),
-      ret: new Float64Array(CHUNK),
-      input,
-      output,
-      input32: new Uint32Array(input.buffer),
-      output32: new Uint32Array(output.buffer),
-      invokeIndex: new Int32Array(CHUNK),
-      completeIndex: new Int32Array(CHUNK),
-      node: new Int32Array(CHUNK),
-      error: new Int32Array(CHUNK),
-    });
+    const f64 = new Float64Array(CHUNK * 8);
+    this.chunks.push({ f64, i32: new Int32Array(f64.buffer) });
   }
 }

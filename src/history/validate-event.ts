@@ -45,7 +45,7 @@ export function validateEvent(raw: unknown): { event: HistoryEvent } | { problem
   if ('error' in o && typeof o.error !== 'string') {
     return { problem: `"error" must be a string, got ${JSON.stringify(o.error)}` };
   }
-  for (const field of Object.keys(o)) {
+  for (const field in o) {
     if (!KNOWN_FIELDS.has(field)) return { problem: `unknown field ${JSON.stringify(field)}` };
   }
   return { event: o as unknown as HistoryEvent };
