@@ -111,8 +111,17 @@ export interface FailureContext<S> {
 export type FilledModel<S = unknown> = Model<S> &
   Required<Pick<Model<S>, 'equal' | 'hash' | 'describeOperation' | 'describeState'>>;
 
+/** Filled models by the model they were made from: models are descriptions, never changed. */
+const filledModels = new WeakMap<Model<never>, FilledModel<never>>();
+
 /** Fills the optional members of a model with defaults, once, so the hot loop never checks. */
 export function fillDefaults<S>(model: Model<S>): FilledModel<S> {
+  let filled = filledModels.get(model as Model<never>) as FilledModel<S> | undefined;
+  if (!filled) filledModels.set(model as Model<never>, (filled = fill(model)) as FilledModel<never>);
+  return filled;
+}
+
+function fill<S>(model: Model<S>): FilledModel<S> {
   return {
     ...model,
     // Spread loses prototype methods of class-based models; bind what exists explicitly.

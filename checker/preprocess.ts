@@ -24,9 +24,13 @@ export function prepareParts<S>(ops: Operation[], model: FilledModel<S>, file?: 
   return groups.map((all) => preparePart(all, model));
 }
 
+/** Each model's op names as a set, made once. */
+const knownOps = new WeakMap<object, ReadonlySet<string>>();
+
 /** Throws MalformedHistoryError, naming the line, at the first op the model does not accept. */
 export function validateOps<S>(ops: readonly Operation[], model: FilledModel<S>, file?: string): void {
-  const known = model.operations ? new Set(model.operations) : undefined;
+  let known = knownOps.get(model);
+  if (known === undefined && model.operations) knownOps.set(model, (known = new Set(model.operations)));
   for (const op of ops) {
     let problem: string | undefined;
     if (known && !known.has(op.f)) {
