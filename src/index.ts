@@ -60,6 +60,9 @@ export {
   type StartedNode,
 } from '../cluster/runtime/index.js';
 
+// The node image (Debian with iptables, iproute2, libfaketime), to build an adapter's image on.
+export { ensureBaseImage as ensureNodeImage, type BuildOptions as NodeImageOptions } from '../cluster/images/index.js';
+
 // Clients, workloads and generators.
 export {
   SINGLE_KEY,

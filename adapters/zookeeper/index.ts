@@ -6,8 +6,10 @@ import { execa } from 'execa';
 import { defineAdapter } from '../../src/index.js';
 import { ZK_READ_CONSISTENCIES, zookeeperClientPool } from './zookeeper-client.js';
 import { ZooKeeperDb } from './zookeeper-db.js';
+import { zookeeperImage } from './zookeeper-image.js';
 
 export { ZooKeeperDb, ZK_CLIENT_PORT, ZK_QUORUM_PORT } from './zookeeper-db.js';
+export { ZK_IMAGE_PACKAGES, zookeeperImage } from './zookeeper-image.js';
 export { ZK_READ_CONSISTENCIES, zookeeperClientPool, znodeOf } from './zookeeper-client.js';
 
 /** ZooKeeper: reads `sync` (default) or `local`. */
@@ -17,6 +19,7 @@ export const zookeeperAdapter = defineAdapter({
   readConsistencies: ZK_READ_CONSISTENCIES,
   db: () => new ZooKeeperDb(),
   client: zookeeperClientPool,
+  image: zookeeperImage,
   versions: async () => {
     const r = await execa('dpkg-query', ['-W', '-f', '${Version}', 'zookeeper'], { reject: false, timeout: 5000 });
     return { zookeeper: r.exitCode === 0 && r.stdout ? r.stdout : 'unknown' };

@@ -38,6 +38,11 @@ export interface Adapter {
    * is a `fail`, since it changed nothing. Throwing counts as `info`.
    */
   client(options: AdapterClientOptions): ClientPool;
+  /**
+   * The Docker image its nodes run on the docker runtime, built if needed (`log` takes progress
+   * lines). Absent: splitbrain's node image. Called only when the docker runtime is used.
+   */
+  image?(log: (line: string) => void): Promise<string>;
   /** Versions to record in results.json, e.g. `{ zookeeper: '3.8.0' }`; never throws. */
   versions?(): Promise<Record<string, string>>;
 }

@@ -355,6 +355,9 @@ async function buildTest(
   let runtime;
   try {
     runtime = await selectRuntime(runtimeChoice, { log: say, ...(ssh ? { ssh } : {}) });
+    // An adapter with its own image gets a docker runtime that runs it.
+    if (runtime.name === 'docker' && adapter.image)
+      runtime = await selectRuntime('docker', { log: say, image: await adapter.image(say) });
   } catch (e) {
     throw new InfrastructureError('select-runtime', e);
   }
