@@ -80,7 +80,7 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
     if (this.opts.recordMessages && this.run) this.messages = new MessageLog(this.run.messagesFile, this.run.now);
     await Promise.all(
       cluster.nodes.map(async (node) => {
-        const config = this.relayConfig(cluster, node, bin);
+        const config = this.relayConfig(cluster, node, bin(node));
         this.relays.set(
           node.name,
           await node.spawn({
@@ -220,28 +220,34 @@ export class MaelstromDb implements Db, Killable, Pausable, ClockAware {
   }
 
   /**
-   * The binary's path as the node sees it. Local nodes share the host's files; Docker nodes see
-   * the project folder at the same path, and any other file is copied into each container (only
-   * that file: an interpreted node needs its interpreter in the image and no files beside it).
+   * The binary's path as each node sees it. Local nodes share the host's files; Docker nodes see
+   * the project folder at the same path, and any other file is copied into each container; on
+   * SSH hosts the file is always copied, into the node's folder. Only that one file is copied:
+   * an interpreted node needs its interpreter there and no files beside it.
    */
-  private async placeBinary(cluster: StartedCluster): Promise<string> {
+  private async placeBinary(cluster: StartedCluster): Promise<(node: StartedNode) => string> {
     const bin = this.opts.bin;
-    if (!bin.includes('/')) return bin;
+    if (!bin.includes('/')) return () => bin;
     const abs = path.resolve(bin);
-    if (cluster.runtime !== 'docker' || abs.startsWith(projectRoot() + path.sep)) return abs;
-    if (!existsSync(abs)) return abs; // the relay reports "binary not found" naming the node
-    const inNode = path.posix.join(CONTAINER_BIN_DIR, path.basename(abs));
+    const inProject = abs.startsWith(projectRoot() + path.sep);
+    if (cluster.runtime === 'local' || (cluster.runtime === 'docker' && inProject)) return () => abs;
+    if (!existsSync(abs)) return () => abs; // the relay reports "binary not found" naming the node
+    const target = (n: StartedNode) =>
+      cluster.runtime === 'docker'
+        ? path.posix.join(CONTAINER_BIN_DIR, path.basename(abs))
+        : path.posix.join(n.dataDir, 'maelstrom', 'bin', path.basename(abs));
     const content = readFileSync(abs).toString('base64');
     await Promise.all(
       cluster.nodes.map(async (n) => {
-        const r = await n.exec(
-          ['sh', '-c', `mkdir -p ${CONTAINER_BIN_DIR} && base64 -d > '${inNode}' && chmod 755 '${inNode}'`],
-          { input: content, timeoutMs: 60_000 },
-        );
+        const file = target(n);
+        const r = await n.exec(['sh', '-c', 'mkdir -p "$(dirname "$0")" && base64 -d > "$0" && chmod 755 "$0"', file], {
+          input: content,
+          timeoutMs: 60_000,
+        });
         if (r.exitCode !== 0) throw new Error(`${n.name}: cannot copy the binary into the node: ${r.stderr.trim()}`);
       }),
     );
-    return inNode;
+    return target;
   }
 
   private relayConfig(cluster: StartedCluster, node: StartedNode, bin: string): RelayConfig {
