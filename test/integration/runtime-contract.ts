@@ -126,8 +126,11 @@ export function runtimeContract(label: string, make: () => Runtime, opts: Contra
       expect(await probe(n1, '/ping')).toBe('n1');
       expect(again.isRunning()).toBe(true);
       expect(n1.daemons()[0]).toBe(again);
-      const log = await readFile(path.join(logDir, 'n1', 'probe.log'), 'utf8');
-      expect(log.match(/listening/g)?.length).toBe(2);
+      // A remote runtime mirrors the log as it is written: give it a moment to arrive.
+      const listened = async () =>
+        (await readFile(path.join(logDir, 'n1', 'probe.log'), 'utf8')).match(/listening/g)?.length ?? 0;
+      for (let i = 0; i < 50 && (await listened()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await listened()).toBe(2);
     });
 
     it('pauses a daemon with SIGSTOP and resumes it with SIGCONT, tracking which it is', async () => {

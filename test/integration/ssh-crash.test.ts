@@ -2,34 +2,43 @@
  * A runner killed with SIGKILL in the middle of an SSH run leaves its nodes running on the hosts
  * (they are detached from the SSH channel on purpose), with a partition in force and clocks
  * skewed; `splitbrain cluster clean --runtime ssh --hosts-file FILE` then puts every host back
- * as it was before the run: no marked process, no splitbrain iptables chain, no file.
+ * as it was before the run: no marked process, no splitbrain iptables chain, no file. Ctrl-C
+ * needs no clean: the runner heals and tears down itself.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSnapshot, ignoreOtherRuns } from '../../cluster/runtime/index.js';
 import { sshHostsSnapshot, sshHostsUnavailableReason, startSshHosts, type SshHosts } from '../fixtures/ssh-hosts.js';
-import { build, splitbrain } from './test-command-helpers.js';
+import { build, readHistory, splitbrain } from './test-command-helpers.js';
 
 const reason = await sshHostsUnavailableReason();
 
-/** Resolves once `file` (growing) holds a line matching `pattern`, or rejects after `ms`. */
-async function waitForLine(file: () => string | undefined, pattern: RegExp, ms: number): Promise<void> {
+/** Resolves once the run's history records one of the faults `fs` as injected, or rejects after `ms`. */
+async function waitForFault(runDir: () => string | undefined, fs: string[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const f = file();
-    if (f !== undefined) {
-      const text = (() => {
-        try {
-          return readFileSync(f, 'utf8');
-        } catch {
-          return '';
-        }
-      })();
-      if (pattern.test(text)) return;
+    const dir = runDir();
+    if (dir !== undefined && existsSync(path.join(dir, 'history.jsonl'))) {
+      const injected = readHistory(dir).some(
+        (e) =>
+          e.process === 'nemesis' &&
+          e.type === 'info' &&
+          fs.includes(e.f) &&
+          ((e.value as { injected?: number } | undefined)?.injected ?? 0) > 0,
+      );
+      if (injected) return;
     }
-    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} within ${ms} ms`);
+    if (Date.now() > deadline) {
+      const seen =
+        dir && existsSync(path.join(dir, 'history.jsonl'))
+          ? readHistory(dir).filter((e) => e.process === 'nemesis')
+          : [];
+      throw new Error(
+        `no ${fs.join(' or ')} injected within ${ms} ms in ${dir}: ${JSON.stringify(seen).slice(0, 1000)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -44,6 +53,48 @@ describe.skipIf(reason !== undefined)(`an ssh run killed midway${reason ? ` (ski
 
   afterAll(async () => {
     await hosts?.stop();
+  });
+
+  it('heals and removes everything from the hosts itself on Ctrl-C', async () => {
+    const before = await sshHostsSnapshot(hosts);
+    const ssh = [
+      '--hosts-file',
+      hosts.hostsFile,
+      '--ssh-key',
+      hosts.keyFile,
+      '--ssh-known-hosts',
+      hosts.knownHostsFile,
+    ];
+    const child = splitbrain([
+      'test',
+      '--runtime',
+      'ssh',
+      ...ssh,
+      '--nemesis',
+      'partition,pause',
+      '--nemesis-interval',
+      '20',
+      '--time-limit',
+      '120',
+      '--store',
+      path.join(hosts.dir, 'store'),
+    ]);
+    let runDir: string | undefined;
+    child.stderr!.on('data', (b: Buffer) => {
+      runDir ??= /run folder (\S+)/.exec(b.toString())?.[1];
+    });
+    try {
+      await waitForFault(() => runDir, ['start-partition', 'pause'], 90_000);
+      expect(await sshHostsSnapshot(hosts)).not.toEqual(before);
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode, r.all).toBe(3);
+      expect(r.all).toMatch(/interrupted by a signal/);
+      expect(await sshHostsSnapshot(hosts)).toEqual(before);
+    } finally {
+      child.kill('SIGKILL');
+      await splitbrain(['cluster', 'clean', '--runtime', 'ssh', ...ssh]);
+    }
   });
 
   it('leaves nodes, rules and files on the hosts after SIGKILL, and `cluster clean` removes all of them', async () => {
@@ -79,11 +130,7 @@ describe.skipIf(reason !== undefined)(`an ssh run killed midway${reason ? ` (ski
     });
     try {
       // Wait until a partition is in force (its start op injected rules), then kill the runner outright.
-      await waitForLine(
-        () => (runDir ? path.join(runDir, 'history.jsonl') : undefined),
-        /"f":"start-partition","value":\{"injected":[1-9]/,
-        90_000,
-      );
+      await waitForFault(() => runDir, ['start-partition'], 90_000);
       child.kill('SIGKILL');
       await child;
       const left = await sshHostsSnapshot(hosts);

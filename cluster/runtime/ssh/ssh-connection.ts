@@ -43,6 +43,8 @@ export class SshConnection {
   private free = COMMAND_CHANNELS;
   private readonly waiting: (() => void)[] = [];
   private closed = false;
+  /** Why the connection ended, when it ended with an error. */
+  private lastError: string | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -52,8 +54,11 @@ export class SshConnection {
     readonly user: string,
   ) {
     client.on('close', () => (this.closed = true));
-    // Errors after the handshake surface on the channels in use; do not crash on them.
-    client.on('error', () => (this.closed = true));
+    // An error after the handshake ends the connection; commands then fail saying why.
+    client.on('error', (err: Error) => {
+      this.lastError ??= err.message.split('\n')[0];
+      this.closed = true;
+    });
   }
 
   /** Connects and authenticates; throws `host <label>: <cause>` on one line. */
@@ -67,10 +72,15 @@ export class SshConnection {
         client.end();
         reject(new Error(`host ${host.label}: ${cause}`));
       };
-      client.once('ready', () => resolve(new SshConnection(client, host.label, user)));
-      client.once('error', (err: Error & { code?: string; level?: string }) => {
+      const onError = (err: Error & { code?: string; level?: string }) => {
         if (hostKeyProblem !== undefined) return fail(hostKeyProblem);
         fail(describeConnectError(err, opts, user));
+      };
+      client.once('error', onError);
+      client.once('ready', () => {
+        // From here on an error belongs to the open connection, not to connecting.
+        client.off('error', onError);
+        resolve(new SshConnection(client, host.label, user));
       });
       client.connect({
         host: host.host,
@@ -114,11 +124,11 @@ export class SshConnection {
     onStdout: (b: Buffer) => void,
     onStderr: (b: Buffer) => void,
   ): Promise<{ done: Promise<number | undefined> }> {
-    const channel = await this.open(command);
+    const { channel, done } = await this.open(command);
     channel.on('data', onStdout);
     channel.stderr.on('data', onStderr);
     channel.stdin.end();
-    return { done: closeCode(channel) };
+    return { done };
   }
 
   /** Says whether the connection has gone away. */
@@ -133,7 +143,7 @@ export class SshConnection {
   }
 
   private async runChannel(command: string, opts: RunOptions): Promise<ExecResult> {
-    const channel = await this.open(command);
+    const { channel, done } = await this.open(command);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     if (opts.stdout) channel.pipe(opts.stdout);
@@ -145,13 +155,15 @@ export class SshConnection {
       if (opts.timeoutMs !== undefined) timer = setTimeout(() => resolve('timeout'), opts.timeoutMs);
     });
     try {
-      const code = await Promise.race([closeCode(channel), timedOut]);
+      const code = await Promise.race([done, timedOut]);
       if (code === 'timeout') {
         channel.close();
         throw new Error(`'${command.slice(0, 200)}' on ${this.label} timed out after ${opts.timeoutMs} ms`);
       }
       if (code === undefined)
-        throw new Error(`the connection to ${this.label} closed while running '${command.slice(0, 200)}'`);
+        throw new Error(
+          `the connection to ${this.label} closed${this.lastError ? ` (${this.lastError})` : ''} while running '${command.slice(0, 200)}'`,
+        );
       return {
         exitCode: code,
         stdout: Buffer.concat(out).toString('utf8'),
@@ -162,12 +174,17 @@ export class SshConnection {
     }
   }
 
-  private open(command: string): Promise<ClientChannel> {
+  /**
+   * Opens a channel running `command`. Its end is watched from inside the open callback: a quick
+   * command's exit and close can come in the same read as the open confirmation, before any
+   * code awaiting this promise runs, and those events would otherwise be missed.
+   */
+  private open(command: string): Promise<{ channel: ClientChannel; done: Promise<number | undefined> }> {
     if (this.closed) return Promise.reject(new Error(`the connection to ${this.label} is closed`));
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
         if (err) reject(new Error(`cannot open a channel to ${this.label}: ${err.message}`));
-        else resolve(channel);
+        else resolve({ channel, done: closeCode(channel) });
       });
     });
   }
@@ -189,13 +206,15 @@ export class SshConnection {
 
 /** Resolves with a channel's exit code (128 + signal number when killed), or undefined without one. */
 function closeCode(channel: ClientChannel): Promise<number | undefined> {
+  const fromStatus = (c: number | null | undefined, signal?: string): number | undefined => {
+    if (typeof c === 'number') return c;
+    return signal ? 128 + (constants.signals[`SIG${signal}` as NodeJS.Signals] ?? 0) : undefined;
+  };
   return new Promise((resolve) => {
     let code: number | undefined;
-    channel.on('exit', (c: number | null, signal?: string) => {
-      if (typeof c === 'number') code = c;
-      else if (signal) code = 128 + (constants.signals[`SIG${signal}` as NodeJS.Signals] ?? 0);
-    });
-    channel.on('close', () => resolve(code));
+    channel.on('exit', (c: number | null, signal?: string) => (code = fromStatus(c, signal)));
+    // ssh2 repeats the exit status on close (after the output has been read).
+    channel.on('close', (c?: number | null, signal?: string) => resolve(code ?? fromStatus(c, signal)));
   });
 }
 
