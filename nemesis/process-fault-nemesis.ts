@@ -8,6 +8,7 @@
  */
 import type { Db } from '../cluster/db/index.js';
 import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import { findDbDaemon } from './daemons.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import {
   completeOp,
@@ -61,9 +62,17 @@ export function createProcessFaultNemesis(fault: ProcessFault, opts: ProcessFaul
   const inject = async (op: NemesisOp): Promise<CompletedNemesisOp> => {
     const plan = op.value as TargetPlan;
     const wanted = await resolveTargets(plan, names, rng, () => findLeader(db, cluster, opts.leader));
-    const nodes = wanted.filter((n) => !faulted.has(n));
+    // A node whose process another fault already stopped (a kill from another timeline) is
+    // skipped, not an error: the cluster's state, not the injector, is why nothing happens there.
+    const down = (n: string): boolean => findDbDaemon(db, cluster.node(n))?.isRunning() === false;
+    const nodes = wanted.filter((n) => !faulted.has(n) && !down(n));
     if (nodes.length === 0) {
-      const why = wanted.length === 0 ? 'no target node (no leader known)' : `every target is already ${fault.state}`;
+      const why =
+        wanted.length === 0
+          ? 'no target node (no leader known)'
+          : wanted.every((n) => faulted.has(n))
+            ? `every target is already ${fault.state}`
+            : 'every target is down';
       return { f: op.f, value: { injected: 0, targets: plan.targets, skipped: why } };
     }
     const pids: Record<string, number> = {};

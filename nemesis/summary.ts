@@ -33,6 +33,11 @@ export interface FaultSummary {
   attempted: number;
   /** Start ops that changed something real (a rule added, a process signalled, an offset set). */
   injected: number;
+  /**
+   * Start ops skipped for the cluster's state at that moment (no leader known, every target
+   * already down): nothing was wrong with the injector.
+   */
+  skipped: number;
   /** Why attempts injected nothing (skips and errors), deduplicated. */
   problems: string[];
   windows: number;
@@ -168,6 +173,9 @@ export function summarizeNemesis(
         classifyF(e.f)?.phase === 'start',
     );
     const biting = starts.filter((e) => injectedBy(e) > 0);
+    const skipped = starts.filter(
+      (e) => injectedBy(e) === 0 && e.error === undefined && valueOf(e).skipped !== undefined,
+    );
     const problems = new Set<string>();
     for (const e of starts) {
       if (injectedBy(e) > 0) continue;
@@ -180,6 +188,7 @@ export function summarizeNemesis(
       fault,
       attempted: starts.length,
       injected: biting.length,
+      skipped: skipped.length,
       problems: [...problems],
       windows: mine.length,
       secondsInForce: mine.reduce((s, w) => s + (w.end - w.start), 0) / 1e9,
@@ -198,12 +207,13 @@ export function summarizeNemesis(
 }
 
 /**
- * Throws NemesisDidNotBiteError when a requested fault was tried and never injected anything.
+ * Throws NemesisDidNotBiteError when a requested fault was tried and never injected anything
+ * (attempts skipped for the cluster's state, such as no leader known, do not count as tries).
  * With `requireReached`, a requested fault the schedule never got to fails the run too.
  */
 export function assertNemesisBit(summary: NemesisSummary, { requireReached = false } = {}): void {
   const failures = summary.faults
-    .filter((f) => (f.attempted > 0 || requireReached) && f.injected === 0)
+    .filter((f) => (f.attempted - f.skipped > 0 || requireReached) && f.injected === 0)
     .map((f) => ({
       fault: f.fault,
       reason:

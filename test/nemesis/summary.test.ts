@@ -83,9 +83,16 @@ describe('did the nemesis bite', () => {
   });
 
   it('a fault that was tried but injected nothing fails the run as an infrastructure error', () => {
-    const sum = summarizeNemesis(history, ['partition', 'kill', 'pause']);
+    const broken = [...history, nem(46, 'pause', { injected: 0 }, 'n2: kill: permission denied')];
+    const sum = summarizeNemesis(broken, ['partition', 'kill', 'pause']);
     expect(() => assertNemesisBit(sum)).toThrow(NemesisDidNotBiteError);
-    expect(() => assertNemesisBit(sum)).toThrow(/pause: 1 attempt\(s\), none injected anything \(no target node/);
+    expect(() => assertNemesisBit(sum)).toThrow(/pause: 2 attempt\(s\), none injected anything \(.*permission denied/);
+  });
+
+  it("a fault only ever skipped for the cluster's state (no leader known, targets down) does not fail the run", () => {
+    const sum = summarizeNemesis(history, ['partition', 'kill', 'pause']);
+    expect(sum.faults.find((f) => f.fault === 'pause')).toMatchObject({ attempted: 1, injected: 0, skipped: 1 });
+    expect(() => assertNemesisBit(sum)).not.toThrow();
   });
 
   it('a fault the schedule never reached is reported, and fails only when reaching it is required', () => {
