@@ -8,6 +8,7 @@ import { describeNs, explainWith } from './explain-text.js';
 import { CRASHED, fillDefaults, type FailureContext, type FilledModel, type Model, type ModelInput } from './model.js';
 import { modelByName } from './models/index.js';
 import type { Part } from './preprocess.js';
+import { opName } from './op-name.js';
 import type { Counterexample, LinearizationStep, Operation } from './result.js';
 
 /** How an explanation names ops and formats times; the HTML report passes its own. */
@@ -15,8 +16,8 @@ export interface ExplainOptions {
   /** Formats a history time (ns). Default: the unit a person reads best, e.g. `12.5 ms`. */
   describeTime?: (ns: number) => string;
   /**
-   * Names an op, e.g. `op #12`; returns undefined for an op the text must not name (the report's
-   * ops that minimization set aside). Default: `op #ID` for every op.
+   * Names an op, e.g. `op 12`; returns undefined for an op the text must not name (the report's
+   * ops that minimization set aside). Default: {@link opName}, its position in the history file.
    */
   nameOp?: (op: Operation) => string | undefined;
   /**
@@ -110,7 +111,7 @@ function failureContext<S>(
     ...facts,
     state: model.describeState(facts.stateBefore),
     describe: (op) => model.describeOperation(inputOf(op), outputOf(op)),
-    name: options.nameOp ?? ((op) => `op #${op.id}`),
+    name: options.nameOp ?? opName,
     time: options.describeTime ?? describeNs,
   };
 }

@@ -27,7 +27,7 @@ export function explainWith<S>(
 }
 
 /**
- * An op for a sentence: `write 35 (op #12)`, `write 5 (op #3, crashed)`, or `write 35 (not
+ * An op for a sentence: `write 35 (op 12)`, `write 5 (op 3, crashed)`, or `write 35 (not
  * shown)` for an op the text may not name.
  */
 export function refer(ctx: FailureContext<unknown>, op: Operation): string {
@@ -38,7 +38,7 @@ export function refer(ctx: FailureContext<unknown>, op: Operation): string {
   return m ? `${d.slice(0, m.index)} (${name}, ${m[1]})` : `${d} (${name})`;
 }
 
-/** The failed op with who ran it and when, e.g. `read -> 3 (op #4, process 1, between 40 ns and 50 ns)`. */
+/** The failed op with who ran it and when, e.g. `read -> 3 (op 4, process 1, between 40 ns and 50 ns)`. */
 export function headOf(ctx: FailureContext<unknown>): string {
   const { failed: f } = ctx;
   const name = ctx.name(f);

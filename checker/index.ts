@@ -23,6 +23,7 @@ export {
 export { check, checkSync, defaultMemoryLimit, type CheckOptions } from './check.js';
 export { checkFeed, type EventFeed } from './check-stream.js';
 export { explainCounterexample, type ExplainOptions } from './counterexample.js';
+export { counterexampleByPosition, opName } from './op-name.js';
 export {
   describeNs,
   explainObservation,

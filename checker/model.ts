@@ -101,7 +101,7 @@ export interface FailureContext<S> {
   concurrent: readonly Operation[];
   /** One op in words, e.g. `write 35` (the model's `describeOperation`). */
   describe: (op: Operation) => string;
-  /** How the text names an op, e.g. `op #12`; undefined for an op the text must not name. */
+  /** How the text names an op, e.g. `op 12`; undefined for an op the text must not name. */
   name: (op: Operation) => string | undefined;
   /** A history time (ns) in words. */
   time: (ns: number) => string;

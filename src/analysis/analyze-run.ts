@@ -9,7 +9,7 @@ import path from 'node:path';
 import { MalformedHistoryError, type CheckResult, type HistoryEvent } from '../../checker/index.js';
 import { writeReport } from '../report/index.js';
 import { computeHistoryStats, junitXml, RUN_FILES, summarizeCheck, type RunResults } from '../store/index.js';
-import { EXIT, exitCodeOfVerdict, type ExitCode } from './exit-codes.js';
+import { EXIT, exitCodeOfVerdict, verdictWord, type ExitCode } from './exit-codes.js';
 import { judge, type Checker } from './judge.js';
 import { oneLine } from './one-line.js';
 
@@ -88,6 +88,7 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
   const results: RunResults = {
     name: facts.name,
     valid: check?.valid ?? 'unknown',
+    verdict: verdictWord(check?.valid ?? 'unknown'),
     exitCode,
     ...(error !== undefined ? { error } : {}),
     startedAt: facts.startedAt,
@@ -128,7 +129,7 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
   } catch (e) {
     log('the report could not be written', e);
   }
-  if (input.junitPath) writeFileSync(input.junitPath, junitXml(results));
+  if (input.junitPath) writeFileSync(input.junitPath, junitXml(results, path.join(input.dir, RUN_FILES.report)));
   return { results, exitCode, ...(check ? { check } : {}), ...(error !== undefined ? { error } : {}) };
 }
 

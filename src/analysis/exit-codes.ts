@@ -24,6 +24,11 @@ export function exitCodeOfVerdict(valid: Verdict): ExitCode {
   return valid === true ? EXIT.valid : valid === false ? EXIT.invalid : EXIT.unknown;
 }
 
+/** A verdict as one word for programs (results.json, `--json`): `valid`, `invalid` or `unknown`. */
+export function verdictWord(valid: Verdict): 'valid' | 'invalid' | 'unknown' {
+  return valid === true ? 'valid' : valid === false ? 'invalid' : 'unknown';
+}
+
 /** Merges verdicts by priority, as Jepsen's merge-valid: invalid, then unknown, then valid. */
 export function mergeVerdicts(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.includes(false)) return false;

@@ -5,6 +5,6 @@
  * `analyze` and `check` all go through here.
  */
 export { analyzeRun, type RunAnalysis, type RunAnalysisInput, type RunFacts, type RunFailure } from './analyze-run.js';
-export { EXIT, exitCodeOfVerdict, mergeVerdicts, type ExitCode } from './exit-codes.js';
+export { EXIT, exitCodeOfVerdict, mergeVerdicts, verdictWord, type ExitCode } from './exit-codes.js';
 export { judge, linearizabilityChecker, modelChecker, type Checker } from './judge.js';
 export { oneLine } from './one-line.js';

@@ -80,6 +80,7 @@ export async function minimizeCounterexample(
   let stopped = false;
   const timeLeft = (): boolean => !stopped && now() < deadline;
 
+  const failedInvoke = all.find((op) => op.id === cx.failedOp)?.invokeIndex;
   const stillInvalid = async (candidate: Operation[]): Promise<boolean> => {
     checks++;
     const { ops, keep } = setAside(all, candidate, registerLike);
@@ -96,6 +97,10 @@ export async function minimizeCounterexample(
     }
     if (result.valid !== false || !result.counterexample) return false;
     const found = result.counterexample;
+    // The report leads with the op the checker reported; a slice that fails elsewhere is another
+    // story, so it does not count as the same counterexample made smaller.
+    const foundFailed = found.ops.find((op) => op.id === found.failedOp);
+    if (foundFailed?.invokeIndex !== failedInvoke) return false;
     const shown = found.ops.filter((op) => keep.has(op.invokeIndex) || op.id === found.failedOp);
     const shownIds = new Set(shown.map((op) => op.id));
     const counterexample: Counterexample = {

@@ -82,6 +82,7 @@ ${
   data.counterexample
     ? `<section id="counterexample" class="tab-panel">
 <h2>Why it is not linearizable${data.counterexample.key !== undefined ? ` (key <code>${escapeHtml(JSON.stringify(data.counterexample.key))}</code>)` : ''}</h2>
+<p class="failed-op">Cannot be linearized: <strong id="failed-op">${escapeHtml(data.counterexample.failedOp)}</strong></p>
 <p class="explanation" id="explanation">${escapeHtml(data.counterexample.explanation)}</p>
 <div class="views" role="group" aria-label="Which ops to draw"></div>
 <div class="timeline" id="timeline"></div>

@@ -1,6 +1,7 @@
 import {
   describeNs,
   explainCounterexample,
+  opName,
   type CheckResult,
   type Counterexample,
   type LinearizationStep,
@@ -56,6 +57,11 @@ export interface ReportData {
   realTimes: boolean;
   counterexample: null | {
     key?: Key;
+    /**
+     * The op the checker could not linearize, named as the CLI, results.json and JUnit name it
+     * (`op N`, N its position in the history file); the minimized picture leads with the same op.
+     */
+    failedOp: string;
     explanation: string;
     /** The minimized picture (or the checker's, when minimization was skipped or found nothing). */
     minimized: TimelineData;
@@ -84,7 +90,8 @@ export function buildReportData(
   events.forEach((e, i) => byIndex.set(e.index ?? i, e));
   const paired = reportOpsOf(events);
   const cx = result.valid === false ? result.counterexample : undefined;
-  const failedInvoke = cx?.ops.find((op) => op.id === cx.failedOp)?.invokeIndex;
+  const failedByChecker = cx?.ops.find((op) => op.id === cx.failedOp);
+  const failedInvoke = failedByChecker?.invokeIndex;
   const failedRow = failedInvoke === undefined ? -1 : paired.findIndex((op) => op.invokeIndex === failedInvoke);
 
   const realTimes = hasRealTimes(paired);
@@ -99,6 +106,7 @@ export function buildReportData(
       realTimes ? describeNs : (t) => `t=${t}`,
     );
     counterexample = {
+      failedOp: failedByChecker ? opName(failedByChecker) : `op ${cx.failedOp}`,
       explanation,
       minimized: timeline(small, byIndex, FULL_TIMELINE_WINDOW, minimized?.free ?? []),
       full: timeline(cx, byIndex, FULL_TIMELINE_WINDOW),
@@ -146,7 +154,8 @@ export function buildReportData(
  * The explanation of the counterexample drawn, written by the checker's own explainer so the
  * report and the checker never disagree. The re-check's ops (drawn, and set aside as free) are
  * replayed as the re-check saw them, the sentences are read off the same ops as recorded (`cx`,
- * matched by invoke index), and only the ops drawn are named, in the picture's numbering. A model
+ * matched by invoke index), and only the ops drawn are named, by their position in the history
+ * file as everywhere else. A model
  * the checker does not know by name keeps the checker's sentence.
  */
 function explainPicture(
@@ -166,7 +175,7 @@ function explainPicture(
   try {
     return explainCounterexample({ ...small, ops }, model, {
       describeTime,
-      nameOp: (op) => (drawn.has(op.id) ? `op ${op.id}` : undefined),
+      nameOp: (op) => (drawn.has(op.id) ? opName(op) : undefined),
       recorded,
     });
   } catch {

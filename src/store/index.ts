@@ -12,5 +12,5 @@ export {
   type RunResults,
   type TypeCounts,
 } from './results.js';
-export { junitXml, escapeXml } from './junit.js';
+export { junitXml, junitXmlOf, escapeXml, type JunitCase } from './junit.js';
 export { fileRunLog, type RunLog } from './run-log.js';

@@ -1,5 +1,5 @@
 /**
- * A JUnit XML report of one run, for CI systems: one test suite with one test case, failed when
+ * A JUnit XML report for CI systems: one test suite, one test case per run (or checked file), failed when
  * the history is not linearizable (the counterexample's explanation is the message), errored
  * when the verdict is unknown or the run broke.
  */
@@ -16,36 +16,62 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** Renders the JUnit XML document for a run's results. */
-export function junitXml(results: RunResults): string {
-  const seconds = ((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000).toFixed(3);
+/** What a JUnit test case says beyond the results: where the run's report is. */
+export interface JunitCase {
+  results: RunResults;
+  /** The run's report.html, printed as a `[[ATTACHMENT|path]]` line CI plugins pick up. */
+  reportPath?: string;
+  /** False for a check of a file, which has no seed; default true. */
+  seeded?: boolean;
+}
+
+/** Renders the JUnit XML document for a run's results: one suite with one case. */
+export function junitXml(results: RunResults, reportPath?: string): string {
+  return junitXmlOf('splitbrain', [{ results, ...(reportPath !== undefined ? { reportPath } : {}) }]);
+}
+
+/** Renders one JUnit suite named `suite` with one test case per run or checked file. */
+export function junitXmlOf(suite: string, cases: readonly JunitCase[]): string {
+  const seconds = (c: JunitCase): number => (Date.parse(c.results.finishedAt) - Date.parse(c.results.startedAt)) / 1000;
+  const total = cases.reduce((sum, c) => sum + seconds(c), 0).toFixed(3);
+  const failures = cases.filter((c) => c.results.valid === false).length;
+  const errors = cases.filter((c) => c.results.valid === 'unknown').length;
+  const startedAt = cases[0]?.results.startedAt ?? new Date().toISOString();
+  const name = escapeXml(cases.length === 1 ? cases[0]!.results.name : suite);
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="splitbrain" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${total}">\n` +
+    `  <testsuite name="${name}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${total}" timestamp="${escapeXml(startedAt)}">\n` +
+    cases.map((c) => testcaseXml(c, seconds(c).toFixed(3))).join('') +
+    `  </testsuite>\n` +
+    `</testsuites>\n`
+  );
+}
+
+/** One test case: failed with the counterexample when not linearizable, errored when unknown. */
+function testcaseXml({ results, reportPath, seeded = true }: JunitCase, seconds: string): string {
   const s = results.stats;
   const name = escapeXml(results.name);
-  const summary = `${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info), seed ${results.seed}`;
+  const seed = seeded ? `, seed ${results.seed}` : '';
+  const summary = `${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info)${seed}`;
   let body = '';
-  let failures = 0;
-  let errors = 0;
   if (results.valid === false) {
-    failures = 1;
     const ce = results.check?.counterexample;
     const where = ce?.key !== undefined ? ` on key ${JSON.stringify(ce.key)}` : '';
     const message = `not linearizable${where}: ${ce?.explanation ?? 'a counterexample was found'}`;
     body = `      <failure type="not-linearizable" message="${escapeXml(message)}">${escapeXml(message + '\n' + summary)}</failure>\n`;
   } else if (results.valid === 'unknown') {
-    errors = 1;
     const message = results.error ?? `verdict unknown${results.check?.reason ? ` (${results.check.reason})` : ''}`;
     const type = results.exitCode === 3 ? 'infrastructure' : 'unknown';
     body = `      <error type="${type}" message="${escapeXml(message)}">${escapeXml(message + '\n' + summary)}</error>\n`;
   }
-  body += `      <system-out>${escapeXml(`${summary}\ncommand: ${results.command.join(' ')}`)}</system-out>\n`;
+  const out = [summary, `command: ${results.command.join(' ')}`];
+  if (reportPath !== undefined) out.push(`report: ${reportPath}`, `[[ATTACHMENT|${reportPath}]]`);
+  body += `      <system-out>${escapeXml(out.join('\n'))}</system-out>\n`;
+  const title = seeded ? `${results.name} (seed ${results.seed}) is linearizable` : `${results.name} is linearizable`;
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="splitbrain" tests="1" failures="${failures}" errors="${errors}" time="${seconds}">\n` +
-    `  <testsuite name="${name}" tests="1" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}" timestamp="${escapeXml(results.startedAt)}">\n` +
-    `    <testcase classname="splitbrain.${name}" name="${escapeXml(`${name} is linearizable`)}" time="${seconds}">\n` +
+    `    <testcase classname="splitbrain.${name}" name="${escapeXml(title)}" time="${seconds}">\n` +
     body +
-    `    </testcase>\n` +
-    `  </testsuite>\n` +
-    `</testsuites>\n`
+    `    </testcase>\n`
   );
 }

@@ -3,7 +3,7 @@
  * Computed from the history (op counts, throughput, latency) plus what the runner knows (the
  * verdict, the check, the nemesis, the seed, versions, the exact command line).
  */
-import { pairEvents, type CheckResult, type Verdict } from '../../checker/index.js';
+import { counterexampleByPosition, pairEvents, type CheckResult, type Verdict } from '../../checker/index.js';
 import type { HistoryEvent } from '../history/event.js';
 import { computeQuantiles, type Quantiles } from './quantiles.js';
 
@@ -38,7 +38,10 @@ export interface HistoryStats {
 export interface RunResults {
   /** The test's name, as in the store path. */
   name: string;
+  /** true, false, or 'unknown' (also when the run broke: see `error` and `exitCode`). */
   valid: Verdict;
+  /** The same verdict as one word, for programs that want a string (absent in results of older runs). */
+  verdict?: 'valid' | 'invalid' | 'unknown';
   /** The process exit code this run maps to (0 valid, 1 invalid, 2 unknown, 3 infrastructure). */
   exitCode: number;
   /** When the verdict could not be reached: the cause on one line. */
@@ -51,6 +54,7 @@ export interface RunResults {
   stats: HistoryStats;
   /** The checker's result without the bulky counterexample ops (kept in check.json / the report). */
   check?: Omit<CheckResult, 'counterexample'> & {
+    /** `failedOp` is the op's position in history.jsonl, the op id every output uses (`op N`). */
     counterexample?: { key?: unknown; failedOp: number; explanation: string };
   };
   /** Seconds from the start of the run phase to the invoke of the counterexample's failed op. */
@@ -142,7 +146,7 @@ export function summarizeCheck(check: CheckResult): RunResults['check'] {
     ...rest,
     counterexample: {
       ...(counterexample.key !== undefined ? { key: counterexample.key } : {}),
-      failedOp: counterexample.failedOp,
+      failedOp: counterexampleByPosition(counterexample).failedOp,
       explanation: counterexample.explanation,
     },
   };

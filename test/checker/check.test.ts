@@ -32,8 +32,8 @@ describe('checking small hand-made histories', () => {
       [1, '4'],
     ]);
     expect(cx.concurrent).toEqual([]);
-    expect(cx.explanation).toContain('read -> 3 (op #2, process 1,');
-    expect(cx.explanation).toContain('write 4 (op #1) began after write 3 (op #0) had completed');
+    expect(cx.explanation).toContain('read -> 3 (op 4, process 1,');
+    expect(cx.explanation).toContain('write 4 (op 2) began after write 3 (op 0) had completed');
     expect(cx.explanation).toContain('so the register could no longer hold 3.');
   });
 
@@ -92,7 +92,9 @@ describe('checking small hand-made histories', () => {
       name: 'counter',
       init: () => 0,
       step: (n, input, output) =>
-        input.f === 'add' ? { ok: true, next: n + (input.value as number) } : { ok: typeof output === 'symbol' || output === n, next: n },
+        input.f === 'add'
+          ? { ok: true, next: n + (input.value as number) }
+          : { ok: typeof output === 'symbol' || output === n, next: n },
     };
     const h = history([
       [0, 'invoke', 'add', 2],
@@ -111,7 +113,9 @@ describe('checking small hand-made histories', () => {
       [0, 'ok', 'increment', 1],
     ]);
     expect(() => checkSync(h, { model: 'register', file: 'h.jsonl' })).toThrow(MalformedHistoryError);
-    expect(() => checkSync(h, { model: 'register', file: 'h.jsonl' })).toThrow(/^h\.jsonl:1: model register has no operation "increment"/);
+    expect(() => checkSync(h, { model: 'register', file: 'h.jsonl' })).toThrow(
+      /^h\.jsonl:1: model register has no operation "increment"/,
+    );
   });
 
   it('names the valid models when given an unknown one', () => {

@@ -54,8 +54,10 @@ describe('splitbrain check', () => {
     const r = await splitbrain('check', '--model', 'register', jsonl('invalid.jsonl', invalid));
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain('INVALID (not linearizable)');
-    expect(r.stdout).toContain('cannot linearize: #1 read -> 3');
-    expect(r.stdout).toContain('is impossible: there is no op that writes 3 in the history, and the register starts at null.');
+    expect(r.stdout).toContain('cannot linearize: op 2 read -> 3');
+    expect(r.stdout).toContain(
+      'is impossible: there is no op that writes 3 in the history, and the register starts at null.',
+    );
   });
 
   it('exits 2 with the reason when the time limit runs out', async () => {
@@ -113,7 +115,7 @@ describe('splitbrain check', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ file: join(dir, 'a.jsonl'), model: 'cas-register', valid: true, ops: 2 });
     expect(typeof lines[0]!.ms).toBe('number');
-    expect(lines[1]).toMatchObject({ valid: false, counterexample: { failedOp: 1 } });
+    expect(lines[1]).toMatchObject({ valid: false, verdict: 'invalid', counterexample: { failedOp: 2 } });
   });
 
   it('shows an example in --help', async () => {

@@ -25,8 +25,8 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 3 (op #2, process 1, between 40 ns and 50 ns) is impossible: write 4 (op #1) began after ' +
-        'write 3 (op #0) had completed, and completed at 30 ns, before the read began, so the register could no longer hold 3.',
+      'read -> 3 (op 4, process 1, between 40 ns and 50 ns) is impossible: write 4 (op 2) began after ' +
+        'write 3 (op 0) had completed, and completed at 30 ns, before the read began, so the register could no longer hold 3.',
     );
   });
 
@@ -41,7 +41,7 @@ describe('the explanation of an impossible read or cas', () => {
       'cas-register',
     );
     expect(text).toBe(
-      'read -> 7 (op #1, process 1, between 20 ns and 30 ns) is impossible: there is no op that writes 7 in the history, and the register starts at null.',
+      'read -> 7 (op 2, process 1, between 20 ns and 30 ns) is impossible: there is no op that writes 7 in the history, and the register starts at null.',
     );
   });
 
@@ -56,7 +56,7 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toContain(
-      'is impossible: the register starts at null, and every op that writes 7 (write 7 (op #1)) began after it returned.',
+      'is impossible: the register starts at null, and every op that writes 7 (write 7 (op 2)) began after it returned.',
     );
   });
 
@@ -71,7 +71,7 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> null (op #1, process 1, between 20 ns and 30 ns) is impossible: write 2 (op #0) completed at 10 ns, ' +
+      'read -> null (op 2, process 1, between 20 ns and 30 ns) is impossible: write 2 (op 0) completed at 10 ns, ' +
         'before the read began, and there is no op that writes null in the history, so the register could no longer hold null.',
     );
   });
@@ -89,7 +89,7 @@ describe('the explanation of an impossible read or cas', () => {
       'cas-register',
     );
     expect(text).toBe(
-      'cas 1->5 (op #2, process 1, between 40 ns and 50 ns) is impossible: write 2 (op #1) began after write 1 (op #0) ' +
+      'cas 1->5 (op 4, process 1, between 40 ns and 50 ns) is impossible: write 2 (op 2) began after write 1 (op 0) ' +
         'had completed, and completed at 30 ns, before the cas began, so the register could no longer hold 1.',
     );
   });
@@ -106,7 +106,7 @@ describe('the explanation of an impossible read or cas', () => {
       ].map((r) => (r.length === 4 ? [...r, 'k'] : r)) as Rows,
       'kv',
     );
-    expect(text).toContain('cas 1->2 (op #1) began after write 1 (op #0) had completed');
+    expect(text).toContain('cas 1->2 (op 2) began after write 1 (op 0) had completed');
     expect(text).toContain('so key "k" could no longer hold 1.');
   });
 
@@ -126,7 +126,7 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 34 (op #3, process 3, between 50 ns and 60 ns) is impossible: write 35 (op #1) began after write 34 (op #0) ' +
+      'read -> 34 (op 5, process 3, between 50 ns and 60 ns) is impossible: write 35 (op 2) began after write 34 (op 0) ' +
         'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
     );
   });
@@ -149,7 +149,7 @@ describe('the explanation of an impossible read or cas', () => {
     );
     expect(text).not.toContain('the last write that completed before it began wrote 34');
     expect(text).toBe(
-      'read -> 34 (op #3, process 3, between 60 ns and 70 ns) is impossible: read -> 35 (op #2) began after write 34 (op #1) ' +
+      'read -> 34 (op 6, process 3, between 60 ns and 70 ns) is impossible: read -> 35 (op 4) began after write 34 (op 1) ' +
         'had completed, and completed at 50 ns, before the read began, so the register could no longer hold 34.',
     );
   });
@@ -171,7 +171,7 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 34 (op #3, process 3, between 50 ns and 60 ns) is impossible: read -> 35 (op #2) began after write 34 (op #0) ' +
+      'read -> 34 (op 5, process 3, between 50 ns and 60 ns) is impossible: read -> 35 (op 3) began after write 34 (op 0) ' +
         'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
     );
   });
@@ -194,8 +194,8 @@ describe('the explanation of an impossible read or cas', () => {
     );
     // The write of 1 invoked after the read returned cannot matter, and is not listed.
     expect(text).toContain(
-      'is impossible: write 2 (op #2) began after every op that writes 1 and began before the read returned ' +
-        '(write 1 (op #0), write 1 (op #1)) had completed, and completed at 50 ns, before the read began',
+      'is impossible: write 2 (op 4) began after every op that writes 1 and began before the read returned ' +
+        '(write 1 (op 0), write 1 (op 1)) had completed, and completed at 50 ns, before the read began',
     );
   });
 
@@ -238,7 +238,7 @@ describe('the explanation for kv-append and mutex', () => {
       'kv-append',
     );
     expect(text).toBe(
-      'get -> "a" (op #2, process 1, between 40 ns and 50 ns) is impossible: append "b" (op #1) began after put "a" (op #0) ' +
+      'get -> "a" (op 4, process 1, between 40 ns and 50 ns) is impossible: append "b" (op 2) began after put "a" (op 0) ' +
         'had completed, and completed at 30 ns, before the get began, so key "k" could no longer hold "a".',
     );
   });
@@ -254,7 +254,7 @@ describe('the explanation for kv-append and mutex', () => {
       'mutex',
     );
     expect(text).toBe(
-      'acquire (op #1, process 1, between 20 ns and 30 ns) is impossible: acquire (op #0) completed at 10 ns, before the ' +
+      'acquire (op 2, process 1, between 20 ns and 30 ns) is impossible: acquire (op 0) completed at 10 ns, before the ' +
         'acquire began, and there is no release in the history, so the lock could no longer be free.',
     );
   });
@@ -270,7 +270,7 @@ describe('the explanation for a release', () => {
       'mutex',
     );
     expect(text).toBe(
-      'release (op #0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.',
+      'release (op 0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.',
     );
   });
 });

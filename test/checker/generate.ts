@@ -118,7 +118,8 @@ export function generateLinearizable(model: string, c: Choices, maxOps: number, 
     } else {
       const r = run.result;
       if (run.crash) {
-        if (c.chance(0.7)) emit({ type: 'info', process: run.process, f: run.op.f, ...keyOf(run.op), error: 'timeout' });
+        if (c.chance(0.7))
+          emit({ type: 'info', process: run.process, f: run.op.f, ...keyOf(run.op), error: 'timeout' });
         // A crashed process never invokes again; a fresh process takes its place.
         ids[s] = nextProcess++;
       } else if (r && r.ok) {
@@ -169,7 +170,9 @@ export function mutate(model: string, events: HistoryEvent[], c: Choices): Histo
   if (kind === 0) {
     // A different result or argument for one completed op.
     const e = completions[c.pick(completions.length)]!;
-    const inv = [...out.slice(0, out.indexOf(e))].reverse().find((x) => x.process === e.process && x.type === 'invoke')!;
+    const inv = [...out.slice(0, out.indexOf(e))]
+      .reverse()
+      .find((x) => x.process === e.process && x.type === 'invoke')!;
     if (e.f === 'read') e.value = [null, ...VALUES][c.pick(4)];
     else if (e.f === 'get') e.value = ['', 'x', 'y', 'xy', 'yx'][c.pick(5)];
     else if (e.f === 'write' || e.f === 'put' || e.f === 'append') {

@@ -2,7 +2,9 @@
 import type { HistoryEvent } from '../../src/history/index.js';
 
 /** Builds events from `[process, type, f, value, key?]` rows, numbering time and index. */
-export function history(rows: [number | 'nemesis', HistoryEvent['type'], string, unknown?, (string | number)?][]): HistoryEvent[] {
+export function history(
+  rows: [number | 'nemesis', HistoryEvent['type'], string, unknown?, (string | number)?][],
+): HistoryEvent[] {
   return rows.map(([process, type, f, value, key], i) => {
     const e: HistoryEvent = { type, process, f, time: i * 10, index: i };
     if (value !== undefined) e.value = value;
@@ -34,8 +36,10 @@ export function hardKeyedHistory(keys: string[], badKey: string): HistoryEvent[]
   keys.forEach((key, k) => {
     const base = k * 100;
     const n = 17;
-    for (let p = 0; p < n; p++) events.push({ type: 'invoke', process: base + p, f: 'write', value: p + 1, key, time: time++ });
-    for (let p = 0; p < n; p++) events.push({ type: 'ok', process: base + p, f: 'write', value: p + 1, key, time: time++ });
+    for (let p = 0; p < n; p++)
+      events.push({ type: 'invoke', process: base + p, f: 'write', value: p + 1, key, time: time++ });
+    for (let p = 0; p < n; p++)
+      events.push({ type: 'ok', process: base + p, f: 'write', value: p + 1, key, time: time++ });
     const r = base + 50;
     events.push({ type: 'invoke', process: r, f: 'read', value: null, key, time: time++ });
     events.push({ type: 'ok', process: r, f: 'read', value: 1, key, time: time++ });

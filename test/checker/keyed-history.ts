@@ -28,7 +28,18 @@ export function generateKeyedHistory(o: KeyedHistoryOptions): HistoryEvent[] {
     return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n;
   };
   const int = (n: number): number => Math.floor(rand(n));
-  type GenOp = { process: number; key: number; f: string; input: unknown; invoke: number; at: number; complete: number; crashed: boolean; output?: unknown; applied: boolean };
+  type GenOp = {
+    process: number;
+    key: number;
+    f: string;
+    input: unknown;
+    invoke: number;
+    at: number;
+    complete: number;
+    crashed: boolean;
+    output?: unknown;
+    applied: boolean;
+  };
   const ops: GenOp[] = [];
   const clock = new Array<number>(o.processes).fill(0);
   const ids = Array.from({ length: o.processes }, (_, i) => i);
@@ -76,11 +87,15 @@ export function generateKeyedHistory(o: KeyedHistoryOptions): HistoryEvent[] {
   for (const op of ops) {
     events.push({ t: op.invoke * 2, e: event('invoke', op, op.invoke, op.input) });
     if (op.crashed) {
-      if (rand(1) < 0.5) events.push({ t: op.complete * 2 + 1, e: event('info', op, op.complete, undefined, 'timeout') });
+      if (rand(1) < 0.5)
+        events.push({ t: op.complete * 2 + 1, e: event('info', op, op.complete, undefined, 'timeout') });
       continue;
     }
     const failed = op.f === 'cas' && op.output === undefined;
-    events.push({ t: op.complete * 2 + 1, e: event(failed ? 'fail' : 'ok', op, op.complete, failed ? op.input : op.output) });
+    events.push({
+      t: op.complete * 2 + 1,
+      e: event(failed ? 'fail' : 'ok', op, op.complete, failed ? op.input : op.output),
+    });
   }
   events.sort((a, b) => a.t - b.t);
   return events.map((x, index) => {

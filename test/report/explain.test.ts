@@ -11,8 +11,13 @@ import { staleReadHistory } from './sample-history.js';
 async function shown(input: Parameters<typeof renderReportHtml>[0]): Promise<{ text: string; drawn: number[] }> {
   const { html } = await renderReportHtml(input);
   const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
-  const data = JSON.parse(m![1]!) as { counterexample: { explanation: string; minimized: { ops: { id: number }[] } } };
-  return { text: data.counterexample.explanation, drawn: data.counterexample.minimized.ops.map((op) => op.id) };
+  const data = JSON.parse(m![1]!) as {
+    counterexample: { explanation: string; minimized: { ops: { invokeIndex: number }[] } };
+  };
+  return {
+    text: data.counterexample.explanation,
+    drawn: data.counterexample.minimized.ops.map((op) => op.invokeIndex),
+  };
 }
 
 describe("the report's explanation", () => {
@@ -20,7 +25,7 @@ describe("the report's explanation", () => {
     const { events, result } = staleReadHistory();
     const { text } = await shown({ result, events, command: 'x', recheck: null });
     expect(text).toBe(
-      'read -> 1 (op 3, process 0, between 9.0 ms and 10.0 ms) is impossible: write 2 (op 1) began after write 1 (op 0) ' +
+      'read -> 1 (op 7, process 0, between 9.0 ms and 10.0 ms) is impossible: write 2 (op 4) began after write 1 (op 0) ' +
         'had completed, and completed at 8.0 ms, before the read began, so the register could no longer hold 1.',
     );
   });
@@ -40,7 +45,7 @@ describe("the report's explanation", () => {
     );
   });
 
-  it('names only ops the minimized picture draws, in its numbering', async () => {
+  it('names only ops the minimized picture draws, by their position in the history', async () => {
     const { events } = staleReadHistory();
     const result = await check(events, { model: 'register' });
     const { text, drawn } = await shown({ result, events, command: 'x' });

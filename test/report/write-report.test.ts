@@ -36,8 +36,8 @@ describe('writeReport', () => {
     expect(html).toContain('id="counterexample"');
     const data = embedded(html) as { counterexample: { explanation: string; minimized: { failedOp: number } } };
     expect(data.counterexample.minimized.failedOp).toBe(3);
-    expect(data.counterexample.explanation).toMatch(/^read -> 1 \(op 3, process 0,/);
-    expect(data.counterexample.explanation).toMatch(/write 2 \(op 1\) began after write 1 \(op 0\) had completed/);
+    expect(data.counterexample.explanation).toMatch(/^read -> 1 \(op 7, process 0,/);
+    expect(data.counterexample.explanation).toMatch(/write 2 \(op 4\) began after write 1 \(op 0\) had completed/);
   });
 
   it('shrinks the counterexample with the real checker to ops that still cannot be linearized', async () => {

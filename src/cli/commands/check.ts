@@ -4,12 +4,16 @@
  * returns every result with its history, so other front ends (a `--report DIR`, the runner) can
  * reuse it; the handler only prints.
  */
+import { writeFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import {
   checkFeed,
+  counterexampleByPosition,
   CRASHED,
   fillDefaults,
+  opName,
   modelByName,
   MODELS,
   type CheckResult,
@@ -17,6 +21,7 @@ import {
 } from '../../../checker/index.js';
 import {
   EXIT,
+  verdictWord,
   exitCodeOfVerdict,
   judge,
   linearizabilityChecker,
@@ -32,6 +37,7 @@ import {
   type ReadHistory,
 } from '../../history/index.js';
 import { writeCheckReports } from '../../report/index.js';
+import { computeHistoryStats, junitXmlOf, summarizeCheck, type JunitCase } from '../../store/index.js';
 
 /** Options of {@link checkFiles}, as the command line gives them. */
 export interface CheckFilesOptions {
@@ -148,7 +154,7 @@ export function describeOutcome(outcome: CheckFileOutcome): string {
     const describe = (id: number): string => {
       const op = byId.get(id)!;
       const input = op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key };
-      return `#${id} ${model.describeOperation(input, op.status === 'ok' ? op.output : CRASHED)} (process ${op.process}, ${interval(op)})`;
+      return `${opName(op)} ${model.describeOperation(input, op.status === 'ok' ? op.output : CRASHED)} (process ${op.process}, ${interval(op)})`;
     };
     if (cx.key !== undefined) out += `  key: ${JSON.stringify(cx.key)}\n`;
     out += `  cannot linearize: ${describe(cx.failedOp)}\n`;
@@ -164,13 +170,19 @@ export function describeOutcome(outcome: CheckFileOutcome): string {
 }
 
 function interval(op: Operation): string {
-  return `index ${op.invokeIndex}..${op.completeIndex ?? 'never completed'}`;
+  return op.completeIndex === undefined ? 'never completed' : `completed at index ${op.completeIndex}`;
 }
 
-/** The JSON object `--json` prints for one outcome. */
+/** The JSON object `--json` prints for one outcome; op ids in it are positions in the file, as everywhere. */
 export function jsonOf(outcome: CheckFileOutcome): Record<string, unknown> {
   if ('error' in outcome) return { file: outcome.file, error: outcome.error };
-  return { ...outcome.result, file: outcome.file };
+  const { counterexample, ...rest } = outcome.result;
+  return {
+    ...rest,
+    verdict: verdictWord(rest.valid),
+    ...(counterexample ? { counterexample: counterexampleByPosition(counterexample) } : {}),
+    file: outcome.file,
+  };
 }
 
 function isFsError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
@@ -198,6 +210,37 @@ interface CheckArgs {
   'memory-limit'?: number;
   workers?: number;
   report?: string;
+  junit?: string;
+}
+
+/** A checked file as a JUnit case: named by its file, no seed, with its report when one was written. */
+function junitCaseOf(
+  outcome: Extract<CheckFileOutcome, { result: CheckResult }>,
+  command: string[],
+  reportPath?: string,
+): JunitCase {
+  const finishedAt = new Date();
+  const startedAt = new Date(finishedAt.getTime() - outcome.result.ms);
+  return {
+    seeded: false,
+    ...(reportPath !== undefined ? { reportPath } : {}),
+    results: {
+      name: outcome.file,
+      valid: outcome.result.valid,
+      verdict: verdictWord(outcome.result.valid),
+      exitCode: exitCodeOf([outcome]),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      test: { model: outcome.result.model },
+      seed: 0,
+      stats: computeHistoryStats(outcome.history.events),
+      check: summarizeCheck(outcome.result),
+      nemesis: {},
+      phases: [],
+      versions: {},
+      command,
+    },
+  };
 }
 
 /** The `check` command module. */
@@ -234,6 +277,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'string',
         describe: 'Write a self-contained HTML report to DIR/index.html (DIR/<file>/ for several)',
       })
+      .option('junit', { type: 'string', describe: 'Also write JUnit XML to FILE: one test case per history' })
       .example('$0 check store/raftkv-kv/latest/history.jsonl', "check the newest raftkv-kv run's history again")
       .example('$0 check --format edn --model cas-register history.edn', 'check a Jepsen history.edn')
       .example(
@@ -261,11 +305,15 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       if (argv.json) process.stdout.write(JSON.stringify(jsonOf(outcome)) + '\n');
       else if (!('error' in outcome)) process.stdout.write(describeOutcome(outcome));
     }
-    if (argv.report !== undefined) {
-      const checked = outcomes.filter((o) => 'result' in o);
-      const written = await writeCheckReports(argv.report, checked, ['splitbrain', ...process.argv.slice(2)].join(' '));
-      for (const w of written) process.stderr.write(`splitbrain: report written to ${w.path}\n`);
+    const command = ['splitbrain', ...process.argv.slice(2)];
+    const checked = outcomes.filter((o) => 'result' in o);
+    const reports = argv.report === undefined ? [] : await writeCheckReports(argv.report, checked, command.join(' '));
+    if (argv.junit !== undefined) {
+      const cases = checked.map((o, i) => junitCaseOf(o, command, reports[i]?.path));
+      writeFileSync(path.resolve(argv.junit), junitXmlOf('splitbrain check', cases));
     }
+    // The report's path comes last, where a person looks after a long check.
+    for (const w of reports) process.stderr.write(`splitbrain: report written to ${w.path}\n`);
     process.exitCode = exitCodeOf(outcomes);
   },
 };

@@ -237,6 +237,7 @@
       var g = svg('g', {
         class: 'op ' + type + (concurrent[op.id] ? ' concurrent' : ''),
         'data-op-id': op.id,
+        'data-op': op.invokeIndex,
         'data-failed': isFailed ? 'true' : 'false',
       });
       g.appendChild(svg('rect', { class: 'bar', x: x0, y: y, width: w, height: BAR }));
@@ -247,7 +248,7 @@
       attachTooltip(
         g,
         'op ' +
-          op.id +
+          op.invokeIndex +
           ' · process ' +
           op.process +
           ' · ' +
@@ -284,8 +285,8 @@
       label.appendChild(svg('tspan', {}, '#' + (i + 1)));
       label.appendChild(svg('tspan', { class: 'lin-state' }, ' ⇒ ' + state));
       g.appendChild(label);
-      attachTooltip(g, 'linearization step ' + (i + 1) + ': op ' + op.id + ' ' + describeOp(op), {
-        op: op.id,
+      attachTooltip(g, 'linearization step ' + (i + 1) + ': op ' + op.invokeIndex + ' ' + describeOp(op), {
+        op: op.invokeIndex,
         stateAfter: step.stateAfter,
       });
       root.appendChild(g);
@@ -314,11 +315,11 @@
       free[op.id] = true;
     });
     view.prefix.forEach(function (step, i) {
-      var op = byId[step.op] || { id: step.op, process: '?', f: '?' };
+      var op = byId[step.op] || { id: step.op, invokeIndex: '?', process: '?', f: '?' };
       var tr = el('tr', free[op.id] ? { class: 'free' } : {});
       var what =
         describeOp(op) + (free[op.id] ? ' (set aside: may take effect any time after its invoke; not drawn)' : '');
-      [i + 1, op.id, op.process, what, step.stateAfter].forEach(function (v) {
+      [i + 1, op.invokeIndex, op.process, what, step.stateAfter].forEach(function (v) {
         tr.appendChild(el('td', {}, v));
       });
       table.appendChild(tr);
@@ -326,7 +327,7 @@
     var failed = byId[view.failedOp];
     if (failed) {
       var tr = el('tr', { class: 'failed' });
-      ['✗', failed.id, failed.process, describeOp(failed), 'no legal next state'].forEach(function (v) {
+      ['✗', failed.invokeIndex, failed.process, describeOp(failed), 'no legal next state'].forEach(function (v) {
         tr.appendChild(el('td', {}, v));
       });
       table.appendChild(tr);
@@ -508,7 +509,7 @@
       ' a page)';
     table.textContent = '';
     var head = el('tr');
-    ['#', 'process', 'type', 'f', 'key', 'input', 'output', 'invoke', 'complete', 'latency', 'node', 'error'].forEach(
+    ['op', 'process', 'type', 'f', 'key', 'input', 'output', 'invoke', 'complete', 'latency', 'node', 'error'].forEach(
       function (h) {
         head.appendChild(el('th', {}, h));
       },
@@ -521,7 +522,7 @@
       var tr = el('tr', { class: r[1] + (i === data.history.failedRow ? ' failed' : ''), 'data-index': r[10] });
       var latency = r[7] === null ? '' : fmtTime(r[7] - r[6]);
       var cells = [
-        i,
+        r[10],
         r[0],
         r[1],
         r[2],
