@@ -12,9 +12,16 @@ import type { Hello } from '../relay-wire.js';
 /** Bytes a stalled connection may buffer in this process before further messages are dropped. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 
+/** One outgoing connection; `dropping` is set while its backlog makes sends drop. */
+interface Link {
+  socket: net.Socket;
+  write: LineWriter;
+  dropping: boolean;
+}
+
 /** The outgoing links of one relay. */
 export class PeerLinks {
-  private readonly sockets = new Map<string, { socket: net.Socket; write: LineWriter }>();
+  private readonly sockets = new Map<string, Link>();
 
   constructor(
     private readonly self: string,
@@ -26,7 +33,7 @@ export class PeerLinks {
 
   /** True when `node` is a peer this relay can send to. */
   has(node: string): boolean {
-    return node in this.peers;
+    return Object.hasOwn(this.peers, node);
   }
 
   /** Sends one framed line (no newline) to `peer`; returns false when it was dropped. */
@@ -34,9 +41,12 @@ export class PeerLinks {
     let link = this.sockets.get(peer);
     if (!link || link.socket.destroyed) link = this.connect(peer);
     if (link.socket.writableLength > MAX_BUFFERED) {
-      this.onDrop(peer, `more than ${MAX_BUFFERED} bytes queued`);
+      // Once per stall, not once per message.
+      if (!link.dropping) this.onDrop(peer, `more than ${MAX_BUFFERED} bytes queued`);
+      link.dropping = true;
       return false;
     }
+    link.dropping = false;
     link.write(frame);
     return true;
   }
@@ -47,7 +57,7 @@ export class PeerLinks {
     this.sockets.clear();
   }
 
-  private connect(peer: string): { socket: net.Socket; write: LineWriter } {
+  private connect(peer: string): Link {
     const { host, port } = this.peers[peer]!;
     const s = net.connect({ host, port, localAddress: this.localAddress, noDelay: true });
     const hello: Hello = { hello: 'peer', node: this.self };
@@ -59,7 +69,7 @@ export class PeerLinks {
     });
     // Nothing is ever read back on a peer link; reading keeps the socket from stalling on FIN.
     s.resume();
-    const link = { socket: s, write: lineWriter(s) };
+    const link: Link = { socket: s, write: lineWriter(s), dropping: false };
     this.sockets.set(peer, link);
     return link;
   }

@@ -27,16 +27,20 @@ export class Relay {
   private record = false;
   private seq = 0;
   private readonly refusedServices = new Set<string>();
+  private garbageLines = 0;
 
   constructor(private readonly config: RelayConfig) {
     this.proc = new NodeProcess(config, {
       message: (m, line) => this.route(m, line),
-      garbage: (_line, why) =>
+      // The first such line fails the run; reporting every one would flood the log.
+      garbage: (_line, why) => {
+        if (this.garbageLines++ > 0) return;
         this.emit({
           event: 'problem',
           text: `${config.node}: the binary printed a line that is not a message: ${why}`,
           stderr: this.proc.stderrTail(),
-        }),
+        });
+      },
       exited: (pid, code) => this.emit({ event: 'exit', pid, code, stderr: this.proc.stderrTail() }),
     });
     this.peers = new PeerLinks(config.node, config.listen.host, config.peers, (peer, why) =>
