@@ -1,6 +1,8 @@
 /**
  * The simulator's only source of randomness: a seeded PRNG (mulberry32). Same seed, same run;
- * nothing in sim/ may call Math.random or read a clock.
+ * nothing in sim/ may call Math.random or read a clock. It is a second copy of the toolkit's
+ * seeded random module (workloads/generator/random.ts) on purpose: cluster/raftkv knows nothing
+ * of the toolkit and imports nothing from it, so the simulator keeps its own.
  */
 
 /** A seeded pseudo-random number generator with the helpers schedules need. */

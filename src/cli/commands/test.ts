@@ -175,7 +175,8 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('nemesis-interval', {
       type: 'number',
-      describe: 'Seconds a fault is held (default: fits every fault into the time limit, at most 10)',
+      describe:
+        'Mean seconds between two faults of one kind; faults of different kinds overlap, each held 0.5-3 s (default 8)',
     })
     .option('time-limit', { type: 'number', describe: `Seconds of client load and faults (default ${d.timeLimit})` })
     .option('concurrency', { type: 'number', describe: `Concurrent client processes (default ${d.concurrency})` })
