@@ -57,6 +57,8 @@ const NIL = -1;
 const READS = 0;
 const MAIN = 1;
 const CRASH = 2;
+/** What a search holds per op while it runs: the op and its model input as objects, and its arrays. */
+const BYTES_PER_OP = 250;
 /** Iterations between clock and stop checks: about a millisecond of work. */
 const CHECK_EVERY = 1023;
 
@@ -107,6 +109,9 @@ export class LinearizationSearch<S> {
   private readonly outputs: unknown[];
   private readonly bits: Bitset;
   private readonly visited: VisitedSet<S>;
+  private readonly budget: MemoryBudget;
+  /** What this search charged the budget for its ops and arrays; given back by `finish`. */
+  private footprint = 0;
   private readonly frameOp: Int32Array;
   private readonly frameLimit: Int32Array;
   private readonly frameState: S[];
@@ -215,7 +220,8 @@ export class LinearizationSearch<S> {
     }
     this.frameScan = int32(n);
     this.bits = new Bitset(n);
-    this.visited = new VisitedSet<S>(n, model.equal, limits.memory ?? new MemoryBudget(limits.memoryLimitBytes));
+    this.budget = limits.memory ?? new MemoryBudget(limits.memoryLimitBytes);
+    this.visited = new VisitedSet<S>(n, model.equal, this.budget);
     this.frameOp = int32(n);
     this.frameLimit = int32(n);
     this.frameState = new Array<S>(n);
@@ -223,7 +229,12 @@ export class LinearizationSearch<S> {
     this.state = model.init();
     this.entry = next[HEAD]!;
     this.limit = E;
-    if (this.remaining === 0) this.outcome = { valid: true };
+    // The ops and these arrays are held until the search ends (many may wait at once when a
+    // keyed history is interleaved), so they count against the budget too.
+    this.footprint = n * BYTES_PER_OP;
+    this.budget.used += this.footprint;
+    if (this.remaining === 0) this.finish({ valid: true });
+    else if (this.budget.used > this.budget.limit) this.finish({ valid: 'unknown', reason: 'memory-limit' });
   }
 
   /** Runs at most `budget` more iterations; the outcome, or undefined when not done yet. */
@@ -421,6 +432,8 @@ export class LinearizationSearch<S> {
   private finish(outcome: SearchOutcome): SearchOutcome {
     this.outcome = outcome;
     this.visited.release();
+    this.budget.used -= this.footprint;
+    this.footprint = 0;
     return outcome;
   }
 

@@ -36,6 +36,9 @@ export async function readJsonl(file: string): Promise<ReadHistory> {
   return parser.finish();
 }
 
+/** No event is anywhere near this long; a longer line is refused before it exhausts memory. */
+const MAX_LINE_CHARS = 64 * 2 ** 20;
+
 /**
  * Streams a JSONL history file to `push`, one event at a time with its 1-based line, holding no
  * more than one read buffer of it: the reader for histories too big to keep (the checker's
@@ -54,6 +57,13 @@ export async function streamJsonl(file: string, push: (event: HistoryEvent, line
       start = end + 1;
     }
     rest = text.slice(start);
+    if (rest.length > MAX_LINE_CHARS) {
+      throw new MalformedHistoryError(
+        `line longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters`,
+        file,
+        parser.lines + 1,
+      );
+    }
   }
   rest += decoder.end();
   if (rest !== '') parser.push(rest);
@@ -67,6 +77,11 @@ export async function streamJsonl(file: string, push: (event: HistoryEvent, line
 class JsonlParser {
   private readonly result: ReadHistory = { events: [], lines: [], warnings: [] };
   private lineNo = 0;
+
+  /** Lines taken so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
   private pending: { line: number; problem: string } | undefined;
 
   /** Events go to `emit` when given, else they are collected into the result. */

@@ -60,8 +60,9 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
   const outcomes: CheckFileOutcome[] = [];
   for (const file of files) {
     try {
-      if (options.format === 'jsonl' && (await stat(file)).size > STREAM_ABOVE_BYTES) {
-        outcomes.push(await checkStreamed(file, options));
+      const size = (await stat(file)).size;
+      if (options.format === 'jsonl' ? size > STREAM_ABOVE_BYTES : size > READ_WHOLE_UP_TO_BYTES) {
+        outcomes.push(options.format === 'jsonl' ? await checkStreamed(file, options) : tooBigToRead(file, options));
         continue;
       }
       const history = await readHistory(file, options.format);
@@ -85,6 +86,25 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
 
 /** JSONL files bigger than this are checked as a stream, never held as event objects. */
 const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
+/** Other formats are read whole, which past this size could exhaust memory. */
+const READ_WHOLE_UP_TO_BYTES = 256 * 2 ** 20;
+
+/** A file of another format too big to read whole: verdict unknown (memory-limit), saying why. */
+function tooBigToRead(file: string, options: CheckFilesOptions): CheckFileOutcome {
+  const { format } = options;
+  const limit = READ_WHOLE_UP_TO_BYTES / 2 ** 20;
+  const warning = `${file}: ${format} files over ${limit} MiB are not read into memory; convert it to JSONL, which is streamed`;
+  const result: CheckResult = {
+    file,
+    model: options.model ?? defaultModel(format, { events: [], lines: [], warnings: [] }),
+    valid: 'unknown',
+    reason: 'memory-limit',
+    ops: 0,
+    ms: 0,
+    warnings: [warning],
+  };
+  return { file, result, history: { events: [], lines: [], warnings: [warning] } };
+}
 
 /** Checks a big JSONL file as it is read; its outcome carries no events (there are too many to show). */
 async function checkStreamed(file: string, options: CheckFilesOptions): Promise<CheckFileOutcome> {
