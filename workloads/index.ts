@@ -6,12 +6,14 @@
  */
 import { casRegisterWorkload, registerWorkload } from './register.js';
 import { kvWorkload } from './kv.js';
+import { lockWorkload } from './lock.js';
 import { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
 
 export * from './generator/index.js';
 export { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
 export { registerWorkload, casRegisterWorkload, READ_SHARE } from './register.js';
 export { kvWorkload, DEFAULT_OPS_PER_KEY, DEFAULT_THREADS_PER_KEY } from './kv.js';
+export { lockWorkload, LOCK_COUNT, HOLD_MS } from './lock.js';
 export * from './clients/index.js';
 
 /** Builds a workload by name; throws naming the valid choices for an unknown one. */
@@ -23,6 +25,8 @@ export function workloadByName(name: string, opts: WorkloadOptions): Workload {
       return casRegisterWorkload(opts);
     case 'kv':
       return kvWorkload(opts);
+    case 'lock':
+      return lockWorkload(opts);
     default:
       throw new Error(`unknown workload '${name}'; choose one of: ${WORKLOAD_NAMES.join(', ')}`);
   }

@@ -7,7 +7,7 @@ import type { Key } from '../src/history/event.js';
 import type { Generator } from './generator/index.js';
 
 /** The built-in workloads. */
-export const WORKLOAD_NAMES = ['register', 'cas-register', 'kv'] as const;
+export const WORKLOAD_NAMES = ['register', 'cas-register', 'kv', 'lock'] as const;
 /** A built-in workload's name. */
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
@@ -27,8 +27,8 @@ export interface WorkloadOptions {
 /** A workload: its generators and its checker model. */
 export interface Workload {
   readonly name: WorkloadName;
-  /** The checker model: `register`, `cas-register` or `kv`. */
-  readonly model: 'register' | 'cas-register' | 'kv';
+  /** The checker model: `register`, `cas-register`, `kv` or `mutex`. */
+  readonly model: 'register' | 'cas-register' | 'kv' | 'mutex';
   /** True when ops carry a `key`. */
   readonly keyed: boolean;
   /** The main phase's ops: endless; the runner bounds it with `timeLimit`. */

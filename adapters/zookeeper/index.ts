@@ -15,7 +15,7 @@ export { ZK_READ_CONSISTENCIES, zookeeperClientPool, znodeOf } from './zookeeper
 /** ZooKeeper: reads `sync` (default) or `local`. */
 export const zookeeperAdapter = defineAdapter({
   name: 'zookeeper',
-  workloads: ['kv', 'register', 'cas-register'],
+  workloads: ['kv', 'register', 'cas-register', 'lock'],
   readConsistencies: ZK_READ_CONSISTENCIES,
   db: () => new ZooKeeperDb(),
   client: zookeeperClientPool,

@@ -3,7 +3,8 @@
  * server only (so a read is served by that server, as ZooKeeper serves every read). Per key a
  * znode `/sb-KEY` holding the JSON value: read = getData (none yet: null), write = setData
  * (create on first write), cas = getData then setData guarded by the version read, so a cas
- * that lost a race is refused by ZooKeeper itself. Read consistency `sync` sends a sync for the
+ * that lost a race is refused by ZooKeeper itself. The `lock` workload uses ZooKeeper's lock
+ * recipe (zookeeper-lock.ts). Read consistency `sync` sends a sync for the
  * znode first, which brings the server up to date with the leader before it answers the read;
  * `local` reads the server's own copy, which may be stale.
  *
@@ -19,6 +20,7 @@ import {
   type ClientPool,
   type Completion,
 } from '../../src/index.js';
+import { acquire, release, type HeldLocks } from './zookeeper-lock.js';
 import { syncPath } from './zookeeper-sync.js';
 
 /** Read modes: `sync` (sync, then read) and `local` (the connected server's copy). */
@@ -44,6 +46,7 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
     open(process: number): Client {
       const endpoint = options.endpoints[Number(process) % options.endpoints.length]!;
       let session: Promise<ZkClient> | undefined;
+      const held: HeldLocks = new Map();
       const connect = (): Promise<ZkClient> =>
         (session ??= new Promise<ZkClient>((resolve, reject) => {
           const zk = zookeeper.createClient(new URL(endpoint.url).host, {
@@ -79,13 +82,17 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
             return { type: 'fail', error: (e as Error).message, node: endpoint.node };
           }
           const c = await withDeadline(
-            invokeOn(zk, op, options.readConsistency),
+            invokeOn(zk, op, options.readConsistency, held, Date.now() + options.opTimeoutMs * 0.8),
             options.opTimeoutMs,
             op,
             endpoint.node,
           );
           // A process whose op may have happened is retired; its session goes with it.
           if (c.type === 'info') retire();
+          // An acquire of unknown outcome: closing the session removes its lock znode, and while
+          // that znode existed nobody else could take the lock, so it counts as never acquired.
+          if (c.type === 'info' && op.f === 'acquire')
+            return { type: 'fail', error: `${c.error ?? 'unknown outcome'}; session closed`, node: endpoint.node };
           return { ...c, node: endpoint.node };
         },
       };
@@ -97,10 +104,20 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
   };
 }
 
-async function invokeOn(zk: ZkClient, op: ClientOp, readConsistency: string): Promise<Completion> {
+async function invokeOn(
+  zk: ZkClient,
+  op: ClientOp,
+  readConsistency: string,
+  held: HeldLocks,
+  deadline: number,
+): Promise<Completion> {
   const path = znodeOf(op.key);
   try {
     switch (op.f) {
+      case 'acquire':
+        return await acquire(zk, held, String(op.key), deadline);
+      case 'release':
+        return await release(zk, held, String(op.key));
       case 'read': {
         if (readConsistency === 'sync') await syncPath(zk, path);
         const got = await getData(zk, path);

@@ -1,9 +1,9 @@
 /**
- * A lock: `acquire` succeeds only when free, `release` only when held. One object, not keyed.
+ * A lock: `acquire` succeeds only when free, `release` only when held. One lock, or one per key.
  * A crashed acquire or release may have happened or not, like any crashed op.
  */
 import { explainObservation } from '../explain-text.js';
-import type { FailureContext, Model, ModelInput, StepResult } from '../model.js';
+import { partitionByKey, type FailureContext, type Model, type ModelInput, type StepResult } from '../model.js';
 
 const ILLEGAL: StepResult<boolean> = Object.freeze({ ok: false, next: false });
 const HELD: StepResult<boolean> = Object.freeze({ ok: true, next: true });
@@ -34,9 +34,10 @@ function explain(ctx: FailureContext<boolean>): string | undefined {
   });
 }
 
-/** The `mutex` model. */
+/** The `mutex` model: one lock, or one per `key` when ops carry keys (named locks), each checked alone. */
 export const mutex: Model<boolean> = {
   name: 'mutex',
+  partition: partitionByKey,
   operations: ['acquire', 'release'],
   init: () => false,
   step: stepMutex,
