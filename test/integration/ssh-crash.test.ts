@@ -3,7 +3,7 @@
  * (they are detached from the SSH channel on purpose), with a partition in force and clocks
  * skewed; `splitbrain cluster clean --runtime ssh --hosts-file FILE` then puts every host back
  * as it was before the run: no marked process, no splitbrain iptables chain, no file. Ctrl-C
- * needs no clean: the runner heals and tears down itself.
+ * needs no clean: the runner heals and tears down itself. `cluster up`/`down` on the same hosts.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -154,6 +154,32 @@ describe.skipIf(reason !== undefined)(`an ssh run killed midway${reason ? ` (ski
       child.kill('SIGKILL');
       await splitbrain(['cluster', 'clean', '--runtime', 'ssh', ...ssh]);
     }
+  });
+
+  it('`cluster up --runtime ssh` leaves raftkv serving after the CLI exits, and `cluster down` removes it', async () => {
+    const before = await sshHostsSnapshot(hosts);
+    const ssh = [
+      '--hosts-file',
+      hosts.hostsFile,
+      '--ssh-key',
+      hosts.keyFile,
+      '--ssh-known-hosts',
+      hosts.knownHostsFile,
+    ];
+    const logDir = path.join(hosts.dir, 'up-logs');
+    const up = await splitbrain(['cluster', 'up', '--runtime', 'ssh', ...ssh, '--db', 'raftkv', '--log-dir', logDir]);
+    expect(up.exitCode, up.all).toBe(0);
+    const runId = /run (\w+):/.exec(up.stdout)?.[1];
+    expect(up.stdout).toContain(`3 nodes`);
+    try {
+      const status = await fetch(`http://${hosts.addresses[1]}:8000/status`, { signal: AbortSignal.timeout(5_000) });
+      expect(((await status.json()) as { id: string }).id).toBe('n2');
+    } finally {
+      const down = await splitbrain(['cluster', 'down', '--run', runId ?? '?']);
+      expect(down.exitCode, down.all).toBe(0);
+    }
+    expect(existsSync(path.join(logDir, 'n2', 'raftkv.log'))).toBe(true);
+    expect(await sshHostsSnapshot(hosts)).toEqual(before);
   });
 
   it('says which host it could not reach, with exit 3', async () => {

@@ -131,11 +131,6 @@ export class SshConnection {
     return { done };
   }
 
-  /** Says whether the connection has gone away. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Closes the connection (channels still open are closed with it). */
   close(): void {
     this.closed = true;

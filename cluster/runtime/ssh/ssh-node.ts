@@ -109,7 +109,7 @@ export class SshNode implements StartedNode {
     await copyNodeFiles(this.connection, this.layout, this.hostLogDir);
   }
 
-  /** SIGKILLs (continuing first) every daemon still running, and waits for each to be seen gone. */
+  /** SIGKILLs every daemon still running (a stopped one too) and waits for each to be seen gone. */
   async killAll(): Promise<void> {
     await Promise.all(
       this.spawned.map(async (d) => {
