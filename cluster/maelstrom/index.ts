@@ -13,6 +13,7 @@ export {
   SERVICES,
   describeError,
   parseMessage,
+  type AckBody,
   type Body,
   type CasBody,
   type ErrorBody,
@@ -21,6 +22,7 @@ export {
   type LinKvRequest,
   type Message,
   type ReadBody,
+  type ReadOkBody,
   type WriteBody,
 } from './protocol.js';
 export { RELAY_PORT, type Hello, type RelayConfig } from './relay-wire.js';

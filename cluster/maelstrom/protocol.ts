@@ -29,11 +29,12 @@ export interface InitBody extends Body {
   node_ids: string[];
 }
 
-/** lin-kv requests. A read of a key never written answers error 20 (key-does-not-exist). */
+/** Asks for the value of `key`; a key never written answers error 20 (key-does-not-exist). */
 export interface ReadBody extends Body {
   type: 'read';
   key: unknown;
 }
+/** Sets `key` to `value`, creating it if need be. */
 export interface WriteBody extends Body {
   type: 'write';
   key: unknown;
@@ -50,6 +51,18 @@ export interface CasBody extends Body {
 }
 /** The lin-kv request bodies a client sends. */
 export type LinKvRequest = ReadBody | WriteBody | CasBody;
+
+/** The answer to a read: the key's current value. */
+export interface ReadOkBody extends Body {
+  type: 'read_ok';
+  in_reply_to: number;
+  value: unknown;
+}
+/** The answers to init, write and cas carry nothing but `in_reply_to`. */
+export interface AckBody extends Body {
+  type: 'init_ok' | 'write_ok' | 'cas_ok';
+  in_reply_to: number;
+}
 
 /** An error reply: a `code` from ERRORS (or the node's own, 1000 and up) and optional `text`. */
 export interface ErrorBody extends Body {
@@ -112,8 +125,9 @@ export function describeError(code: number): ErrorCode {
  */
 export const SERVICES = ['lin-kv', 'seq-kv', 'lww-kv', 'lin-tso'] as const;
 
-/** The `src` of the init message, and the prefix of client ids (`c1`, `c2`, ...). */
+/** The `src` of the init message (a client id no splitbrain client uses). */
 export const INIT_CLIENT = 'c0';
+/** The prefix of client ids (`c1`, `c2`, ...). */
 export const CLIENT_PREFIX = 'c';
 
 /** Builds the init body for `nodeId` in a cluster of `nodeIds`. */
