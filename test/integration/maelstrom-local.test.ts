@@ -174,6 +174,34 @@ describe.skipIf(!isRoot)('splitbrain test --db maelstrom on local namespaces (ne
     120_000,
   );
 
+  it('refuses a call to a Maelstrom service with error 10 and says so in the run log once per node', async () => {
+    // Asks lin-kv for a key after init_ok; answers every client request with 11 (temporarily unavailable).
+    const script = `
+      let rest = ''; process.stdin.setEncoding('utf8');
+      const out = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
+      process.stdin.on('data', (c) => { const ls = (rest + c).split('\\n'); rest = ls.pop();
+        for (const l of ls) { const m = JSON.parse(l); const b = m.body;
+          if (b.type === 'init') { out({ src: m.dest, dest: m.src, body: { type: 'init_ok', in_reply_to: b.msg_id } });
+            out({ src: m.dest, dest: 'lin-kv', body: { type: 'read', key: 'x', msg_id: 1 } }); }
+          else if (b.type === 'error') process.stderr.write('lin-kv said ' + b.code + '\\n');
+          else out({ src: m.dest, dest: m.src, body: { type: 'error', code: 11, in_reply_to: b.msg_id } }); } });`;
+    const r = await runMaelstrom('maelstrom-service', [
+      '--bin',
+      process.execPath,
+      '--bin-arg=-e',
+      `--bin-arg=${script}`,
+      '--nemesis',
+      'none',
+      '--time-limit',
+      '3',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const log = readFileSync(path.join(r.run, 'splitbrain.log'), 'utf8');
+    expect(log.match(/called Maelstrom's lin-kv service/g)).toHaveLength(5); // once per node
+    expect(readFileSync(path.join(r.run, 'nodes', 'n1', 'maelstrom.log'), 'utf8')).toContain('lin-kv said 10');
+    expect(readResults(r.run).stats.byType.ok).toBe(0);
+  }, 120_000);
+
   it('leaves nothing running after Ctrl-C, and cluster clean sweeps a SIGKILLed run', async () => {
     const start = (name: string) =>
       execa(
