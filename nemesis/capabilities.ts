@@ -5,8 +5,8 @@
  */
 import { readlink } from 'node:fs/promises';
 import { isClockAware, isKillable, isPausable, type Db } from '../cluster/db/index.js';
-import { hasLinkControl } from '../cluster/runtime/link-control.js';
-import type { ExecResult, StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import { hasLinkControl } from '../cluster/runtime/index.js';
+import type { ExecResult, StartedCluster, StartedNode } from '../cluster/runtime/index.js';
 import { describeClockEffect } from './clock-nemesis.js';
 import { NemesisUnavailableError } from './errors.js';
 import type { FaultName, NemesisRequest } from './faults.js';

@@ -7,7 +7,7 @@
  * ineffective rather than pretended.
  */
 import { isClockAware, type Db } from '../cluster/db/index.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
 import { defaultSleep, findLeader, type FindLeaderOptions } from './leader.js';
 import {
   completeOp,

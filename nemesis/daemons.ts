@@ -4,7 +4,7 @@
  * may know it are optional: a DB may expose `daemon(nodeName)`, a runtime `node.daemons()`.
  */
 import type { Db } from '../cluster/db/index.js';
-import type { Daemon, StartedNode } from '../cluster/runtime/runtime.js';
+import type { Daemon, StartedNode } from '../cluster/runtime/index.js';
 
 /** The DB's current daemon in a node, or undefined when neither the DB nor the runtime says. */
 export function findDbDaemon(db: Db, node: StartedNode): Daemon | undefined {

@@ -5,7 +5,7 @@
  * "injected" counts rules the kernel holds, not rules we meant to add. The nemeses built on a
  * chain (partition, packet loss) share its setup sweep, stop op and teardown from here.
  */
-import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../cluster/runtime/index.js';
 import { NemesisHealError } from './errors.js';
 import {
   computeHealCommands,

@@ -3,7 +3,7 @@
  * election has no leader for a moment, so this asks a few times before giving up.
  */
 import { isLeaderAware, type Db } from '../cluster/db/index.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
 
 /** Options for `findLeader`; `sleep` is injected so tests need not wait. */
 export interface FindLeaderOptions {

@@ -4,8 +4,8 @@
  * is made once per nemesis from what the cluster offers (capabilities.ts has already refused a
  * cluster that has neither); both layers heal, tear down and sweep the same way.
  */
-import { hasLinkControl } from '../cluster/runtime/link-control.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import { hasLinkControl } from '../cluster/runtime/index.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
 import type { Grudge } from './grudge.js';
 import { IptablesChain, type ChainOutcome } from './iptables-chain.js';
 import { computePacketLossRules, computePartitionRules } from './iptables.js';

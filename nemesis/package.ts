@@ -9,8 +9,8 @@
  * summary can count the leader changes each fault caused.
  */
 import { isKillable, isLeaderAware, isPausable, type Db } from '../cluster/db/index.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
-import type { HistoryEvent } from '../src/history/event.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
+import type { HistoryEvent } from '../src/history/index.js';
 import { checkNemesisCapabilities, type NemesisCapabilities } from './capabilities.js';
 import { createClockNemesis } from './clock-nemesis.js';
 import type { FaultName, NemesisRequest } from './faults.js';

@@ -3,7 +3,7 @@
  * where the capability probe could add a netem qdisc in a node; kernels without sch_netem (this
  * project's CI machine among them) get `packet-delay` refused up front instead.
  */
-import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../cluster/runtime/index.js';
 import {
   completeOp,
   createSerializer,

@@ -4,7 +4,7 @@
  * partitions, which use their own chain, so both can be in force at once.
  */
 import type { Db } from '../cluster/db/index.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
 import { PACKET_CHAIN } from './iptables.js';
 import { applyPacketLoss, linkFaultLayer } from './link-layer.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';

@@ -5,7 +5,7 @@
  * here by asking the DB. `stop-partition` heals exactly the rules that went in.
  */
 import type { Db } from '../cluster/db/index.js';
-import type { StartedCluster } from '../cluster/runtime/runtime.js';
+import type { StartedCluster } from '../cluster/runtime/index.js';
 import { computeGrudge, describeGrudge, type Grudge, type PartitionKind } from './grudge.js';
 import { PARTITION_CHAIN } from './iptables.js';
 import { applyGrudge, linkFaultLayer } from './link-layer.js';

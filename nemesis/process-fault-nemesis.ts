@@ -7,7 +7,7 @@
  * pids and per-node failures, and on the heal op or at teardown undo every node it faulted.
  */
 import type { Db } from '../cluster/db/index.js';
-import type { StartedCluster, StartedNode } from '../cluster/runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../cluster/runtime/index.js';
 import { findDbDaemon } from './daemons.js';
 import { findLeader, type FindLeaderOptions } from './leader.js';
 import {

@@ -5,7 +5,7 @@
  * partition and packet loss add up as their iptables chains do. ProxyLinkLayer offers what the
  * partition and packet nemeses use of an IptablesChain, so each picks one or the other once.
  */
-import type { LinkControl, LinkFault } from '../cluster/runtime/link-control.js';
+import type { LinkControl, LinkFault } from '../cluster/runtime/index.js';
 import type { ChainOutcome } from './iptables-chain.js';
 import { NemesisHealError } from './errors.js';
 import type { Grudge } from './grudge.js';

@@ -3,7 +3,7 @@
  * event with its heal; client errors and leader changes are counted inside them; and a fault
  * that was tried but never injected anything makes the run an infrastructure error.
  */
-import type { HistoryEvent } from '../src/history/event.js';
+import type { HistoryEvent } from '../src/history/index.js';
 import { NemesisDidNotBiteError } from './errors.js';
 import { classifyF, type FaultName } from './faults.js';
 

@@ -3,7 +3,7 @@
  * `opsPerKey` ops that did not certainly fail from a few workers, then they move on to a fresh
  * key, so every key's sub-history stays small and the checker (model `kv`, key by key) stays fast.
  */
-import type { Key } from '../src/history/event.js';
+import type { Key } from '../src/history/index.js';
 import { budget, independent, sequence } from './generator/index.js';
 import { atRate, registerOps } from './register.js';
 import type { Workload, WorkloadOptions } from './workload.js';

@@ -3,7 +3,7 @@
  * yields, the final reads that close the run, and the checker model that judges the history.
  * The client is left to the DB (workloads/clients/).
  */
-import type { Key } from '../src/history/event.js';
+import type { Key } from '../src/history/index.js';
 import type { Generator } from './generator/index.js';
 
 /** The built-in workloads. */

@@ -6,8 +6,8 @@
  * ports, its command line and its readiness check.
  */
 import type { Db, DbOptions, Killable, Pausable } from './db.js';
-import type { Daemon, StartedCluster, StartedNode } from '../runtime/runtime.js';
-import { hasLinkControl } from '../runtime/link-control.js';
+import type { Daemon, StartedCluster, StartedNode } from '../runtime/index.js';
+import { hasLinkControl } from '../runtime/index.js';
 import { waitFor } from './http-probe.js';
 import { hostPort, nodePort } from './ports.js';
 

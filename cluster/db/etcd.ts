@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { ClockAware, DbOptions, LeaderAware } from './db.js';
-import type { StartedCluster, StartedNode } from '../runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../runtime/index.js';
 import { DaemonDb } from './daemon-db.js';
 import { probeJson } from './http-probe.js';
 

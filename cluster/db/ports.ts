@@ -3,7 +3,7 @@
  * namespace), so every node uses the same ports; when nodes share one address (local processes
  * without namespaces) each node gets its own ports.
  */
-import type { StartedCluster, StartedNode } from '../runtime/runtime.js';
+import type { StartedCluster, StartedNode } from '../runtime/index.js';
 
 /** A port for `node`: `base` when addresses are distinct, `base + 10 * index` when shared. */
 export function nodePort(cluster: StartedCluster, node: StartedNode, base: number): number {

@@ -3,7 +3,7 @@
  * signal landed. The relay, not this process, owns the binary: state changes come from the DB's
  * control replies and the relay's exit events, and signals go back through the DB.
  */
-import type { Daemon } from '../runtime/runtime.js';
+import type { Daemon } from '../runtime/index.js';
 
 /** One incarnation of a node's binary (a restart makes a new handle with the new pid). */
 export class BinaryHandle implements Daemon {

@@ -10,7 +10,7 @@ import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'n
 import path from 'node:path';
 import type { ClockAware, Db, DbOptions, DbRunContext, Killable, Pausable } from '../db/index.js';
 import { withTimeout } from '../db/index.js';
-import { hostPort, nodePort } from '../db/ports.js';
+import { hostPort, nodePort } from '../db/index.js';
 import { hasLinkControl, projectRoot, type Daemon, type StartedCluster, type StartedNode } from '../runtime/index.js';
 import { BinaryHandle } from './binary-handle.js';
 import { isGoBinary } from './go-binary.js';

@@ -4,7 +4,7 @@
  * error for malformed input belong to the checker, which stands alone; they are re-exported here
  * for the toolkit's readers and writers.
  */
-export type { EventType, HistoryEvent, Key, Process } from './event.js';
+export type { EventType, HistoryEvent, Key, Process } from '../../checker/index.js';
 export { MalformedHistoryError } from '../../checker/index.js';
 export { validateEvent } from './validate-event.js';
 export { parseJsonl, readJsonl, streamJsonl, type ReadHistory } from './jsonl-reader.js';

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createInterface } from 'node:readline';
-import type { HistoryEvent } from './event.js';
+import type { HistoryEvent } from '../../checker/index.js';
 import { MalformedHistoryError } from '../../checker/index.js';
 import { validateEvent } from './validate-event.js';
 

@@ -4,7 +4,7 @@
  * is already in the file and at worst the very last line is torn, which the reader tolerates.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { HistoryEvent } from './event.js';
+import type { HistoryEvent } from '../../checker/index.js';
 
 /** Options of {@link HistoryWriter}. */
 export interface HistoryWriterOptions {

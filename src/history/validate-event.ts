@@ -2,7 +2,7 @@
  * Field-by-field validation of one parsed JSONL object against spec/history-format.md. Returns
  * the problem as a sentence rather than throwing, so callers can add the file and line.
  */
-import type { EventType, HistoryEvent } from './event.js';
+import type { EventType, HistoryEvent } from '../../checker/index.js';
 
 const TYPES: ReadonlySet<string> = new Set<EventType>(['invoke', 'ok', 'fail', 'info']);
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -20,7 +20,9 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 /** Checks one decoded JSON value as a history event: the event, or a sentence saying what is wrong. */
 export function validateEvent(raw: unknown): { event: HistoryEvent } | { problem: string } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { problem: `expected a JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
+    return {
+      problem: `expected a JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+    };
   }
   const o = raw as Record<string, unknown>;
   if (!('type' in o)) return { problem: 'missing field "type"' };
@@ -32,16 +34,19 @@ export function validateEvent(raw: unknown): { event: HistoryEvent } | { problem
     return { problem: `"process" must be an integer >= 0 or "nemesis", got ${JSON.stringify(o.process)}` };
   }
   if (!('f' in o)) return { problem: 'missing field "f"' };
-  if (typeof o.f !== 'string' || o.f === '') return { problem: `"f" must be a non-empty string, got ${JSON.stringify(o.f)}` };
+  if (typeof o.f !== 'string' || o.f === '')
+    return { problem: `"f" must be a non-empty string, got ${JSON.stringify(o.f)}` };
   if (!('time' in o)) return { problem: 'missing field "time"' };
-  if (!Number.isSafeInteger(o.time)) return { problem: `"time" must be an integer (ns), got ${JSON.stringify(o.time)}` };
+  if (!Number.isSafeInteger(o.time))
+    return { problem: `"time" must be an integer (ns), got ${JSON.stringify(o.time)}` };
   if ('key' in o && typeof o.key !== 'string' && !Number.isSafeInteger(o.key)) {
     return { problem: `"key" must be a string or an integer, got ${JSON.stringify(o.key)}` };
   }
   if ('index' in o && !(Number.isSafeInteger(o.index) && (o.index as number) >= 0)) {
     return { problem: `"index" must be an integer >= 0, got ${JSON.stringify(o.index)}` };
   }
-  if ('node' in o && typeof o.node !== 'string') return { problem: `"node" must be a string, got ${JSON.stringify(o.node)}` };
+  if ('node' in o && typeof o.node !== 'string')
+    return { problem: `"node" must be a string, got ${JSON.stringify(o.node)}` };
   if ('error' in o && typeof o.error !== 'string') {
     return { problem: `"error" must be a string, got ${JSON.stringify(o.error)}` };
   }

@@ -6,7 +6,7 @@
  * is one more worker (process "nemesis", see `withNemesis`): its invoke is recorded when the
  * fault starts and its `info` completion, carrying what it did, once the fault is in force.
  */
-import type { HistoryEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/index.js';
 import {
   NEMESIS_WORKER,
   type Client,

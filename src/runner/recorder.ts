@@ -2,7 +2,7 @@
  * The run's history as it happens: every event is stamped from one monotonic clock, appended to
  * history.jsonl at once (so a killed runner leaves a checkable file) and counted for the live view.
  */
-import type { HistoryEvent, Key } from '../history/event.js';
+import type { HistoryEvent, Key } from '../history/index.js';
 import type { HistoryWriter } from '../history/index.js';
 
 /** Live counts the progress view reads. */

@@ -5,12 +5,6 @@
  */
 export { RUN_FILES, createRunDir, runDirPaths, runTimestamp, type RunDir } from './run-dir.js';
 export { computeQuantiles, type Quantiles } from './quantiles.js';
-export {
-  computeHistoryStats,
-  summarizeCheck,
-  type HistoryStats,
-  type RunResults,
-  type TypeCounts,
-} from './results.js';
+export { computeHistoryStats, summarizeCheck, type HistoryStats, type RunResults, type TypeCounts } from './results.js';
 export { junitXml, junitXmlOf, escapeXml, type JunitCase } from './junit.js';
 export { fileRunLog, type RunLog } from './run-log.js';

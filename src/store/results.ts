@@ -4,7 +4,7 @@
  * verdict, the check, the nemesis, the seed, versions, the exact command line).
  */
 import { counterexampleByPosition, pairEvents, type CheckResult, type Verdict } from '../../checker/index.js';
-import type { HistoryEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/index.js';
 import { computeQuantiles, type Quantiles } from './quantiles.js';
 
 /** Counts of completions by type; `pending` counts invokes that never completed. */

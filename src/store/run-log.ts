@@ -19,6 +19,9 @@ export function fileRunLog(path: string): RunLog {
     info: (m) => write('INFO ', m),
     warn: (m) => write('WARN ', m),
     error: (m, err) =>
-      write('ERROR', err === undefined ? m : `${m}\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      write(
+        'ERROR',
+        err === undefined ? m : `${m}\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      ),
   };
 }

@@ -28,10 +28,25 @@ interface HttpResult {
   body: string;
 }
 
-function post(agent: Agent, port: number, method: string, path: string, body: string | undefined, timeoutMs = 5000): Promise<HttpResult> {
+function post(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  body: string | undefined,
+  timeoutMs = 5000,
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json' } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        timeout: timeoutMs,
+        headers: body ? { 'content-type': 'application/json' } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -133,7 +148,8 @@ async function startRaftkv(): Promise<Started> {
       name: 'raftkv',
       read: async (key) => (await post(agent, port, 'GET', `/kv/${key}`, undefined)).status === 200,
       write: async (key, value) =>
-        (await post(agent, port, 'PUT', `/kv/${key}`, JSON.stringify({ value, requestId: `b:${++id}` }))).status === 200,
+        (await post(agent, port, 'PUT', `/kv/${key}`, JSON.stringify({ value, requestId: `b:${++id}` }))).status ===
+        200,
     };
     return { target, stop };
   } catch (e) {
@@ -173,17 +189,28 @@ async function startEtcd(): Promise<Started> {
         spawn(
           ETCD,
           [
-            '--name', name,
-            '--data-dir', join(dir, name),
-            '--listen-client-urls', `http://127.0.0.1:${client(i)}`,
-            '--advertise-client-urls', `http://127.0.0.1:${client(i)}`,
-            '--listen-peer-urls', `http://127.0.0.1:${peer(i)}`,
-            '--initial-advertise-peer-urls', `http://127.0.0.1:${peer(i)}`,
-            '--initial-cluster', initial,
-            '--initial-cluster-token', 'splitbrain-bench',
-            '--initial-cluster-state', 'new',
-            '--logger', 'zap',
-            '--log-level', 'warn',
+            '--name',
+            name,
+            '--data-dir',
+            join(dir, name),
+            '--listen-client-urls',
+            `http://127.0.0.1:${client(i)}`,
+            '--advertise-client-urls',
+            `http://127.0.0.1:${client(i)}`,
+            '--listen-peer-urls',
+            `http://127.0.0.1:${peer(i)}`,
+            '--initial-advertise-peer-urls',
+            `http://127.0.0.1:${peer(i)}`,
+            '--initial-cluster',
+            initial,
+            '--initial-cluster-token',
+            'splitbrain-bench',
+            '--initial-cluster-state',
+            'new',
+            '--logger',
+            'zap',
+            '--log-level',
+            'warn',
           ],
           { stdio: ['ignore', log, log] },
         ),
@@ -209,9 +236,18 @@ async function startEtcd(): Promise<Started> {
     const port = leaderPort;
     const target: Target = {
       name: 'etcd',
-      read: async (key) => (await post(agent, port, 'POST', '/v3/kv/range', JSON.stringify({ key: b64(key) }))).status === 200,
+      read: async (key) =>
+        (await post(agent, port, 'POST', '/v3/kv/range', JSON.stringify({ key: b64(key) }))).status === 200,
       write: async (key, value) =>
-        (await post(agent, port, 'POST', '/v3/kv/put', JSON.stringify({ key: b64(key), value: b64(JSON.stringify(value)) }))).status === 200,
+        (
+          await post(
+            agent,
+            port,
+            'POST',
+            '/v3/kv/put',
+            JSON.stringify({ key: b64(key), value: b64(JSON.stringify(value)) }),
+          )
+        ).status === 200,
     };
     return { target, stop };
   } catch (e) {

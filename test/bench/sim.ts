@@ -18,6 +18,8 @@ export async function run(): Promise<void> {
   );
   const cpuPerRun = (cpu.user + cpu.system) / 1000 / summary.runs;
   // Wall time depends on what else the machine runs; CPU time is what the sweep itself costs.
-  console.log(`sim: projected 1000-seed sweep ${perRun.toFixed(0)} s wall at this load, ${cpuPerRun.toFixed(0)} s of cpu`);
+  console.log(
+    `sim: projected 1000-seed sweep ${perRun.toFixed(0)} s wall at this load, ${cpuPerRun.toFixed(0)} s of cpu`,
+  );
   await Promise.resolve();
 }

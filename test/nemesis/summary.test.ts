@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/event.js';
+import type { HistoryEvent } from '../../src/history/index.js';
 import {
   assertNemesisBit,
   computeFaultWindows,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/event.js';
+import type { HistoryEvent } from '../../src/history/index.js';
 import { FAULT_FS, FAULTS } from '../../nemesis/index.js';
 import { computeFaultBands } from '../../src/report/fault-bands.js';
 import { FAULT_STYLES } from '../../src/report/fault-styles.js';

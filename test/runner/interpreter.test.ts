@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import type { HistoryEvent } from '../../src/history/event.js';
+import type { HistoryEvent } from '../../src/history/index.js';
 import { interpret, Recorder } from '../../src/runner/index.js';
 import { kvWorkload, limit, raftkvClientPool, registerWorkload, timeLimit } from '../../workloads/index.js';
 

@@ -12,7 +12,7 @@ import {
   type Nemesis,
   type NemesisOp,
 } from '../../nemesis/index.js';
-import type { HistoryEvent } from '../../src/history/event.js';
+import type { HistoryEvent } from '../../src/history/index.js';
 import { interpret, Recorder } from '../../src/runner/index.js';
 import { phases, sequence, timeline, withNemesis, type ClientPool } from '../../workloads/index.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/event.js';
+import type { HistoryEvent } from '../../src/history/index.js';
 import {
   computeHistoryStats,
   computeQuantiles,
@@ -65,7 +65,9 @@ describe('store', () => {
     expect(path.basename(a.history)).toBe('history.jsonl');
     expect(path.basename(a.results)).toBe('results.json');
     expect(path.basename(a.log)).toBe('splitbrain.log');
-    expect(readdirSync(path.join(root, 'raftkv-kv')).sort()).toEqual([path.basename(a.dir), path.basename(b.dir), 'latest'].sort());
+    expect(readdirSync(path.join(root, 'raftkv-kv')).sort()).toEqual(
+      [path.basename(a.dir), path.basename(b.dir), 'latest'].sort(),
+    );
   });
 
   it('refuses a test name that is not a plain file name', () => {
@@ -119,17 +121,25 @@ describe('junit', () => {
           valid: false,
           ops: 5,
           ms: 3,
-          counterexample: { key: 'k<1>', failedOp: 4, explanation: 'read 3 at 21 ms: the last write "before" it wrote 4 & no write of 3 could follow' },
+          counterexample: {
+            key: 'k<1>',
+            failedOp: 4,
+            explanation: 'read 3 at 21 ms: the last write "before" it wrote 4 & no write of 3 could follow',
+          },
         },
       }),
     );
     expect(xmlProblem(xml)).toBeUndefined();
     expect(xml).toContain('failures="1"');
-    expect(xml).toMatch(/<failure type="not-linearizable" message="not linearizable on key &quot;k&lt;1&gt;&quot;: read 3 at 21 ms: the last write &quot;before&quot; it wrote 4 &amp; no write/);
+    expect(xml).toMatch(
+      /<failure type="not-linearizable" message="not linearizable on key &quot;k&lt;1&gt;&quot;: read 3 at 21 ms: the last write &quot;before&quot; it wrote 4 &amp; no write/,
+    );
   });
 
   it('reports an infrastructure failure as an error with its cause', () => {
-    const xml = junitXml(results({ valid: 'unknown', exitCode: 3, error: 'cluster did not elect a leader within 30 s' }));
+    const xml = junitXml(
+      results({ valid: 'unknown', exitCode: 3, error: 'cluster did not elect a leader within 30 s' }),
+    );
     expect(xmlProblem(xml)).toBeUndefined();
     expect(xml).toContain('<error type="infrastructure" message="cluster did not elect a leader within 30 s">');
   });

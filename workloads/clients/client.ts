@@ -4,7 +4,7 @@
  * refused, precondition failed, a read that got no answer) or `info` (it may have happened: a
  * write or cas that timed out or lost its connection). The runner retires a process after `info`.
  */
-import type { Key } from '../../src/history/event.js';
+import type { Key } from '../../src/history/index.js';
 
 /** An op as the client receives it (the invoke's f, key and value). */
 export interface ClientOp {

@@ -6,7 +6,7 @@
  * completion arrives first, so asking again must be safe. Time comes from the context, never from
  * a clock, which is why schedules replay from a seed and tests need no sleeps.
  */
-import type { HistoryEvent, Key } from '../../src/history/event.js';
+import type { HistoryEvent, Key } from '../../src/history/index.js';
 
 /** A worker: a fixed thread slot and the process number it currently runs as. */
 export interface Worker {

@@ -4,7 +4,7 @@
  * with a fresh generator from `perKey(key)`, and when that generator is exhausted the group moves
  * on to a key no one has used. Every key's sub-history stays small, so it checks fast.
  */
-import type { Key } from '../../src/history/event.js';
+import type { Key } from '../../src/history/index.js';
 import { restrictContext, type GenContext, type Generator, type GenResult } from './generator.js';
 
 /** How to lift a generator to independent keys. */

@@ -39,7 +39,8 @@ export function describeReady(rd: Ready, opts: { multiline?: boolean } = {}): st
   if (rd.hardState) lines.push(`HardState ${describeHardState(rd.hardState)}`);
   if (rd.entries.length > 0) lines.push(`Entries: ${rd.entries.map(describeEntry).join(', ')}`);
   if (rd.snapshot) lines.push(`Snapshot ${rd.snapshot.metadata.term}/${rd.snapshot.metadata.index}`);
-  if (rd.committedEntries.length > 0) lines.push(`CommittedEntries: ${rd.committedEntries.map(describeEntry).join(', ')}`);
+  if (rd.committedEntries.length > 0)
+    lines.push(`CommittedEntries: ${rd.committedEntries.map(describeEntry).join(', ')}`);
   for (const m of rd.messages) lines.push(`Msg ${describeMessage(m)}`);
   for (const r of rd.readStates) lines.push(`ReadState index=${r.index} ctx=${r.requestCtx}`);
   if (rd.mustSync) lines.push('mustSync');

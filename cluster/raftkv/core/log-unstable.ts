@@ -77,7 +77,9 @@ export class Unstable {
   /** Entries in [lo, hi). */
   slice(lo: number, hi: number): Entry[] {
     if (lo > hi || lo < this.offset || hi > this.offset + this.entries.length) {
-      throw new RaftInvariantError(`unstable.slice[${lo},${hi}) out of bound [${this.offset},${this.offset + this.entries.length}]`);
+      throw new RaftInvariantError(
+        `unstable.slice[${lo},${hi}) out of bound [${this.offset},${this.offset + this.entries.length}]`,
+      );
     }
     return this.entries.slice(lo - this.offset, hi - this.offset);
   }

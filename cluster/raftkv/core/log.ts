@@ -188,7 +188,8 @@ export class RaftLog {
   slice(lo: number, hi: number, maxEntries = Infinity): Entry[] | undefined {
     if (lo === hi) return [];
     if (lo < this.firstIndex()) return undefined;
-    if (hi > this.lastIndex() + 1) throw new RaftInvariantError(`slice[${lo},${hi}) out of bound (last ${this.lastIndex()})`);
+    if (hi > this.lastIndex() + 1)
+      throw new RaftInvariantError(`slice[${lo},${hi}) out of bound (last ${this.lastIndex()})`);
     hi = Math.min(hi, lo + Math.max(1, maxEntries));
     let ents: Entry[] = [];
     const uoff = this.unstable.offset;

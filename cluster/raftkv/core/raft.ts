@@ -103,11 +103,14 @@ export class Raft {
     this.log = new RaftLog(c.storage);
     const { hardState, voters } = c.storage.initialState();
     this.voters = voters.length > 0 ? [...voters] : [...c.peers];
-    if (!this.voters.includes(this.id)) throw new RaftInvariantError(`${this.id} is not among the voters ${this.voters.join(',')}`);
+    if (!this.voters.includes(this.id))
+      throw new RaftInvariantError(`${this.id} is not among the voters ${this.voters.join(',')}`);
     this.electionTimeout = c.electionTick ?? 10;
     this.heartbeatTimeout = c.heartbeatTick ?? 1;
     if (this.heartbeatTimeout >= this.electionTimeout) {
-      throw new RangeError(`heartbeatTick (${this.heartbeatTimeout}) must be less than electionTick (${this.electionTimeout})`);
+      throw new RangeError(
+        `heartbeatTick (${this.heartbeatTimeout}) must be less than electionTick (${this.electionTimeout})`,
+      );
     }
     this.preVote = c.preVote ?? false;
     this.checkQuorum = c.checkQuorum ?? false;
@@ -123,7 +126,9 @@ export class Raft {
 
   private loadState(hs: HardState): void {
     if (hs.commit < this.log.committed || hs.commit > this.log.lastIndex()) {
-      throw new RaftInvariantError(`${this.id} hard state commit ${hs.commit} out of range [${this.log.committed}, ${this.log.lastIndex()}]`);
+      throw new RaftInvariantError(
+        `${this.id} hard state commit ${hs.commit} out of range [${this.log.committed}, ${this.log.lastIndex()}]`,
+      );
     }
     this.log.committed = hs.commit;
     this.term = hs.term;
@@ -149,7 +154,12 @@ export class Raft {
     const msg = m as Message;
     msg.from = this.id;
     // Vote requests and pre-vote responses carry their own (future) term; local messages none.
-    if (msg.type !== 'MsgVote' && msg.type !== 'MsgPreVote' && msg.type !== 'MsgVoteResp' && msg.type !== 'MsgPreVoteResp') {
+    if (
+      msg.type !== 'MsgVote' &&
+      msg.type !== 'MsgPreVote' &&
+      msg.type !== 'MsgVoteResp' &&
+      msg.type !== 'MsgPreVoteResp'
+    ) {
       msg.term = this.term;
     }
     this.msgs.push(msg);
@@ -174,7 +184,15 @@ export class Raft {
       pr.becomeSnapshot(snapshot.metadata.index);
       return true;
     }
-    this.send({ type: 'MsgApp', to, term: this.term, index: prevIndex, logTerm: prevTerm, entries: ents, commit: this.log.committed });
+    this.send({
+      type: 'MsgApp',
+      to,
+      term: this.term,
+      index: prevIndex,
+      logTerm: prevTerm,
+      entries: ents,
+      commit: this.log.committed,
+    });
     if (ents.length > 0) {
       if (pr.state === 'replicate') {
         const last = ents[ents.length - 1]!.index;
@@ -361,7 +379,8 @@ export class Raft {
         // A granted pre-vote carries the future term; it is counted, not adopted.
       } else {
         this.log1(`received ${m.type} from ${m.from} at higher term ${m.term}`);
-        if (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap') this.becomeFollower(m.term, m.from);
+        if (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap')
+          this.becomeFollower(m.term, m.from);
         else this.becomeFollower(m.term, NONE);
       }
     } else if (m.term < this.term) {
@@ -474,7 +493,15 @@ export class Raft {
     // term it sent, so it skips a whole conflicting term per round trip.
     const hintIndex = this.log.findConflictByTerm(Math.min(index, this.log.lastIndex()), m.logTerm ?? 0);
     const hintTerm = this.log.term(hintIndex) ?? 0;
-    this.send({ type: 'MsgAppResp', to: m.from, term: this.term, index, reject: true, rejectHint: hintIndex, logTerm: hintTerm });
+    this.send({
+      type: 'MsgAppResp',
+      to: m.from,
+      term: this.term,
+      index,
+      reject: true,
+      rejectHint: hintIndex,
+      logTerm: hintTerm,
+    });
   }
 
   handleHeartbeat(m: Message): void {

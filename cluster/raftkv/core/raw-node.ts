@@ -124,7 +124,8 @@ export class RawNode {
     rd.mustSync =
       rd.entries.length > 0 ||
       rd.snapshot !== undefined ||
-      (rd.hardState !== undefined && (rd.hardState.term !== this.prevHard.term || rd.hardState.vote !== this.prevHard.vote));
+      (rd.hardState !== undefined &&
+        (rd.hardState.term !== this.prevHard.term || rd.hardState.vote !== this.prevHard.vote));
     r.msgs = [];
     r.readStates = [];
     return rd;

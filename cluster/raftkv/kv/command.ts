@@ -29,7 +29,13 @@ export function encodeCommand(c: KvCommand): string {
 /** Decodes Entry.data into a command; throws on anything that is not one. */
 export function decodeCommand(data: string): KvCommand {
   const c = JSON.parse(data) as Partial<KvCommand>;
-  if (typeof c !== 'object' || c === null || typeof c.requestId !== 'string' || typeof c.key !== 'string' || (c.kind !== 'write' && c.kind !== 'cas')) {
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.requestId !== 'string' ||
+    typeof c.key !== 'string' ||
+    (c.kind !== 'write' && c.kind !== 'cas')
+  ) {
     throw new TypeError(`not a KV command: ${data.slice(0, 200)}`);
   }
   return c as KvCommand;

@@ -1,4 +1,4 @@
-import { BUG_NAMES, type BugName, type NodeId } from '../core/types.js';
+import { BUG_NAMES, type BugName, type NodeId } from '../core/index.js';
 
 /** Everything a node process is told on its command line. */
 export interface NodeArgs {
@@ -107,7 +107,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     }
   }
   const tickMs = one('tick-ms') === undefined ? 50 : parsePositiveInt('--tick-ms', one('tick-ms'));
-  let electionTicks = one('election-ticks') === undefined ? 10 : parsePositiveInt('--election-ticks', one('election-ticks'));
+  let electionTicks =
+    one('election-ticks') === undefined ? 10 : parsePositiveInt('--election-ticks', one('election-ticks'));
   const electionMs = one('election-tick-ms');
   if (electionMs !== undefined) {
     // --election-tick-ms is the base election timeout in milliseconds, converted to whole ticks.
@@ -116,12 +117,15 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
   const heartbeatTicks =
     one('heartbeat-ticks') === undefined ? 1 : parsePositiveInt('--heartbeat-ticks', one('heartbeat-ticks'));
   if (heartbeatTicks >= electionTicks)
-    throw new ArgsError(`--heartbeat-ticks (${heartbeatTicks}) must be below the election timeout (${electionTicks} ticks)`);
+    throw new ArgsError(
+      `--heartbeat-ticks (${heartbeatTicks}) must be below the election timeout (${electionTicks} ticks)`,
+    );
   const snapshotEntries =
     one('snapshot-entries') === undefined ? 10_000 : parsePositiveInt('--snapshot-entries', one('snapshot-entries'));
   const clientAddrs = new Map<NodeId, string>();
   const ca = one('client-addrs');
-  if (ca !== undefined) for (const [k, v] of parseAddrList('--client-addrs', ca)) clientAddrs.set(k, `${v.host}:${v.port}`);
+  if (ca !== undefined)
+    for (const [k, v] of parseAddrList('--client-addrs', ca)) clientAddrs.set(k, `${v.host}:${v.port}`);
   return {
     id,
     peers,

@@ -1,4 +1,4 @@
-import type { Message } from '../core/types.js';
+import type { Message } from '../core/index.js';
 
 /**
  * Merges the messages one Ready sends to ONE peer into fewer, equivalent ones, so a burst of
@@ -60,7 +60,8 @@ export function coalesceMessages(msgs: readonly Message[], maxEntries: number): 
 /** Whether `next` is the MsgApp that directly follows `prev` in the same leader's log. */
 function continues(prev: Message, next: Message): boolean {
   if (prev.to !== next.to || prev.from !== next.from || prev.term !== next.term) return false;
-  if (prev.index === undefined || next.index === undefined || prev.logTerm === undefined || next.logTerm === undefined) return false;
+  if (prev.index === undefined || next.index === undefined || prev.logTerm === undefined || next.logTerm === undefined)
+    return false;
   const ents = prev.entries ?? [];
   const last = ents[ents.length - 1];
   const lastIndex = last ? last.index : prev.index;

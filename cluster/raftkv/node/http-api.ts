@@ -70,8 +70,11 @@ async function route(svc: KvService, req: IncomingMessage, nodeId: string): Prom
   const parts = url.pathname.split('/').filter((p) => p.length > 0);
   if (req.method === 'GET' && url.pathname === '/status') return { status: 200, body: svc.status() };
   if (req.method === 'GET' && url.pathname === '/health')
-    return svc.serving() ? { status: 200, body: { ok: true } } : { status: 503, body: { error: 'starting', definite: true } };
-  if (parts[0] !== 'kv' || parts.length < 2 || parts.length > 3) return { status: 404, body: { error: 'no such route', definite: true } };
+    return svc.serving()
+      ? { status: 200, body: { ok: true } }
+      : { status: 503, body: { error: 'starting', definite: true } };
+  if (parts[0] !== 'kv' || parts.length < 2 || parts.length > 3)
+    return { status: 404, body: { error: 'no such route', definite: true } };
   let key: string;
   try {
     key = decodeURIComponent(parts[1]!);
@@ -85,13 +88,16 @@ async function route(svc: KvService, req: IncomingMessage, nodeId: string): Prom
   let body: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(await readBody(req));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('body must be a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return bad('body must be a JSON object');
     body = parsed as Record<string, unknown>;
   } catch (e) {
     return bad(`bad body: ${(e as Error).message}`);
   }
   const requestId =
-    typeof body.requestId === 'string' && body.requestId.length > 0 ? body.requestId : `${nodeId}-anon-${++generatedIds}-${Date.now()}`;
+    typeof body.requestId === 'string' && body.requestId.length > 0
+      ? body.requestId
+      : `${nodeId}-anon-${++generatedIds}-${Date.now()}`;
   if (isPut) {
     if (!('value' in body)) return bad('PUT body needs "value"');
     return svc.put(key, body.value ?? null, requestId);
@@ -106,7 +112,8 @@ export async function startHttpApi(svc: KvService, nodeId: string, host: string,
     route(svc, req, nodeId).then(
       (r) => {
         // A redirect names the same path on the leader.
-        if (r.status === 307 && r.headers?.location) r.headers = { ...r.headers, location: r.headers.location + (req.url ?? '/') };
+        if (r.status === 307 && r.headers?.location)
+          r.headers = { ...r.headers, location: r.headers.location + (req.url ?? '/') };
         reply(res, r);
       },
       (e: unknown) => reply(res, { status: 500, body: { error: String((e as Error)?.message ?? e), definite: false } }),

@@ -1,4 +1,4 @@
-import type { NodeId } from '../core/types.js';
+import type { NodeId } from '../core/index.js';
 
 /**
  * The leader lease of the `lease-no-margin` bug: when each peer last answered the leader

@@ -80,7 +80,8 @@ export class RaftKvNode {
   async start(): Promise<void> {
     const { wal, state } = await Wal.open(this.args.dataDir);
     this.wal = wal;
-    if (state.truncatedBytes > 0) this.log(`wal: truncated a torn tail of ${state.truncatedBytes} bytes (${state.tornReason})`);
+    if (state.truncatedBytes > 0)
+      this.log(`wal: truncated a torn tail of ${state.truncatedBytes} bytes (${state.tornReason})`);
     const voters = [...this.args.peers.keys()];
     this.storage = new MemoryStorage(voters);
     if (state.snapshot) {
@@ -158,7 +159,9 @@ export class RaftKvNode {
       this.schedule();
     }, this.args.tickMs);
     this.started = true;
-    this.log(`serving: peers on ${this.args.listenHost}:${this.args.peers.get(this.args.id)!.port}, clients on port ${this.args.clientPort}, bugs=[${[...this.bugs].join(',')}]`);
+    this.log(
+      `serving: peers on ${this.args.listenHost}:${this.args.peers.get(this.args.id)!.port}, clients on port ${this.args.clientPort}, bugs=[${[...this.bugs].join(',')}]`,
+    );
     this.schedule();
   }
 

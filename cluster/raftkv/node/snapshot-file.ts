@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Snapshot, SnapshotMetadata } from '../core/types.js';
+import type { Snapshot, SnapshotMetadata } from '../core/index.js';
 
 const NAME = /^snap-(\d+)-(\d+)\.json$/;
 
@@ -44,7 +44,9 @@ export function readSnapshotFile(dir: string, meta: SnapshotMetadata): Snapshot 
   const path = join(dir, snapshotFileName(meta));
   const snap = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
   if (snap.metadata.index !== meta.index || snap.metadata.term !== meta.term)
-    throw new Error(`${path}: holds snapshot ${snap.metadata.term}/${snap.metadata.index}, expected ${meta.term}/${meta.index}`);
+    throw new Error(
+      `${path}: holds snapshot ${snap.metadata.term}/${snap.metadata.index}, expected ${meta.term}/${meta.index}`,
+    );
   return snap;
 }
 

@@ -1,5 +1,5 @@
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
-import type { Message, NodeId } from '../core/types.js';
+import type { Message, NodeId } from '../core/index.js';
 import { coalesceMessages } from './coalesce.js';
 import { ACK_FRAME, encodeFrame, FrameDecoder } from './frame.js';
 
@@ -158,9 +158,11 @@ export class Transport {
   private closed = false;
 
   constructor(private readonly opts: TransportOptions) {
-    const local = isIP(opts.listenHost) && opts.listenHost !== '0.0.0.0' && opts.listenHost !== '::' ? opts.listenHost : undefined;
+    const local =
+      isIP(opts.listenHost) && opts.listenHost !== '0.0.0.0' && opts.listenHost !== '::' ? opts.listenHost : undefined;
     const hello = encodeFrame({ hello: { id: opts.id, clientAddr: opts.clientAddr } } satisfies PeerFrame);
-    for (const [id, addr] of opts.peers) if (id !== opts.id) this.links.set(id, new PeerLink(id, addr, hello, opts.log, local));
+    for (const [id, addr] of opts.peers)
+      if (id !== opts.id) this.links.set(id, new PeerLink(id, addr, hello, opts.log, local));
   }
 
   /** Starts listening on this node's peer port. */

@@ -1,4 +1,4 @@
-import type { Entry, HardState, SnapshotMetadata } from '../core/types.js';
+import type { Entry, HardState, SnapshotMetadata } from '../core/index.js';
 import { crc32 } from './crc32.js';
 
 /**

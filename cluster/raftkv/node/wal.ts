@@ -1,7 +1,17 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Entry, HardState, Snapshot, SnapshotMetadata } from '../core/types.js';
+import type { Entry, HardState, Snapshot, SnapshotMetadata } from '../core/index.js';
 import { fsyncDir, readSnapshotFile, removeOtherSnapshots } from './snapshot-file.js';
 import { decodeRecords, encodeRecord, replayRecords, type WalRecord } from './wal-record.js';
 

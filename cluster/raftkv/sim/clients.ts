@@ -32,7 +32,10 @@ export interface ClientOptions {
   readShare: number;
 }
 
-type Op = { f: 'read'; key: string; value: null } | { f: 'write'; key: string; value: number } | { f: 'cas'; key: string; value: [unknown, number] };
+type Op =
+  | { f: 'read'; key: string; value: null }
+  | { f: 'write'; key: string; value: number }
+  | { f: 'cas'; key: string; value: [unknown, number] };
 
 /** Runs the client processes; call start() once. */
 export class SimClients {

@@ -87,7 +87,11 @@ export class SafetyInvariants {
   /** Leader Append-Only (§5.3): a leader never overwrites or deletes entries in its log. */
   onLeaderAppend(node: NodeId, term: number, firstNew: number, lastStored: number): void {
     if (firstNew <= lastStored) {
-      this.fail('Leader Append-Only', `leader ${node} of term ${term} rewrote its log from index ${firstNew} (held up to ${lastStored})`, node);
+      this.fail(
+        'Leader Append-Only',
+        `leader ${node} of term ${term} rewrote its log from index ${firstNew} (held up to ${lastStored})`,
+        node,
+      );
     }
   }
 
@@ -112,7 +116,9 @@ export class SafetyInvariants {
    * Log Matching (§5.3): if two logs hold an entry with the same index and term, they are
    * identical up to it. Checks every pair over the range both still hold.
    */
-  checkLogMatching(logs: ReadonlyArray<{ node: NodeId; entries: (lo: number, hi: number) => Entry[]; log: LogView }>): void {
+  checkLogMatching(
+    logs: ReadonlyArray<{ node: NodeId; entries: (lo: number, hi: number) => Entry[]; log: LogView }>,
+  ): void {
     for (let a = 0; a < logs.length; a++) {
       for (let b = a + 1; b < logs.length; b++) {
         const x = logs[a]!;

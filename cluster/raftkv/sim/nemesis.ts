@@ -55,7 +55,12 @@ export function runNemesis(family: NemesisFamily, t: FaultTarget, rng: Rng, unti
   const leaderOrRandom = (): NodeId => t.leader() ?? rng.pick(ids);
 
   /** Polls `cond` every millisecond until it holds (then runs `then`) or `timeout` passes. */
-  const waitFor = (cond: () => NodeId | undefined, timeout: number, then: (id: NodeId) => void, otherwise: () => void): void => {
+  const waitFor = (
+    cond: () => NodeId | undefined,
+    timeout: number,
+    then: (id: NodeId) => void,
+    otherwise: () => void,
+  ): void => {
     const deadline = t.now() + timeout;
     const poll = (): void => {
       const id = cond();

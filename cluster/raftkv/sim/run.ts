@@ -162,8 +162,14 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
         // Faults stop with the load, so the heal phase is fault-free (a figure-8 step may still be polling).
         if (q.now >= duration) return;
         blocked.clear();
-        for (const a of groups) for (const b of groups) if (a !== b) for (const x of a) for (const y of b) blocked.add(`${x}|${y}`);
-        record({ type: 'info', process: 'nemesis', f: 'start-partition', value: `${label}: ${groups.map((g) => g.join(',')).join(' | ')}` });
+        for (const a of groups)
+          for (const b of groups) if (a !== b) for (const x of a) for (const y of b) blocked.add(`${x}|${y}`);
+        record({
+          type: 'info',
+          process: 'nemesis',
+          f: 'start-partition',
+          value: `${label}: ${groups.map((g) => g.join(',')).join(' | ')}`,
+        });
       },
       heal: () => {
         if (blocked.size === 0) return;
@@ -211,7 +217,14 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
       },
       record,
     },
-    { clients: config.clients, keys: ['x', 'y', 'z'].slice(0, config.keys), until: duration, timeout: 150, maxAttempts: 3, readShare: 0.4 },
+    {
+      clients: config.clients,
+      keys: ['x', 'y', 'z'].slice(0, config.keys),
+      until: duration,
+      timeout: 150,
+      maxAttempts: 3,
+      readShare: 0.4,
+    },
     clientRng,
   );
   clients.start();
@@ -236,7 +249,9 @@ export function runSimulation(opts: SimRunOptions): SimRunResult {
   const lead = leader();
   if (lead !== undefined) {
     const commit = nodes.get(lead)!.rn.raft.log.committed;
-    stats.settled = [...nodes.values()].every((x) => x.alive && x.rn.raft.lead === lead && x.rn.raft.log.applied === commit);
+    stats.settled = [...nodes.values()].every(
+      (x) => x.alive && x.rn.raft.lead === lead && x.rn.raft.log.applied === commit,
+    );
   }
   for (const e of history) {
     if (e.process === 'nemesis') continue;

@@ -35,9 +35,7 @@ export interface SimRequest {
 
 /** A node's answer to a client. */
 export type SimReply =
-  | { kind: 'ok'; value: unknown }
-  | { kind: 'fail'; error: string }
-  | { kind: 'not-leader'; lead: NodeId | '' };
+  { kind: 'ok'; value: unknown } | { kind: 'fail'; error: string } | { kind: 'not-leader'; lead: NodeId | '' };
 
 /** What a node needs from the simulation around it. */
 export interface SimWorld {
@@ -172,7 +170,13 @@ export class SimNode {
     const cmd: KvCommand =
       req.f === 'write'
         ? { requestId: req.requestId, kind: 'write', key: req.key, value: req.value }
-        : { requestId: req.requestId, kind: 'cas', key: req.key, expected: (req.value as unknown[])[0], new: (req.value as unknown[])[1] };
+        : {
+            requestId: req.requestId,
+            kind: 'cas',
+            key: req.key,
+            expected: (req.value as unknown[])[0],
+            new: (req.value as unknown[])[1],
+          };
     if (this.rn.raft.role !== 'leader') {
       reply({ kind: 'not-leader', lead: this.rn.raft.lead });
       return;

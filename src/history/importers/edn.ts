@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseEDNString } from 'edn-data';
-import type { HistoryEvent } from '../event.js';
+import type { HistoryEvent } from '../../../checker/index.js';
 import type { ReadHistory } from '../jsonl-reader.js';
 import { MalformedHistoryError } from '../../../checker/index.js';
 import { validateEvent } from '../validate-event.js';

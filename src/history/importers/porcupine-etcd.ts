@@ -4,7 +4,7 @@
  * index are the 0-based line number; `:timed-out` is not a value but an `error`.
  */
 import { readFile } from 'node:fs/promises';
-import type { EventType, HistoryEvent } from '../event.js';
+import type { EventType, HistoryEvent } from '../../../checker/index.js';
 import type { ReadHistory } from '../jsonl-reader.js';
 import { MalformedHistoryError } from '../../../checker/index.js';
 
@@ -27,9 +27,11 @@ export function parsePorcupineEtcd(text: string, file?: string): ReadHistory {
   text.split('\n').forEach((row, i) => {
     if (row.trim() === '') return;
     const m = LINE.exec(row);
-    if (!m) throw new MalformedHistoryError('expected "INFO jepsen.util - <process> :<type> :<f> <value>"', file, i + 1);
+    if (!m)
+      throw new MalformedHistoryError('expected "INFO jepsen.util - <process> :<type> :<f> <value>"', file, i + 1);
     const v = parseValue(m[4]!);
-    if (!v) throw new MalformedHistoryError(`value must be nil, an integer, [a b] or :timed-out, got "${m[4]}"`, file, i + 1);
+    if (!v)
+      throw new MalformedHistoryError(`value must be nil, an integer, [a b] or :timed-out, got "${m[4]}"`, file, i + 1);
     const e: HistoryEvent = { type: m[2] as EventType, process: Number(m[1]), f: m[3]!, time: i, index: i, ...v };
     out.events.push(e);
     out.lines.push(i + 1);

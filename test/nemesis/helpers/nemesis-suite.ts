@@ -26,7 +26,7 @@ import {
   summarizeNemesis,
   type Nemesis,
 } from '../../../nemesis/index.js';
-import type { HistoryEvent } from '../../../src/history/event.js';
+import type { HistoryEvent } from '../../../src/history/index.js';
 import { interpret, Recorder } from '../../../src/runner/index.js';
 import { phases, withNemesis } from '../../../workloads/index.js';
 import { get, PROBE_PORT, ProbeDb, waitUntil } from './probe-db.js';
@@ -41,7 +41,7 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
     let skip: string | undefined;
     const db = new ProbeDb();
     let logDir = '';
-    let baseline: Record<string, string> = {};
+    const baseline: Record<string, string> = {};
 
     const node = (n: string): StartedNode => (cluster as StartedCluster).node(n);
     const url = (n: string, p: string): string => `http://${node(n).address}:${PROBE_PORT}${p}`;

@@ -17,7 +17,7 @@ import {
   watchLeader,
   type CompletedNemesisOp,
 } from '../../../nemesis/index.js';
-import type { HistoryEvent } from '../../../src/history/event.js';
+import type { HistoryEvent } from '../../../src/history/index.js';
 import { waitUntil } from './probe-db.js';
 
 const NODES = ['n1', 'n2', 'n3'];

@@ -3,7 +3,15 @@
  * messages are delivered synchronously until quiet, and links can be dropped, cut, isolated and
  * recovered. Each node persists to its MemoryStorage exactly as the contract says.
  */
-import { MemoryStorage, RawNode, type BugName, type Entry, type Message, type NodeId, type Ready } from '../../../cluster/raftkv/core/index.js';
+import {
+  MemoryStorage,
+  RawNode,
+  type BugName,
+  type Entry,
+  type Message,
+  type NodeId,
+  type Ready,
+} from '../../../cluster/raftkv/core/index.js';
 
 /** A seedable PRNG (mulberry32) so elections replay. */
 export function seededRng(seed: number): () => number {

@@ -18,7 +18,13 @@ function stepAndDrain(rn: RawNode, m: Message): Message[] {
 }
 
 function lone(id = 'n1', peers = ['n1', 'n2', 'n3'], opts: { checkQuorum?: boolean } = {}): RawNode {
-  return new RawNode({ id, peers, storage: new MemoryStorage(peers), rng: seededRng(1), checkQuorum: opts.checkQuorum ?? false });
+  return new RawNode({
+    id,
+    peers,
+    storage: new MemoryStorage(peers),
+    rng: seededRng(1),
+    checkQuorum: opts.checkQuorum ?? false,
+  });
 }
 
 describe('Raft paper rules', () => {
@@ -57,7 +63,13 @@ describe('Raft paper rules', () => {
     const seen = new Set<number>();
     for (let seed = 1; seed <= 30; seed++) {
       const peers = ['n1', 'n2', 'n3'];
-      const rn = new RawNode({ id: 'n1', peers, storage: new MemoryStorage(peers), rng: seededRng(seed), electionTick: 10 });
+      const rn = new RawNode({
+        id: 'n1',
+        peers,
+        storage: new MemoryStorage(peers),
+        rng: seededRng(seed),
+        electionTick: 10,
+      });
       let ticks = 0;
       while (rn.status().role === 'follower') {
         rn.tick();

@@ -9,13 +9,20 @@ import { Network, seededRng } from './network.js';
 
 function randomSchedule(seed: number, bugs: BugName[] = []): SafetyInvariants {
   const rng = seededRng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
   const ids: NodeId[] = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const net = new Network(ids, { seed, preVote: rng() < 0.5, checkQuorum: rng() < 0.5, bugs, maxEntriesPerMsg: pick([1, 3, 64]) });
+  const net = new Network(ids, {
+    seed,
+    preVote: rng() < 0.5,
+    checkQuorum: rng() < 0.5,
+    bugs,
+    maxEntriesPerMsg: pick([1, 3, 64]),
+  });
   const inv = new SafetyInvariants();
   net.onReady = (n, rd) => {
     const r = n.rn.raft;
-    if (r.role === 'leader' && rd.entries.length > 0) inv.onLeaderAppend(n.id, r.term, rd.entries[0]!.index, n.storage.lastIndex());
+    if (r.role === 'leader' && rd.entries.length > 0)
+      inv.onLeaderAppend(n.id, r.term, rd.entries[0]!.index, n.storage.lastIndex());
     for (const e of rd.committedEntries) inv.onApply(n.id, e);
   };
   let value = 0;
@@ -60,7 +67,8 @@ describe('Raft safety properties under random faults', () => {
 
   it('are broken by --bug vote-term-only on some schedule', () => {
     let found = false;
-    for (let seed = 1; seed <= 200 && !found; seed++) found = randomSchedule(seed, ['vote-term-only']).violation !== undefined;
+    for (let seed = 1; seed <= 200 && !found; seed++)
+      found = randomSchedule(seed, ['vote-term-only']).violation !== undefined;
     expect(found).toBe(true);
   });
 });
@@ -92,9 +100,15 @@ describe('SafetyInvariants', () => {
     const inv = new SafetyInvariants();
     const mk = (terms: number[]) => {
       const ents = terms.map((t, i) => ({ term: t, index: i + 1, type: 'normal' as const, data: `${t}` }));
-      return { entries: (lo: number, hi: number) => ents.slice(lo - 1, hi - 1), log: { firstIndex: () => 1, lastIndex: () => ents.length, term: (i: number) => ents[i - 1]?.term } };
+      return {
+        entries: (lo: number, hi: number) => ents.slice(lo - 1, hi - 1),
+        log: { firstIndex: () => 1, lastIndex: () => ents.length, term: (i: number) => ents[i - 1]?.term },
+      };
     };
-    inv.checkLogMatching([{ node: 'n1', ...mk([1, 1, 2]) }, { node: 'n2', ...mk([1, 2, 2]) }]);
+    inv.checkLogMatching([
+      { node: 'n1', ...mk([1, 1, 2]) },
+      { node: 'n2', ...mk([1, 2, 2]) },
+    ]);
     expect(inv.violation?.property).toBe('Log Matching');
   });
 

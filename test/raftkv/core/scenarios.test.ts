@@ -8,9 +8,14 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 const rewrite = process.env['REWRITE'] === '1';
 
 describe('raft core scenarios (testdata/*.txt)', () => {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
-    const header = text.split('\n').filter((_l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('#') || x === '')).join('\n');
+    const header = text
+      .split('\n')
+      .filter((_l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('#') || x === ''))
+      .join('\n');
     const title = header.split('\n')[0]?.replace(/^#\s*/, '') ?? file;
     it(`${file}: ${title}`, () => {
       const cases = parseScenario(text);
@@ -21,7 +26,9 @@ describe('raft core scenarios (testdata/*.txt)', () => {
         return;
       }
       cases.forEach((c, i) => {
-        expect(outputs[i] === '' ? 'ok' : outputs[i], `${file}:${c.line} ${c.cmd} ${c.args.join(' ')}`).toBe(c.expected);
+        expect(outputs[i] === '' ? 'ok' : outputs[i], `${file}:${c.line} ${c.cmd} ${c.args.join(' ')}`).toBe(
+          c.expected,
+        );
       });
     });
   }

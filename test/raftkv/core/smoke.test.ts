@@ -32,7 +32,16 @@ describe('describe forms', () => {
     expect(describeEntry({ term: 2, index: 5, type: 'normal', data: 'x' })).toBe('2/5 x');
     expect(describeEntry({ term: 2, index: 4, type: 'noop', data: '' })).toBe('2/4 noop');
     expect(
-      describeMessage({ type: 'MsgApp', from: 'n1', to: 'n2', term: 2, logTerm: 1, index: 3, commit: 3, entries: [{ term: 2, index: 4, type: 'noop', data: '' }] }),
+      describeMessage({
+        type: 'MsgApp',
+        from: 'n1',
+        to: 'n2',
+        term: 2,
+        logTerm: 1,
+        index: 3,
+        commit: 3,
+        entries: [{ term: 2, index: 4, type: 'noop', data: '' }],
+      }),
     ).toBe('n1->n2 MsgApp term=2 logTerm=1 index=3 commit=3 entries=[2/4 noop]');
     const line = describeReady({
       hardState: { term: 1, vote: 'n1', commit: 0 },

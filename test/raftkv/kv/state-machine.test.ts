@@ -11,7 +11,11 @@ describe('KvStateMachine', () => {
   it('reads null for a key never written, and the value after a write', () => {
     const kv = new KvStateMachine();
     expect(kv.read('x')).toBeNull();
-    expect(kv.apply(entry({ requestId: 'a', kind: 'write', key: 'x', value: 3 }))).toEqual({ requestId: 'a', ok: true, value: 3 });
+    expect(kv.apply(entry({ requestId: 'a', kind: 'write', key: 'x', value: 3 }))).toEqual({
+      requestId: 'a',
+      ok: true,
+      value: 3,
+    });
     expect(kv.read('x')).toBe(3);
   });
 
@@ -25,20 +29,28 @@ describe('KvStateMachine', () => {
       current: 1,
     });
     expect(kv.read('x')).toBe(1);
-    expect(kv.apply(entry({ requestId: 'c2', kind: 'cas', key: 'x', expected: 1, new: 5 }))).toEqual({ requestId: 'c2', ok: true, value: 5 });
+    expect(kv.apply(entry({ requestId: 'c2', kind: 'cas', key: 'x', expected: 1, new: 5 }))).toEqual({
+      requestId: 'c2',
+      ok: true,
+      value: 5,
+    });
     expect(kv.read('x')).toBe(5);
   });
 
   it('treats a cas expecting null as "never written"', () => {
     const kv = new KvStateMachine();
-    expect(kv.apply(entry({ requestId: 'c', kind: 'cas', key: 'k', expected: null, new: 'v' }))).toMatchObject({ ok: true });
+    expect(kv.apply(entry({ requestId: 'c', kind: 'cas', key: 'k', expected: null, new: 'v' }))).toMatchObject({
+      ok: true,
+    });
     expect(kv.read('k')).toBe('v');
   });
 
   it('compares structured values by content', () => {
     const kv = new KvStateMachine();
     kv.apply(entry({ requestId: 'w', kind: 'write', key: 'x', value: { a: [1, 2] } }));
-    expect(kv.apply(entry({ requestId: 'c', kind: 'cas', key: 'x', expected: { a: [1, 2] }, new: 0 }))).toMatchObject({ ok: true });
+    expect(kv.apply(entry({ requestId: 'c', kind: 'cas', key: 'x', expected: { a: [1, 2] }, new: 0 }))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('applies a retried request id once and answers the retry with the first result', () => {

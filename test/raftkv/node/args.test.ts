@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ArgsError, parseNodeArgs } from '../../../cluster/raftkv/node/args.js';
 
-const base = ['--id', 'n1', '--peers', 'n1=127.0.0.1:7001,n2=127.0.0.1:7002', '--client-port', '8001', '--data-dir', '/tmp/x'];
+const base = [
+  '--id',
+  'n1',
+  '--peers',
+  'n1=127.0.0.1:7001,n2=127.0.0.1:7002',
+  '--client-port',
+  '8001',
+  '--data-dir',
+  '/tmp/x',
+];
 
 describe('node command line', () => {
   it('parses the documented command line with defaults', () => {

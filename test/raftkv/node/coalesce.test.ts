@@ -33,7 +33,15 @@ describe('coalescing the messages sent to one peer', () => {
 
   it('drops only acknowledgements that a later one of the same term supersedes, never rejections or read contexts', () => {
     const ack = (index: number, term = 2): Message => ({ type: 'MsgAppResp', from: 'n2', to: 'n1', term, index });
-    const reject: Message = { type: 'MsgAppResp', from: 'n2', to: 'n1', term: 2, index: 9, reject: true, rejectHint: 3 };
+    const reject: Message = {
+      type: 'MsgAppResp',
+      from: 'n2',
+      to: 'n1',
+      term: 2,
+      index: 9,
+      reject: true,
+      rejectHint: 3,
+    };
     const hb: Message = { type: 'MsgHeartbeatResp', from: 'n2', to: 'n1', term: 2, context: 'r1' };
     expect(coalesceMessages([ack(5), hb, ack(7), ack(6)], 100)).toEqual([hb, ack(7)]);
     expect(coalesceMessages([ack(5), reject, ack(7)], 100)).toEqual([ack(5), reject, ack(7)]);
@@ -94,7 +102,7 @@ describe('coalescing the messages sent to one peer', () => {
         const commits = all.map((n) => n.rn.status().commit);
         expect(Math.min(...commits)).toBeGreaterThan(proposed / 4);
         // Twenty proposals per step would be twenty MsgApps per follower without coalescing.
-        expect(delivered).toBeLessThan(proposed * (size - 1) / 2);
+        expect(delivered).toBeLessThan((proposed * (size - 1)) / 2);
       }),
       { numRuns: 25 },
     );

@@ -3,7 +3,10 @@ import { ACK_FRAME, encodeFrame, FrameDecoder } from '../../../cluster/raftkv/no
 
 describe('peer transport frames', () => {
   it('reassembles frames split at every byte boundary and passes acknowledgements through', () => {
-    const msgs = [{ msgs: [{ type: 'MsgApp', from: 'n1', to: 'n2', term: 3 }] }, { hello: { id: 'n1', clientAddr: 'h:1' } }];
+    const msgs = [
+      { msgs: [{ type: 'MsgApp', from: 'n1', to: 'n2', term: 3 }] },
+      { hello: { id: 'n1', clientAddr: 'h:1' } },
+    ];
     const stream = Buffer.concat([encodeFrame(msgs[0]), ACK_FRAME, encodeFrame(msgs[1])]);
     for (let cut = 0; cut <= stream.length; cut++) {
       const d = new FrameDecoder();

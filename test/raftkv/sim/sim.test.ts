@@ -16,7 +16,9 @@ describe('splitbrain sim', () => {
     'finds every one of 120 clean seeded runs valid under partitions, crashes and loss',
     () => {
       const summary = runSeeds({ seeds: 120, start: 1, judge });
-      expect(summary.invalid ? `seed ${summary.invalid.seed}: ${describeFailure(summary.invalid)}` : undefined).toBeUndefined();
+      expect(
+        summary.invalid ? `seed ${summary.invalid.seed}: ${describeFailure(summary.invalid)}` : undefined,
+      ).toBeUndefined();
       expect(summary.unknown).toEqual([]);
       expect(summary.valid).toBe(120);
       expect(summary.ops).toBeGreaterThan(120 * 50);

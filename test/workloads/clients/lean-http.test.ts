@@ -43,14 +43,21 @@ describe('lean HTTP client', () => {
       req.on('end', () => {
         seen.push(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
         const body = JSON.stringify({ value: 'é'.repeat(3), n: seen.length });
-        if (seen.length % 2 === 1) res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        if (seen.length % 2 === 1)
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         else res.writeHead(201, { 'content-type': 'application/json' }); // chunked
         res.end(body);
       });
     });
     const c = client();
-    expect(await c.request(addr, 'PUT', '/kv/a%20b', { value: 'ü' }, 2000)).toEqual({ status: 200, body: { value: 'ééé', n: 1 } });
-    expect(await c.request(addr, 'GET', '/kv/x', undefined, 2000)).toEqual({ status: 201, body: { value: 'ééé', n: 2 } });
+    expect(await c.request(addr, 'PUT', '/kv/a%20b', { value: 'ü' }, 2000)).toEqual({
+      status: 200,
+      body: { value: 'ééé', n: 1 },
+    });
+    expect(await c.request(addr, 'GET', '/kv/x', undefined, 2000)).toEqual({
+      status: 201,
+      body: { value: 'ééé', n: 2 },
+    });
     expect(await c.request(addr, 'POST', '/kv/x/cas', { expected: 1, new: 2 }, 2000)).toMatchObject({ status: 200 });
     expect(seen).toEqual(['PUT /kv/a%20b {"value":"ü"}', 'GET /kv/x ', 'POST /kv/x/cas {"expected":1,"new":2}']);
     expect(connections()).toBe(1);
@@ -76,7 +83,9 @@ describe('lean HTTP client', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const deadPort = (probe.address() as AddressInfo).port;
     await new Promise((r) => probe.close(r));
-    await expect(c.request(`127.0.0.1:${deadPort}`, 'GET', '/', undefined, 2000)).rejects.toMatchObject({ kind: 'refused' });
+    await expect(c.request(`127.0.0.1:${deadPort}`, 'GET', '/', undefined, 2000)).rejects.toMatchObject({
+      kind: 'refused',
+    });
     await expect(c.request(`127.0.0.1:${port}`, 'GET', '/', undefined, 200)).rejects.toMatchObject({ kind: 'timeout' });
     const dropper = await rawServer((s) => s.destroy());
     const err = await c.request(dropper, 'PUT', '/kv/1', { value: 1 }, 2000).catch((e: unknown) => e);
