@@ -177,3 +177,20 @@ describe('help', () => {
     expect(nodes(up)).toBe(String(DEFAULT_NODES));
   });
 });
+
+describe('the README', () => {
+  it('shows a GitHub Actions job that installs, caches the node image, runs, and uploads the run folder on failure', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    for (const step of [
+      'npm ci',
+      'actions/cache',
+      'splitbrain images build',
+      'splitbrain test',
+      '--junit',
+      'upload-artifact',
+      'if: failure()',
+    ])
+      expect(yaml).toContain(step);
+  });
+});

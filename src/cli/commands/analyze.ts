@@ -116,7 +116,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
             ? `INVALID: ${result.counterexample?.explanation ?? ''}`
             : `unknown (${result.reason ?? ''})`;
       process.stdout.write(
-        `${dir}: ${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending), model ${model}, checked in ${Math.round(result.ms)} ms\nsplitbrain: ${verdict}\n`,
+        `${dir}: ${s.ops} ops (${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending), model ${model}, checked in ${Math.round(result.ms)} ms\nsplitbrain: ${verdict}\nreport: ${path.join(dir, RUN_FILES.report)}\n`,
       );
     }
     process.exit(exitCode);

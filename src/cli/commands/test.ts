@@ -28,7 +28,7 @@ import {
   type TestConfig,
 } from '../../adapter/index.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
-import { EXIT, linearizabilityChecker } from '../../analysis/index.js';
+import { EXIT, linearizabilityChecker, verdictWord } from '../../analysis/index.js';
 import { DEFAULT_NODES, RUNTIME_CHOICES } from '../defaults.js';
 import { oneOf, UsageError } from '../usage-error.js';
 
@@ -43,6 +43,7 @@ interface TestArgs extends Omit<TestConfig, 'db'> {
   bin?: string;
   binArg?: string[];
   recordMessages?: boolean;
+  json?: boolean;
 }
 
 /** What a test runs with when neither the config file nor a flag says otherwise. */
@@ -198,6 +199,11 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('store', { type: 'string', describe: `Store folder for run folders (default ${d.store})` })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
+    .option('json', {
+      type: 'boolean',
+      describe:
+        'Print one JSON summary line per test on stdout (verdict, seed, failing op, paths); the rest goes to stderr',
+    })
     .option('name', { type: 'string', describe: 'Test name for the store folder (default: <db>-<workload>)' })
     .option('settle', {
       type: 'number',
@@ -465,14 +471,22 @@ export const testCommand: CommandModule<object, TestArgs> = {
       } catch (e) {
         fail(e);
       }
-      codes.push(await runOne(test!, controller.signal, say));
+      codes.push(await runOne(test!, controller.signal, say, argv.json === true));
     }
     process.exit(worstExit(codes));
   },
 };
 
-/** Runs one test and prints its summary and verdict; returns its exit code. */
-async function runOne(test: TestSpec, signal: AbortSignal, say: (line: string) => void): Promise<number> {
+/**
+ * Runs one test and prints its summary and verdict, the report's path last; with `json`, those
+ * lines go to stderr and stdout gets one JSON summary. Returns the test's exit code.
+ */
+async function runOne(
+  test: TestSpec,
+  signal: AbortSignal,
+  say: (line: string) => void,
+  json: boolean,
+): Promise<number> {
   const outcome = await runTest(test, { say, live: process.stderr, signal });
   const r = outcome.results;
   const s = r.stats;
@@ -497,7 +511,27 @@ async function runOne(test: TestSpec, signal: AbortSignal, say: (line: string) =
     }`,
     `run folder: ${outcome.run.dir}`,
     `splitbrain: ${test.name}: ${verdict}`,
+    `report: ${outcome.run.report}`,
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  (json ? process.stderr : process.stdout).write(lines.join('\n') + '\n');
+  if (json) {
+    const cx = r.check?.counterexample;
+    const summary = {
+      name: test.name,
+      verdict: r.verdict ?? verdictWord(r.valid),
+      valid: r.valid,
+      exitCode: outcome.exitCode,
+      seed: r.seed,
+      ...(cx
+        ? { failedOp: cx.failedOp, ...(cx.key !== undefined ? { key: cx.key } : {}), explanation: cx.explanation }
+        : {}),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ops: s.ops,
+      runDir: outcome.run.dir,
+      results: outcome.run.results,
+      report: outcome.run.report,
+    };
+    process.stdout.write(JSON.stringify(summary) + '\n');
+  }
   return outcome.exitCode;
 }
