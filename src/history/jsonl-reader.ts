@@ -3,11 +3,14 @@
  * line, what a recorder killed mid-write leaves behind, is a warning, not an error: the rest of
  * the history is still worth checking.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { StringDecoder } from 'node:string_decoder';
 import { createInterface } from 'node:readline';
 import type { HistoryEvent } from '../../checker/index.js';
 import { MalformedHistoryError } from '../../checker/index.js';
+import { EventBatchReader, type EventBatch } from './event-batch.js';
 import { validateEvent } from './validate-event.js';
 
 /** A history as read from a file: its events, the 1-based line of each, and non-fatal problems. */
@@ -41,11 +44,76 @@ const MAX_LINE_CHARS = 64 * 2 ** 20;
 
 /**
  * Streams a JSONL history file to `push`, one event at a time with its 1-based line, holding no
- * more than one read buffer of it: the reader for histories too big to keep (the checker's
- * `checkFeed`). Resolves with the warnings; rejects with MalformedHistoryError on bad input, or
- * with whatever `push` threw.
+ * more than a few read buffers of it: the reader for histories too big to keep (the checker's
+ * `checkFeed`). Parsing, the costliest part, runs on a thread of its own when the compiled
+ * reader thread is there (jsonl-stream-worker.ts), so it overlaps with what `push` does.
+ * Resolves with the warnings; rejects with MalformedHistoryError on bad input, or with whatever
+ * `push` threw.
  */
 export async function streamJsonl(file: string, push: (event: HistoryEvent, line: number) => void): Promise<string[]> {
+  return existsSync(fileURLToPath(STREAM_WORKER)) ? streamJsonlInWorker(file, push) : streamJsonlHere(file, push);
+}
+
+const STREAM_WORKER = new URL('./jsonl-stream-worker.js', import.meta.url);
+
+/** Batches read ahead by the parsing thread and not yet taken: bounds the memory in transit. */
+export const MAX_BATCHES_IN_FLIGHT = 8;
+
+/** A message from the parsing thread. */
+export type StreamWorkerMessage =
+  | { batch: EventBatch }
+  | { done: string[] }
+  | { malformed: { problem: string; file?: string; line?: number } }
+  | { failed: { message: string; code?: string; syscall?: string } };
+
+function streamJsonlInWorker(file: string, push: (event: HistoryEvent, line: number) => void): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const control = new SharedArrayBuffer(4);
+    const inFlight = new Int32Array(control);
+    const worker = new Worker(STREAM_WORKER, { workerData: { file, control } });
+    const reader = new EventBatchReader();
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(err);
+    };
+    worker.on('message', (m: StreamWorkerMessage) => {
+      if (settled) return;
+      if ('batch' in m) {
+        try {
+          reader.read(m.batch, push);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        Atomics.sub(inFlight, 0, 1);
+        Atomics.notify(inFlight, 0);
+      } else if ('done' in m) {
+        settled = true;
+        resolve(m.done);
+      } else if ('malformed' in m) {
+        fail(new MalformedHistoryError(m.malformed.problem, m.malformed.file, m.malformed.line));
+      } else {
+        fail(
+          Object.assign(
+            new Error(m.failed.message),
+            m.failed.code === undefined ? {} : { code: m.failed.code, syscall: m.failed.syscall },
+          ),
+        );
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the JSONL reader thread stopped early (exit code ${code})`)));
+  });
+}
+
+/** {@link streamJsonl} in this thread. */
+export async function streamJsonlHere(
+  file: string,
+  push: (event: HistoryEvent, line: number) => void,
+): Promise<string[]> {
   const parser = new JsonlParser(file, push);
   const decoder = new StringDecoder('utf8');
   let rest = '';
