@@ -5,7 +5,7 @@
  * same tables; the sender starts them afresh when they grow large (and says so in the batch),
  * so a history of ever-new values cannot make them grow without bound.
  */
-import type { EventType, HistoryEvent } from './event.js';
+import type { EventType, HistoryEvent } from '../../checker/index.js';
 
 const FIELDS = 12;
 const TYPE = 0;
