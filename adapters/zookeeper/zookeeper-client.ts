@@ -44,7 +44,10 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
   const sessions = new Set<ZkClient>();
   return {
     open(process: number): Client {
-      const endpoint = options.endpoints[Number(process) % options.endpoints.length]!;
+      // A retired process's successor (process + threads) moves on to another server, so a
+      // worker is not stuck on a server the nemesis has cut off or paused.
+      const n = options.endpoints.length;
+      const endpoint = options.endpoints[(process + Math.floor(process / n)) % n]!;
       let session: Promise<ZkClient> | undefined;
       const held: HeldLocks = new Map();
       const connect = (): Promise<ZkClient> =>
@@ -62,8 +65,13 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
           });
           zk.connect();
         }));
+      // Ends the session (its ephemeral lock znodes go with it); a later op of this client, as
+      // after an acquire recorded fail, starts a fresh one.
       const retire = () => {
-        void session?.then(
+        const ending = session;
+        session = undefined;
+        held.clear();
+        void ending?.then(
           (zk) => {
             zk.close();
             sessions.delete(zk);
