@@ -1,4 +1,5 @@
 import { describeNs, type CheckResult } from '../../checker/index.js';
+import { describeParameter } from './parameter-name.js';
 import type { ReportAssets } from './assets.js';
 import { embedJson, inlineSafe } from './embed-json.js';
 import { escapeHtml } from './escape-html.js';
@@ -42,7 +43,7 @@ export function renderReport(
   if (result.file) facts.push(['History', result.file]);
   if (data.faults.length > 0) facts.push(['Faults', describeFaults(data)]);
   for (const [name, value] of Object.entries(summary.runInfo ?? {})) {
-    facts.push([name, typeof value === 'string' ? value : JSON.stringify(value)]);
+    facts.push([describeParameter(name), typeof value === 'string' ? value : JSON.stringify(value)]);
   }
   facts.push(['Report written', summary.generatedAt.toISOString()]);
 

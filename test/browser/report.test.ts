@@ -100,12 +100,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
       const tooltip = page.locator('#tooltip');
       await expect.poll(() => tooltip.isVisible()).toBe(true);
       const text = (await tooltip.textContent()) ?? '';
-      const failedId = Number(await failed.getAttribute('data-op-id'));
+      const failedId = Number(await failed.getAttribute('data-op'));
       expect(text).toContain('CANNOT BE LINEARIZED');
       expect(text).toContain(`op ${failedId}`);
       expect(text).toContain('"invokeIndex"');
       expect(text).toContain('"type": "invoke"');
-      // The checker's explainer describes the minimized picture, naming the failed op by its id there.
+      // The checker's explainer describes the minimized picture, naming the failed op by its position in the log.
       expect(await page.locator('#explanation').textContent()).toContain(`(op ${failedId}, process `);
       expect(await page.locator('#counterexample .lin-point').count()).toBeGreaterThan(0);
       await page.screenshot({ path: join(ARTIFACTS, 'etcd_000-hover.png'), fullPage: true });

@@ -101,10 +101,25 @@
       if (name === 'plots') drawPlots();
     }
   }
+  // Each tab has its own URL (report.html#history): a link can point at it, and Back returns to the tab before.
+  function tabOfHash() {
+    var name = decodeURIComponent(location.hash.slice(1));
+    return document.querySelector('nav.tabs button[data-tab="' + name.replace(/["\\]/g, '') + '"]') ? name : null;
+  }
   tabButtons.forEach(function (b) {
     b.addEventListener('click', function () {
-      openTab(b.getAttribute('data-tab'));
+      var name = b.getAttribute('data-tab');
+      if (tabOfHash() !== name) window.history.pushState(null, '', '#' + name);
+      openTab(name);
     });
+  });
+  window.addEventListener('popstate', function () {
+    var name = tabOfHash();
+    if (name) openTab(name);
+  });
+  window.addEventListener('hashchange', function () {
+    var name = tabOfHash();
+    if (name) openTab(name);
   });
 
   // ---- counterexample timeline --------------------------------------------------------------
@@ -625,6 +640,8 @@
   }
 
   var firstTab = document.querySelector('nav.tabs button.active');
-  if (firstTab) openTab(firstTab.getAttribute('data-tab'));
+  var linked = tabOfHash();
+  if (linked) openTab(linked);
+  else if (firstTab) openTab(firstTab.getAttribute('data-tab'));
   document.body.setAttribute('data-ready', 'true');
 })();
