@@ -37,6 +37,12 @@ export interface CheckOptions<S = unknown> {
   workers?: number | 'auto';
   /** Copied into the result's `file`, and used in malformed-input messages. */
   file?: string;
+  /**
+   * How the explanation writes a history time. Default: nanoseconds in the unit a person reads
+   * best. A history whose times are only positions in its file (an imported log) passes
+   * `describePosition`, so the text says where, not when.
+   */
+  describeTime?: (time: number) => string;
   /** Warnings from reading the history, copied into the result. */
   warnings?: string[];
 }
@@ -192,7 +198,13 @@ export function assemble<S>(
     if (!outcome) continue;
     if (outcome.valid === false) {
       result.valid = false;
-      result.counterexample = buildCounterexample(prep.partAt(k), outcome.prefix, outcome.failed, prep.model);
+      result.counterexample = buildCounterexample(
+        prep.partAt(k),
+        outcome.prefix,
+        outcome.failed,
+        prep.model,
+        options.describeTime,
+      );
       break;
     }
     if (outcome.valid === 'unknown') unknown ??= outcome.reason;

@@ -34,6 +34,7 @@ export function buildCounterexample<S>(
   prefix: readonly number[],
   failedIndex: number,
   model: FilledModel<S>,
+  describeTime?: (time: number) => string,
 ): Counterexample {
   const ops = part.searched;
   const failed = ops[failedIndex]!;
@@ -48,7 +49,11 @@ export function buildCounterexample<S>(
   }
   const end = failed.return ?? Infinity;
   const concurrent = part.all.filter((op) => op !== failed && op.call <= end && failed.call <= (op.return ?? Infinity));
-  const ctx = failureContext(model, { failed, ops: part.all, prefix: placed, stateBefore: state, concurrent });
+  const ctx = failureContext(
+    model,
+    { failed, ops: part.all, prefix: placed, stateBefore: state, concurrent },
+    describeTime ? { describeTime } : {},
+  );
   const cx: Counterexample = {
     ops: part.all,
     failedOp: failed.id,

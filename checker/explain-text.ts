@@ -18,6 +18,14 @@ export function describeNs(ns: number): string {
   return `${(ns / 1e9).toFixed(3)} s`;
 }
 
+/**
+ * A "time" that is only a position in the history file (imported logs number their lines), as
+ * the explanation should say it: `position 775`, never `775 ns`.
+ */
+export function describePosition(position: number): string {
+  return `position ${position}`;
+}
+
 /** The model's explanation of a failure, or the generic one when it has none for this op. */
 export function explainWith<S>(
   explain: ((ctx: FailureContext<S>) => string | undefined) | undefined,

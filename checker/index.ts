@@ -26,6 +26,7 @@ export { explainCounterexample, type ExplainOptions } from './counterexample.js'
 export { counterexampleByPosition, opName } from './op-name.js';
 export {
   describeNs,
+  describePosition,
   explainObservation,
   headOf,
   listOps,

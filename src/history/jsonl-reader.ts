@@ -19,6 +19,8 @@ export interface ReadHistory {
   /** `lines[i]` is the 1-based source line of `events[i]`, for error messages. */
   lines: number[];
   warnings: string[];
+  /** True when `time` is only the event's position in the file (an imported log without times). */
+  positionalTimes?: boolean;
 }
 
 /** Parses JSONL text already in memory; `file` only names it in messages. */

@@ -12,6 +12,7 @@ import {
   checkFeed,
   counterexampleByPosition,
   CRASHED,
+  describePosition,
   fillDefaults,
   opName,
   modelByName,
@@ -69,6 +70,7 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
       const checker = linearizabilityChecker({
         file,
         warnings: history.warnings,
+        ...(history.positionalTimes ? { describeTime: describePosition } : {}),
         ...(options.timeLimitS === undefined ? {} : { timeLimitMs: options.timeLimitS * 1000 }),
         ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),

@@ -74,6 +74,7 @@ export function parseEdnHistory(text: string, file?: string): ReadHistory {
   const opForms = forms.length === 1 && isOpCollection(forms[0]!) ? innerEdnForms(forms[0]!) : forms;
   for (const form of opForms) {
     const raw = parseEdnValue(form.text, file, form.line);
+    if (!hasTime(raw)) out.positionalTimes = true;
     out.events.push(eventFromJepsenOp(opMapOf(raw), out.events.length, file, form.line));
     out.lines.push(form.line);
   }
@@ -83,6 +84,11 @@ export function parseEdnHistory(text: string, file?: string): ReadHistory {
     out.warnings.push('every value is a [key value] tuple (jepsen.independent): read as keyed ops');
   }
   return out;
+}
+
+/** True when an op map carries Jepsen's `:time`; ops without one get their position instead. */
+function hasTime(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && (raw as { time?: unknown }).time != null;
 }
 
 /** True for a vector or list whose first element is itself an op (a map or a tuple). */

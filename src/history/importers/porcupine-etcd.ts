@@ -23,7 +23,7 @@ function parseValue(text: string): { value?: unknown; error?: string } | undefin
 
 /** Parses the text of one Porcupine etcd log. */
 export function parsePorcupineEtcd(text: string, file?: string): ReadHistory {
-  const out: ReadHistory = { events: [], lines: [], warnings: [] };
+  const out: ReadHistory = { events: [], lines: [], warnings: [], positionalTimes: true };
   text.split('\n').forEach((row, i) => {
     if (row.trim() === '') return;
     const m = LINE.exec(row);

@@ -9,7 +9,7 @@ import { eventFromJepsenOp, parseEdnValue } from './edn.js';
 
 /** Parses the text of one Porcupine kv log. */
 export function parsePorcupineKv(text: string, file?: string): ReadHistory {
-  const out: ReadHistory = { events: [], lines: [], warnings: [] };
+  const out: ReadHistory = { events: [], lines: [], warnings: [], positionalTimes: true };
   text.split('\n').forEach((row, i) => {
     if (row.trim() === '') return;
     const raw = parseEdnValue(row, file, i + 1);

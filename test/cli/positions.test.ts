@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(resolve(import.meta.dirname, '../..'), 'dist/src/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'splitbrain-positions-'));
+
+describe('an imported log without times', () => {
+  it('is explained by positions in the file, not as nanoseconds', async () => {
+    const file = join(dir, 'stale.log');
+    writeFileSync(
+      file,
+      [
+        'INFO  jepsen.util - 0\t:invoke\t:write\t1',
+        'INFO  jepsen.util - 0\t:ok\t:write\t1',
+        'INFO  jepsen.util - 1\t:invoke\t:write\t2',
+        'INFO  jepsen.util - 1\t:ok\t:write\t2',
+        'INFO  jepsen.util - 2\t:invoke\t:read\tnil',
+        'INFO  jepsen.util - 2\t:ok\t:read\t1',
+      ].join('\n') + '\n',
+    );
+    const r = await execa('node', [CLI, 'check', '--format', 'porcupine-etcd', file], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toContain('read -> 1 (op 4, process 2, between position 4 and position 5) is impossible');
+    expect(r.stdout).toContain('completed at position 3');
+    expect(r.stdout).not.toMatch(/\d ns\b/);
+  });
+});
