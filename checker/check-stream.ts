@@ -13,7 +13,7 @@ import { EventPairing } from './pair-events.js';
 import { preparePart, prepareParts, validateOps, type Part } from './preprocess.js';
 import type { CheckResult, Operation } from './result.js';
 import { runPartsInterleaved, type PartList } from './run-parts.js';
-import type { SearchOutcome } from './search.js';
+import { SEARCH_BYTES_PER_OP, type SearchOutcome } from './search.js';
 
 /**
  * A history read as a stream: a function that reads it and hands each event, in file order, to
@@ -42,39 +42,50 @@ export async function checkFeed<S>(feed: EventFeed, options: CheckOptions<S>): P
   });
   const pairing = new EventPairing(store, options.file === undefined ? {} : { file: options.file });
   let at = 0;
+  const outOfMemory = (): CheckResult => ({
+    model: model.name,
+    valid: 'unknown',
+    reason: 'memory-limit',
+    ops: store.size,
+    ms: performance.now() - started,
+    ...fileOf(options),
+  });
   try {
     await feed((event, line) => pairing.push(event, at++, line));
   } catch (err) {
-    // A typed array the system cannot back is out of memory too, whatever the budget said.
-    if (err instanceof OverBudget || (err instanceof RangeError && /allocation failed/i.test(err.message))) {
-      return {
-        model: model.name,
-        valid: 'unknown',
-        reason: 'memory-limit',
-        ops: store.size,
-        ms: performance.now() - started,
-        ...fileOf(options),
-      };
-    }
+    if (isOutOfMemory(err)) return outOfMemory();
     throw err;
   }
 
-  const parts = partsOf(store, model, given.partition === partitionByKey, options.file);
+  // A part's ops become objects before its search charges for them: look before making them.
+  const afford = (ops: number): void => {
+    if (budget.used + ops * SEARCH_BYTES_PER_OP > budget.limit) throw new OverBudget();
+  };
   let lastPause = Date.now();
   const pause = async (): Promise<void> => {
     if (Date.now() - lastPause < 50) return;
     await new Promise((resolve) => setImmediate(resolve));
     lastPause = Date.now();
   };
-  const searched: PartList = { length: parts.length, at: (k) => parts.at(k).searched };
-  const outcomes: (SearchOutcome | undefined)[] = await runPartsInterleaved(searched, model, search, pause);
-  const result = assemble(
-    { model, ops: store.size, parts: parts.length, partAt: (k) => parts.at(k) },
-    outcomes,
-    started,
-    options,
-  );
-  return result;
+  try {
+    const parts = partsOf(store, model, given.partition === partitionByKey, afford, options.file);
+    const searched: PartList = { length: parts.length, at: (k) => parts.at(k).searched };
+    const outcomes: (SearchOutcome | undefined)[] = await runPartsInterleaved(searched, model, search, pause);
+    return assemble(
+      { model, ops: store.size, parts: parts.length, partAt: (k) => parts.at(k) },
+      outcomes,
+      started,
+      options,
+    );
+  } catch (err) {
+    if (isOutOfMemory(err)) return outOfMemory();
+    throw err;
+  }
+}
+
+/** The budget ran out, or a typed array the system could not back (out of memory whatever the budget said). */
+function isOutOfMemory(err: unknown): boolean {
+  return err instanceof OverBudget || (err instanceof RangeError && /allocation failed/i.test(err.message));
 }
 
 function fileOf(options: CheckOptions<unknown>): { file?: string } {
@@ -86,9 +97,11 @@ function partsOf<S>(
   store: OpStore,
   model: FilledModel<S>,
   byKey: boolean,
+  afford: (ops: number) => void,
   file?: string,
 ): { length: number; at(k: number): Part } {
   const make = (slots: ArrayLike<number>): Part => {
+    afford(slots.length);
     const all: Operation[] = store.operations(slots);
     validateOps(all, model, file);
     return preparePart(all, model);
@@ -96,6 +109,7 @@ function partsOf<S>(
   if (!byKey) {
     // Unkeyed, or split by the model's own partition: every op at once, as `check` does.
     const { slots } = store.groupByKey();
+    afford(slots.length);
     const all = store.operations(Int32Array.from(slots).sort());
     const parts = prepareParts(all, model, file);
     return { length: parts.length, at: (k) => parts[k]! };

@@ -58,7 +58,7 @@ const READS = 0;
 const MAIN = 1;
 const CRASH = 2;
 /** What a search holds per op while it runs: the op and its model input as objects, and its arrays. */
-const BYTES_PER_OP = 250;
+export const SEARCH_BYTES_PER_OP = 250;
 /** Iterations between clock and stop checks: about a millisecond of work. */
 const CHECK_EVERY = 1023;
 
@@ -231,7 +231,7 @@ export class LinearizationSearch<S> {
     this.limit = E;
     // The ops and these arrays are held until the search ends (many may wait at once when a
     // keyed history is interleaved), so they count against the budget too.
-    this.footprint = n * BYTES_PER_OP;
+    this.footprint = n * SEARCH_BYTES_PER_OP;
     this.budget.used += this.footprint;
     if (this.remaining === 0) this.finish({ valid: true });
     else if (this.budget.used > this.budget.limit) this.finish({ valid: 'unknown', reason: 'memory-limit' });

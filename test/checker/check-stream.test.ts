@@ -70,6 +70,16 @@ describe('checking a history as a stream', () => {
     expect(result).toMatchObject({ valid: 'unknown', reason: 'memory-limit' });
   });
 
+  it('counts the ops a part makes into objects against the budget too', async () => {
+    // 6 MiB holds the 20,000 ops as records and one key's ops as objects, but not all of them at once.
+    const file = jsonl('budget.jsonl', events);
+    expect((await streamed(file, 'kv', 6 * 2 ** 20)).valid).toBe(true);
+    expect(await streamed(file, 'cas-register', 6 * 2 ** 20)).toMatchObject({
+      valid: 'unknown',
+      reason: 'memory-limit',
+    });
+  });
+
   it('rejects a malformed line with its line number', async () => {
     const file = jsonl('malformed.jsonl', events.slice(0, 10), '{"type":"ok","process":"x","f":"read","time":1}\n{}\n');
     await expect(streamed(file, 'kv')).rejects.toThrow(MalformedHistoryError);
