@@ -1,8 +1,10 @@
 /**
  * ZooKeeper through its adapter (adapters/zookeeper, written with the public API) on local
- * nodes in network namespaces: a short run under partitions and pauses with sync reads is
- * linearizable and leaves nothing behind; a read consistency ZooKeeper's adapter does not offer
- * is refused naming the choices.
+ * nodes in network namespaces: a short run under kills with sync reads is linearizable and
+ * leaves nothing behind; a read consistency ZooKeeper's adapter does not offer is refused naming
+ * the choices. Not pauses: a leader resumed after a pause can answer sync + read from its stale
+ * copy before it notices it was deposed (a real ZooKeeper behaviour, docs/adapters.md), so a
+ * valid verdict there is not something ZooKeeper promises.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +38,7 @@ describe('splitbrain test --db zookeeper', () => {
   });
 
   it.skipIf(!isRoot || !hasZooKeeper)(
-    'with sync reads under partitions and pauses on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
+    'with sync reads under kills on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
     async () => {
       const r = await splitbrain([
         'test',
@@ -49,7 +51,7 @@ describe('splitbrain test --db zookeeper', () => {
         '--workload',
         'kv',
         '--nemesis',
-        'partition,pause',
+        'kill',
         '--nemesis-interval',
         '3',
         '--time-limit',
