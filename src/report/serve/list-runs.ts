@@ -7,9 +7,20 @@ export interface StoredRun {
   timestamp: string;
   /** Store-relative path of the run folder, with `/` separators. */
   path: string;
-  verdict: 'valid' | 'invalid' | 'unknown' | 'crashed' | 'running';
+  /**
+   * `error`: the run broke (infrastructure, exit 3, or refused, exit 64), so it has no verdict;
+   * `unknown`: the checker ran out of time or memory on a whole history.
+   */
+  verdict: 'valid' | 'invalid' | 'unknown' | 'error' | 'crashed' | 'running';
   startedAt?: string;
   finishedAt?: string;
+  /** Seconds from start to finish. */
+  durationS?: number;
+  seed?: number;
+  /** Fault kinds the nemesis injected (or, for runs without a summary, the ones asked for). */
+  faults?: string[];
+  /** Deliberate bugs switched on in the system under test. */
+  bugs?: string[];
   ops?: number;
   error?: string;
   /** Store-relative path of the HTML report, when one was written. */
@@ -65,10 +76,19 @@ function readResults(file: string, run: StoredRun): void {
   try {
     const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const valid = results['valid'];
-    run.verdict = valid === true ? 'valid' : valid === false ? 'invalid' : 'unknown';
+    const broke = results['exitCode'] === 3 || results['exitCode'] === 64;
+    run.verdict = valid === true ? 'valid' : valid === false ? 'invalid' : broke ? 'error' : 'unknown';
+    if (typeof results['seed'] === 'number') run.seed = results['seed'];
+    const test = (results['test'] ?? {}) as { bugs?: unknown };
+    if (Array.isArray(test.bugs)) run.bugs = test.bugs.map(String);
+    const nemesis = (results['nemesis'] ?? {}) as { faults?: { fault?: unknown; injected?: unknown }[] };
+    if (Array.isArray(nemesis.faults))
+      run.faults = nemesis.faults.filter((f) => Number(f.injected) > 0).map((f) => String(f.fault));
     if (typeof results['error'] === 'string') run.error = results['error'];
     if (typeof results['startedAt'] === 'string') run.startedAt = results['startedAt'];
     if (typeof results['finishedAt'] === 'string') run.finishedAt = results['finishedAt'];
+    if (run.startedAt && run.finishedAt)
+      run.durationS = Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 100) / 10;
     const stats = results['stats'] as { ops?: unknown } | undefined;
     if (typeof stats?.ops === 'number') run.ops = stats.ops;
     else if (typeof results['ops'] === 'number') run.ops = results['ops'];

@@ -24,6 +24,10 @@ export function renderStoreIndex(store: string, runs: readonly StoredRun[]): str
 <td><span class="badge">${escapeHtml(run.verdict)}</span></td>
 <td class="test">${escapeHtml(run.test)}</td>
 <td class="mono">${escapeHtml(run.startedAt ?? run.timestamp)}</td>
+<td class="duration">${run.durationS === undefined ? '' : `${run.durationS} s`}</td>
+<td class="seed mono">${run.seed === undefined ? '' : escapeHtml(String(run.seed))}</td>
+<td class="faults">${escapeHtml(run.faults === undefined ? '' : run.faults.join(', ') || 'none')}</td>
+<td class="bugs">${escapeHtml(run.bugs === undefined ? '' : run.bugs.join(', ') || 'none')}</td>
 <td>${run.ops === undefined ? '' : escapeHtml(String(run.ops))}</td>
 <td>${report}</td>
 <td class="files">${files}${run.error ? `<div class="error">${escapeHtml(run.error)}</div>` : ''}</td>
@@ -39,6 +43,7 @@ th, td { border-bottom: 1px solid #e3e6eb; padding: 5px 10px; text-align: left; 
 .badge { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px; border-radius: 4px; color: #fff; background: #78909c; }
 tr.valid .badge { background: #2e7d32; } tr.invalid .badge { background: #c62828; }
 tr.unknown .badge { background: #8d6e00; } tr.crashed .badge { background: #4e342e; }
+tr.error .badge { background: #37474f; }
 tr.invalid td.test { color: #c62828; font-weight: 600; }
 .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
 .files a { margin-right: 8px; font-size: 12.5px; } .muted, .error { color: #6b7580; } .error { font-size: 12px; }
@@ -49,8 +54,8 @@ input { font: inherit; padding: 4px 8px; width: 260px; margin: 0 0 12px; }
 <p class="muted">Store: <code>${escapeHtml(store)}</code> · ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first</p>
 <input id="filter" type="search" placeholder="Filter by test name" aria-label="Filter by test name">
 <table id="runs">
-<tr><th>verdict</th><th>test</th><th>started</th><th>ops</th><th>report</th><th>files</th></tr>
-${rows || '<tr><td colspan="6" class="muted">No runs in this store yet.</td></tr>'}
+<tr><th>verdict</th><th>test</th><th>started</th><th>duration</th><th>seed</th><th>faults</th><th>bugs</th><th>ops</th><th>report</th><th>files</th></tr>
+${rows || '<tr><td colspan="10" class="muted">No runs in this store yet.</td></tr>'}
 </table>
 <script>
 (function () {
