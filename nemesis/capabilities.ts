@@ -210,3 +210,21 @@ async function tryExec(node: StartedNode, argv: string[], input?: string): Promi
     return { exitCode: -1, stdout: '', stderr: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/**
+ * The lines a run prints for skipped faults: one per cause, naming the faults it stops and its
+ * remedy once, so faults that share a missing tool do not repeat it line after line.
+ */
+export function describeSkippedFaults(skipped: readonly SkippedFault[]): string[] {
+  const byCause = new Map<string, { faults: FaultName[]; reason: string; remedy: string }>();
+  for (const s of skipped) {
+    const cause = `${s.reason}\n${s.remedy}`;
+    const entry = byCause.get(cause) ?? { faults: [], reason: s.reason, remedy: s.remedy };
+    entry.faults.push(s.fault);
+    byCause.set(cause, entry);
+  }
+  return [...byCause.values()].map(
+    ({ faults, reason, remedy }) =>
+      `skipping fault${faults.length === 1 ? '' : 's'} ${faults.join(', ')}: ${reason.replace(/\.$/, '')}. ${remedy}`,
+  );
+}

@@ -63,7 +63,12 @@ export { createPauseNemesis } from './pause-nemesis.js';
 export { createClockNemesis, describeClockEffect, type BumpPlan, type StrobePlan } from './clock-nemesis.js';
 export { sweepChain } from './iptables-chain.js';
 export { findLeader, watchLeader, type LeaderWatch } from './leader.js';
-export { checkNemesisCapabilities, type NemesisCapabilities, type SkippedFault } from './capabilities.js';
+export {
+  checkNemesisCapabilities,
+  describeSkippedFaults,
+  type NemesisCapabilities,
+  type SkippedFault,
+} from './capabilities.js';
 export {
   composeNemesisPackage,
   nemesisPackage,

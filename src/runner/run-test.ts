@@ -9,6 +9,7 @@ import { newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import {
   assertNemesisBit,
   classifyF,
+  describeSkippedFaults,
   nemesisClient,
   NemesisUnavailableError,
   type OpenNemesisPackage,
@@ -216,7 +217,7 @@ async function runPhases(s: RunState): Promise<void> {
   });
   s.pkg = pkg;
   const caps = pkg.capabilities;
-  for (const skip of caps.skipped) io.say(`splitbrain: skipping fault ${skip.fault}: ${skip.reason}. ${skip.remedy}`);
+  for (const line of describeSkippedFaults(caps.skipped)) io.say(`splitbrain: ${line}`);
   for (const note of caps.notes) io.say(`splitbrain: note: ${note}`);
   io.say(`splitbrain: faults: ${caps.faults.join(', ') || 'none'}`);
   log.info(`nemesis interval ${pkg.intervalS} s`);
