@@ -73,7 +73,7 @@ export interface PairingSink<H> {
 export class EventPairing<H> {
   private readonly strict: boolean;
   // Process -> its outstanding op.
-  private readonly outstanding = new Map<number, { op: H; invoke: HistoryEvent; at: number; line: number }>();
+  private readonly outstanding = new Map<number, { op: H; invoke: HistoryEvent; line: number }>();
 
   constructor(
     private readonly sink: PairingSink<H>,
@@ -95,7 +95,7 @@ export class EventPairing<H> {
           line,
         );
       }
-      this.outstanding.set(p, { op: this.sink.invoked(e, at), invoke: e, at, line });
+      this.outstanding.set(p, { op: this.sink.invoked(e, at), invoke: e, line });
       return;
     }
     if (prior === undefined) {

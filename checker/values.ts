@@ -30,5 +30,8 @@ export function hashString(s: string): number {
 
 /** A canonical string for a JSON value, for use as a Map key. */
 export function valueKey(v: unknown): string {
-  return typeof v === 'string' ? `s${v}` : (JSON.stringify(v) ?? 'undefined');
+  if (typeof v === 'string') return `s${v}`;
+  // A finite number's JSON text is its string, which is cheaper to get.
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return JSON.stringify(v) ?? 'undefined';
 }
