@@ -7,7 +7,10 @@ const sections: { name: string; load: () => Promise<{ run: () => Promise<void> }
   { name: 'harness: 100 client processes against local raftkv', load: () => import('./harness.js') },
   { name: 'report: write and open the HTML report of a 100,000-op history', load: () => import('./report.js') },
   { name: 'sim: seeded raftkv simulations per second', load: () => import('./sim.js') },
-  { name: 'checker: Porcupine corpus, time limits, 1,000,000 keyed ops', load: () => import('./checker.js') },
+  {
+    name: 'checker: Porcupine corpus beside Porcupine, time limits, a streamed 10,000,000-op kv history',
+    load: () => import('./checker.js'),
+  },
   {
     name: 'nemesis: partition apply/heal times in local namespaces, schedule speed',
     load: () => import('./nemesis.js'),
