@@ -31,7 +31,12 @@ export function renderReport(
 ): string {
   const title = summary.title ?? (result.file ? `Check of ${result.file}` : 'splitbrain check');
   const counts = { ok: 0, fail: 0, info: 0 };
-  for (const row of data.history.rows) counts[row[1]]++;
+  let nemesisEvents = 0;
+  for (const row of data.history.rows) {
+    if (row[1] === 'nemesis') nemesisEvents++;
+    else counts[row[1]]++;
+  }
+  const clientOps = data.history.rows.length - nemesisEvents;
   const verdictText = { valid: 'Linearizable', invalid: 'Not linearizable', unknown: 'Unknown' }[data.verdict];
   const facts: [string, string][] = [
     ['Model', result.model],
@@ -57,7 +62,7 @@ export function renderReport(
     data.plots
       ? `<button type="button" data-tab="plots"${data.counterexample ? '' : ' class="active"'}>Plots</button>`
       : '',
-    `<button type="button" data-tab="history"${data.counterexample || data.plots ? '' : ' class="active"'}>Full history (${data.history.rows.length} ops)</button>`,
+    `<button type="button" data-tab="history"${data.counterexample || data.plots ? '' : ' class="active"'}>Full history (${clientOps} ops${nemesisEvents > 0 ? `, ${nemesisEvents} nemesis events` : ''})</button>`,
   ].join('');
 
   return `<!doctype html>

@@ -11,7 +11,7 @@ import type { HistoryEvent, Key } from '../history/index.js';
 import { computeFaultBands, type FaultBand } from './fault-bands.js';
 import { FAULT_STYLES, type FaultStyle } from './fault-styles.js';
 import type { MinimizeResult } from './minimize.js';
-import { reportOpsOf } from './report-op.js';
+import { reportOpsOf, type ReportOp } from './report-op.js';
 import { computePlotData, hasRealTimes, type PlotData } from './plot-data.js';
 
 /** An op of a counterexample picture, with the raw events it was paired from (for the tooltip). */
@@ -35,10 +35,12 @@ export interface TimelineData {
 /**
  * One row of the full-history table, as a positional array to keep a 100,000-op report small:
  * process, type, f, key, input, output, call (ns), completion (ns), node, error, invoke index.
+ * A nemesis event is a row of its own (process and type `nemesis`, its value as input), in
+ * history order among the ops, as Jepsen's history shows it.
  */
 export type HistoryRow = [
-  number,
-  'ok' | 'fail' | 'info',
+  number | 'nemesis',
+  'ok' | 'fail' | 'info' | 'nemesis',
   string,
   Key | null,
   unknown,
@@ -76,6 +78,47 @@ export interface ReportData {
   plots: PlotData | null;
 }
 
+/** The full-history table: client ops and nemesis events in file order, and the failed op's row. */
+function historyTable(
+  paired: readonly ReportOp[],
+  events: readonly HistoryEvent[],
+  failedInvoke: number | undefined,
+): ReportData['history'] {
+  const rows: HistoryRow[] = paired.map((op) => [
+    op.process,
+    op.type,
+    op.f,
+    op.key ?? null,
+    op.input ?? null,
+    op.output ?? null,
+    op.call,
+    op.complete,
+    op.node ?? null,
+    op.error ?? null,
+    op.invokeIndex,
+  ]);
+  events.forEach((e, i) => {
+    if (e.process !== 'nemesis') return;
+    rows.push([
+      'nemesis',
+      'nemesis',
+      e.f,
+      null,
+      e.value ?? null,
+      null,
+      e.time,
+      null,
+      null,
+      e.error ?? null,
+      e.index ?? i,
+    ]);
+  });
+  rows.sort((a, b) => a[10] - b[10]);
+  const failedRow =
+    failedInvoke === undefined ? -1 : rows.findIndex((r) => r[1] !== 'nemesis' && r[10] === failedInvoke);
+  return { rows, failedRow: failedRow < 0 ? null : failedRow };
+}
+
 /** Ops beyond this many around the failed op are left out of the full-key timeline. */
 const FULL_TIMELINE_WINDOW = 300;
 
@@ -92,7 +135,6 @@ export function buildReportData(
   const cx = result.valid === false ? result.counterexample : undefined;
   const failedByChecker = cx?.ops.find((op) => op.id === cx.failedOp);
   const failedInvoke = failedByChecker?.invokeIndex;
-  const failedRow = failedInvoke === undefined ? -1 : paired.findIndex((op) => op.invokeIndex === failedInvoke);
 
   const realTimes = hasRealTimes(paired);
   let counterexample: ReportData['counterexample'] = null;
@@ -130,22 +172,7 @@ export function buildReportData(
     counterexample,
     faults: computeFaultBands(events),
     faultStyles: FAULT_STYLES,
-    history: {
-      rows: paired.map((op) => [
-        op.process,
-        op.type,
-        op.f,
-        op.key ?? null,
-        op.input ?? null,
-        op.output ?? null,
-        op.call,
-        op.complete,
-        op.node ?? null,
-        op.error ?? null,
-        op.invokeIndex,
-      ]),
-      failedRow: failedRow < 0 ? null : failedRow,
-    },
+    history: historyTable(paired, events, failedInvoke),
     plots: (plots ?? realTimes) ? computePlotData(paired) : null,
   };
 }
