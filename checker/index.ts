@@ -10,40 +10,18 @@
  */
 export type { EventType, HistoryEvent, Key, Process } from './event.js';
 export { MalformedHistoryError } from './malformed-history-error.js';
-export {
-  EventPairing,
-  pairEvents,
-  pairOperations,
-  type Completion,
-  type EventPair,
-  type PairedHistory,
-  type PairingSink,
-  type PairOptions,
-} from './pair-events.js';
-export { check, checkSync, defaultMemoryLimit, type CheckOptions } from './check.js';
-export { checkFeed, type EventFeed } from './check-stream.js';
-export { explainCounterexample, type ExplainOptions } from './counterexample.js';
+export { pairEvents } from './pair-events.js';
+export { check, checkSync, type CheckOptions } from './check.js';
+export { checkFeed } from './check-stream.js';
+export { explainCounterexample } from './counterexample.js';
 export { counterexampleByPosition, opName } from './op-name.js';
+export { describeNs, describePosition, explainObservation, listOps, refer, type ValueRules } from './explain-text.js';
+export { CRASHED, fillDefaults, type FailureContext, type Model, type ModelInput, type StepResult } from './model.js';
+export { MODELS, modelByName } from './models/index.js';
 export {
-  describeNs,
-  describePosition,
-  explainObservation,
-  headOf,
-  listOps,
-  refer,
-  verdictSentence,
-  type ValueRules,
-} from './explain-text.js';
-export {
-  CRASHED,
-  fillDefaults,
-  partitionByKey,
-  type FailureContext,
-  type FilledModel,
-  type Model,
-  type ModelInput,
-  type StepResult,
-} from './model.js';
-export { MODELS, modelByName, casRegister, kv, kvAppend, mutex, register } from './models/index.js';
-export { searchLinearization, type SearchLimits, type SearchOutcome, type UnknownReason } from './search.js';
-export type { CheckResult, Counterexample, LinearizationStep, Operation, Verdict } from './result.js';
+  type CheckResult,
+  type Counterexample,
+  type LinearizationStep,
+  type Operation,
+  type Verdict,
+} from './result.js';

@@ -9,12 +9,6 @@ import { kv } from './kv.js';
 import { mutex } from './mutex.js';
 import { register } from './register.js';
 
-export { casRegister, stepCasRegister } from './cas-register.js';
-export { kvAppend, stepKvAppend, StringNode } from './kv-append.js';
-export { kv } from './kv.js';
-export { mutex, stepMutex } from './mutex.js';
-export { register, stepRegister } from './register.js';
-
 /** Every built-in model, by its `--model` name. */
 export const MODELS: Readonly<Record<string, Model<never>>> = {
   register,

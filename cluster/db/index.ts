@@ -3,9 +3,9 @@
  * behind type guards) and the bundled implementations (adapters/ makes them adapters), acting on
  * nodes only through the runtime: the bundled raftkv and Debian's etcd.
  */
-export { RaftkvDb, RAFTKV_CLIENT_PORT, RAFTKV_PEER_PORT, type RaftkvDbOptions } from './raftkv.js';
+export { RaftkvDb } from './raftkv.js';
 export { DaemonDb, withTimeout, type DaemonDbConfig } from './daemon-db.js';
-export { EtcdDb, ETCD_BINARY, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './etcd.js';
+export { EtcdDb, ETCD_BINARY } from './etcd.js';
 export {
   isClockAware,
   isKillable,

@@ -4,7 +4,7 @@
  * results.json, check.json, the HTML report and the JUnit file are written. `splitbrain test`,
  * `analyze` and `check` all go through here.
  */
-export { analyzeRun, type RunAnalysis, type RunAnalysisInput, type RunFacts, type RunFailure } from './analyze-run.js';
+export { analyzeRun, type RunFacts, type RunFailure } from './analyze-run.js';
 export { EXIT, exitCodeOfVerdict, mergeVerdicts, verdictWord, type ExitCode } from './exit-codes.js';
 export { judge, linearizabilityChecker, modelChecker, type Checker } from './judge.js';
 export { oneLine } from './one-line.js';

@@ -6,14 +6,6 @@
  */
 export type { EventType, HistoryEvent, Key, Process } from '../../checker/index.js';
 export { MalformedHistoryError } from '../../checker/index.js';
-export { validateEvent } from './validate-event.js';
-export { parseJsonl, readJsonl, streamJsonl, type ReadHistory } from './jsonl-reader.js';
-export { HistoryWriter, type HistoryWriterOptions } from './jsonl-writer.js';
-export {
-  HISTORY_FORMATS,
-  parseEdnHistory,
-  parsePorcupineEtcd,
-  parsePorcupineKv,
-  readHistory,
-  type HistoryFormat,
-} from './importers/index.js';
+export { readJsonl, streamJsonl, type ReadHistory } from './jsonl-reader.js';
+export { HistoryWriter } from './jsonl-writer.js';
+export { HISTORY_FORMATS, readHistory, type HistoryFormat } from './importers/index.js';

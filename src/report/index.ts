@@ -6,9 +6,6 @@
  * the full history and, for real runs, throughput and latency plots are one click away.
  * Everything is inlined so a report opens from a CI artifact or an email with no network.
  */
-export { writeReport, renderReportHtml, type ReportInput, type WrittenReport } from './write-report.js';
-export { minimizeCounterexample, type RecheckFn, type MinimizeOptions, type MinimizeResult } from './minimize.js';
-export { embedJson } from './embed-json.js';
-export { startStoreServer, type StoreServerOptions, type StartedStoreServer } from './serve/store-server.js';
-export { listRuns, type StoredRun } from './serve/list-runs.js';
-export { writeCheckReports, type CheckedFile } from './check-reports.js';
+export { writeReport } from './write-report.js';
+export { startStoreServer } from './serve/store-server.js';
+export { writeCheckReports } from './check-reports.js';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalRaftkvCluster } from '../support/local-raftkv-cluster.js';
 import { HistoryWriter, readJsonl } from '../../src/history/index.js';
-import { interpret, Recorder } from '../../src/runner/index.js';
+import { interpret } from '../../src/runner/interpreter.js';
+import { Recorder } from '../../src/runner/recorder.js';
 import { computeHistoryStats } from '../../src/store/index.js';
 import { kvWorkload, raftkvClientPool, timeLimit } from '../../workloads/index.js';
 

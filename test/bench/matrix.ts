@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeFaultWindows } from '../../nemesis/index.js';
-import type { HistoryEvent } from '../../src/history/index.js';
+import { computeFaultWindows } from '../../nemesis/summary.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 
 /** The bugs the default test must catch (issue 11), then the one studied on its own (commit-old-term). */
 export const MATRIX_BUGS = [

@@ -7,14 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalRuntime, namespaceUnavailableReason } from '../../cluster/runtime/local/index.js';
-import {
-  computeGrudge,
-  createPacketNemesis,
-  createPartitionNemesis,
-  FAULTS,
-  PARTITION_KINDS,
-  planSchedule,
-} from '../../nemesis/index.js';
+import { FAULTS } from '../../nemesis/index.js';
+import { computeGrudge, PARTITION_KINDS } from '../../nemesis/grudge.js';
+import { createPacketNemesis } from '../../nemesis/packet-nemesis.js';
+import { createPartitionNemesis } from '../../nemesis/partition-nemesis.js';
+import { planSchedule } from '../../nemesis/schedule.js';
 import { createRng } from '../../workloads/index.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 import { CORPUS_DIR, CORPUS_PRESENT } from './corpus.js';
 import { hardInvalidHistory, hardKeyedHistory, history } from './hand-made.js';
 import { generateKeyedHistory } from './keyed-history.js';

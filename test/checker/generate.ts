@@ -6,7 +6,7 @@
  * of a held lock) complete with fail and take no effect. `mutate` then breaks such a history in
  * small ways, which may or may not make it invalid.
  */
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 import type { TinyOp } from './brute-force.js';
 
 /** Draws choices from a list of numbers (fast-check shrinks the list), cycling past its end. */

@@ -1,5 +1,5 @@
 /** Tiny helpers for writing histories by hand in tests: one call per event, time = position. */
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 
 /** Builds events from `[process, type, f, value, key?]` rows, numbering time and index. */
 export function history(

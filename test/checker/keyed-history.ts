@@ -4,7 +4,7 @@
  * order of those instants, and reports what the map said. A fraction of ops crash (their effect
  * may or may not happen; their completion is `info` or missing) and their process is retired.
  */
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 
 /** Options of {@link generateKeyedHistory}. */
 export interface KeyedHistoryOptions {

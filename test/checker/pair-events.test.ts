@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError, pairEvents, pairOperations, type HistoryEvent } from '../../checker/index.js';
+import { MalformedHistoryError, pairEvents, type HistoryEvent } from '../../checker/index.js';
+import { pairOperations } from '../../checker/pair-events.js';
 
 const ev = (
   type: HistoryEvent['type'],

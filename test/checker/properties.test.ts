@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSync, MODELS } from '../../checker/index.js';
-import { MalformedHistoryError, pairOperations, type HistoryEvent } from '../../checker/index.js';
+import { MalformedHistoryError, type HistoryEvent } from '../../checker/index.js';
+import { pairOperations } from '../../checker/pair-events.js';
 import { bruteForceLinearizable } from './brute-force.js';
 import { Choices, generateLinearizable, mutate, opsOf } from './generate.js';
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MalformedHistoryError,
-  parseEdnHistory,
-  parsePorcupineEtcd,
-  parsePorcupineKv,
-} from '../../src/history/index.js';
+import { parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from '../../src/history/importers/index.js';
+import { MalformedHistoryError } from '../../src/history/index.js';
 
 describe('the Porcupine etcd importer', () => {
   it('maps processes, types, fs and values, and turns :timed-out into an error', () => {

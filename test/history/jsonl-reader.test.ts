@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MalformedHistoryError, parseJsonl, readJsonl } from '../../src/history/index.js';
+import { MalformedHistoryError, readJsonl } from '../../src/history/index.js';
+import { parseJsonl } from '../../src/history/jsonl-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'splitbrain-jsonl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

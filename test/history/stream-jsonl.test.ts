@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseJsonl, type HistoryEvent } from '../../src/history/index.js';
+import type { HistoryEvent } from '../../src/history/index.js';
+import { parseJsonl } from '../../src/history/jsonl-reader.js';
 
 // The parsing thread runs only from the compiled reader, which the test run's global setup builds.
 const COMPILED = resolve(import.meta.dirname, '../../dist/src/history/jsonl-reader.js');

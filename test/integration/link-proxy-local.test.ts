@@ -10,17 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RaftkvDb } from '../../cluster/db/index.js';
-import type { NodeStatus } from '../../cluster/raftkv/node/index.js';
+import { type NodeStatus } from '../../cluster/raftkv/node/index.js';
 import { hasLinkControl } from '../../cluster/runtime/link-control.js';
 import { LocalRuntime } from '../../cluster/runtime/local/index.js';
 import { markedPids } from '../../cluster/runtime/host-sweep.js';
 import { runScratchDir } from '../../cluster/runtime/run-tag.js';
-import {
-  checkNemesisCapabilities,
-  completeGrudge,
-  createPartitionNemesis,
-  parseNemesisOption,
-} from '../../nemesis/index.js';
+import { parseNemesisOption } from '../../nemesis/index.js';
+import { checkNemesisCapabilities } from '../../nemesis/capabilities.js';
+import { completeGrudge } from '../../nemesis/grudge.js';
+import { createPartitionNemesis } from '../../nemesis/partition-nemesis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,12 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdDb } from '../../cluster/db/index.js';
 import { DockerRuntime } from '../../cluster/runtime/docker/index.js';
 import type { StartedCluster } from '../../cluster/runtime/runtime.js';
-import {
-  checkNemesisCapabilities,
-  createClockNemesis,
-  createKillNemesis,
-  parseNemesisOption,
-} from '../../nemesis/index.js';
+import { parseNemesisOption } from '../../nemesis/index.js';
+import { checkNemesisCapabilities } from '../../nemesis/capabilities.js';
+import { createClockNemesis } from '../../nemesis/clock-nemesis.js';
+import { createKillNemesis } from '../../nemesis/kill-nemesis.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalRuntime } from '../../cluster/runtime/local/index.js';
-import { checkNemesisCapabilities, NemesisUnavailableError, parseNemesisOption } from '../../nemesis/index.js';
+import { NemesisUnavailableError, parseNemesisOption } from '../../nemesis/index.js';
+import { checkNemesisCapabilities } from '../../nemesis/capabilities.js';
 import { ProbeDb } from '../nemesis/helpers/probe-db.js';
 
 const hostFirewall = (): string =>

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import type { HistoryEvent } from '../../src/history/index.js';
-import type { RunResults } from '../../src/store/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { type RunResults } from '../../src/store/index.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../cluster/db/index.js';
-import { describeClockEffect } from '../../nemesis/index.js';
+import { type Db } from '../../cluster/db/index.js';
+import { describeClockEffect } from '../../nemesis/clock-nemesis.js';
 import { parseRouteDevice } from '../../nemesis/packet-delay-nemesis.js';
 
 const db = (extra: object): Db => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverageSeconds, FAULTS, parseNemesisOption } from '../../nemesis/index.js';
+import { FAULTS, parseNemesisOption } from '../../nemesis/index.js';
+import { computeCoverageSeconds } from '../../nemesis/schedule.js';
 
 describe('--nemesis', () => {
   it('takes a comma list, keeps its order and drops duplicates', () => {

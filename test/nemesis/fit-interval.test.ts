@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverageSeconds, DEFAULT_INTERVAL_S } from '../../nemesis/index.js';
+import { computeCoverageSeconds, DEFAULT_INTERVAL_S } from '../../nemesis/schedule.js';
 import { fitInterval } from '../../nemesis/fit-interval.js';
 
 describe('the nemesis interval the runner picks when none is given', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeGrudge, computeHeard, hears, majority, PARTITION_KINDS, type Grudge } from '../../nemesis/index.js';
+import { computeGrudge, computeHeard, hears, majority, PARTITION_KINDS, type Grudge } from '../../nemesis/grudge.js';
 import { createRng } from '../../workloads/index.js';
 
 const nodesOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);

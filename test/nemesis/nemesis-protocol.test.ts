@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { NemesisContractError, NemesisHealError } from '../../nemesis/errors.js';
 import {
   composeNemesis,
-  NemesisContractError,
-  NemesisHealError,
   validateNemesis,
   type CompletedNemesisOp,
   type Nemesis,
   type NemesisOp,
-} from '../../nemesis/index.js';
+} from '../../nemesis/nemesis.js';
 import { createSerializer } from '../../nemesis/nemesis.js';
 
 /** A nemesis that records what it was asked, for testing the wrappers. */

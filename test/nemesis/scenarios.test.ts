@@ -7,22 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readScenario, writeScenario, type DataCase } from './datadriven.js';
+import { type FaultName } from '../../nemesis/index.js';
+import { computeGrudge, computeHeard, describeGrudge, type PartitionKind } from '../../nemesis/grudge.js';
 import {
-  computeGrudge,
-  computeHeard,
   computePartitionRules,
   computePacketLossRules,
-  computeTargets,
-  createFinalHeal,
-  planSchedule,
-  describeGrudge,
   renderApplyScript,
   renderHealScript,
   PARTITION_CHAIN,
-  type FaultName,
-  type PartitionKind,
-  type TargetKind,
-} from '../../nemesis/index.js';
+} from '../../nemesis/iptables.js';
+import { createFinalHeal, planSchedule } from '../../nemesis/schedule.js';
+import { computeTargets, type TargetKind } from '../../nemesis/targets.js';
 import { createRng, type TimedOp } from '../../workloads/index.js';
 import { simulate } from '../workloads/simulate.js';
 

@@ -5,17 +5,16 @@
  * short, and a seed replays exactly.
  */
 import { describe, expect, it } from 'vitest';
+import { classifyF, type FaultName } from '../../nemesis/index.js';
+import { FAULT_FS } from '../../nemesis/faults.js';
 import {
   DEFAULT_INTERVAL_S,
-  FAULT_FS,
   HOLD_S,
   KILL_ALL_AT_S,
-  classifyF,
   planSchedule,
-  type FaultName,
   type ScheduleOptions,
-} from '../../nemesis/index.js';
-import type { TimedOp } from '../../workloads/index.js';
+} from '../../nemesis/schedule.js';
+import { type TimedOp } from '../../workloads/index.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const FAULTS: FaultName[] = ['partition', 'kill', 'pause', 'clock', 'packet'];

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/index.js';
-import {
-  assertNemesisBit,
-  computeFaultWindows,
-  countLeaderChangesInWindows,
-  NemesisDidNotBiteError,
-  summarizeNemesis,
-} from '../../nemesis/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { assertNemesisBit } from '../../nemesis/index.js';
+import { NemesisDidNotBiteError } from '../../nemesis/errors.js';
+import { computeFaultWindows, countLeaderChangesInWindows, summarizeNemesis } from '../../nemesis/summary.js';
 
 const s = (sec: number): number => sec * 1e9;
 const nem = (t: number, f: string, value: Record<string, unknown>, error?: string): HistoryEvent => ({

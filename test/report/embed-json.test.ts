@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embedJson } from '../../src/report/index.js';
+import { embedJson } from '../../src/report/embed-json.js';
 
 describe('embedJson', () => {
   it('keeps a value that contains </script> from closing the script element', () => {

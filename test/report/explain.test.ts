@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { parsePorcupineEtcd } from '../../src/history/index.js';
-import { renderReportHtml } from '../../src/report/index.js';
+import { parsePorcupineEtcd } from '../../src/history/importers/index.js';
+import { renderReportHtml } from '../../src/report/write-report.js';
 import { CORPUS_DIR, CORPUS_PRESENT } from '../checker/corpus.js';
 import { staleReadHistory } from './sample-history.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/index.js';
-import { FAULT_FS, FAULTS } from '../../nemesis/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { FAULTS } from '../../nemesis/index.js';
+import { FAULT_FS } from '../../nemesis/faults.js';
 import { computeFaultBands } from '../../src/report/fault-bands.js';
 import { FAULT_STYLES } from '../../src/report/fault-styles.js';
 import { buildReportData } from '../../src/report/report-data.js';

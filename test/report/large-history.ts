@@ -1,5 +1,5 @@
-import type { CheckResult, Operation } from '../../checker/index.js';
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type CheckResult, type Operation } from '../../checker/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 
 /**
  * A register history of `n` ops over 40 processes, one op per millisecond with a partition

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Counterexample, Operation } from '../../checker/index.js';
+import { type Counterexample, type Operation } from '../../checker/index.js';
 import {
   messageDiagramFor,
   readMessageWindow,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Operation } from '../../checker/index.js';
-import { minimizeCounterexample, type RecheckFn } from '../../src/report/index.js';
+import { type CheckResult, type Operation } from '../../checker/index.js';
+import { minimizeCounterexample, type RecheckFn } from '../../src/report/minimize.js';
 
 function ops(n: number): Operation[] {
   return Array.from({ length: n }, (_, id) => ({

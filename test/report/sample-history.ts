@@ -1,5 +1,5 @@
-import type { CheckResult, Operation } from '../../checker/index.js';
-import type { HistoryEvent } from '../../src/history/index.js';
+import { type CheckResult, type Operation } from '../../checker/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
 
 const MS = 1_000_000;
 

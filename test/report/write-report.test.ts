@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { renderReportHtml, writeReport } from '../../src/report/index.js';
+import { writeReport } from '../../src/report/index.js';
+import { renderReportHtml } from '../../src/report/write-report.js';
 import { largeHistory } from './large-history.js';
 import { staleReadHistory } from './sample-history.js';
 

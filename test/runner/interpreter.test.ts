@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import type { HistoryEvent } from '../../src/history/index.js';
-import { interpret, Recorder } from '../../src/runner/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { interpret } from '../../src/runner/interpreter.js';
+import { Recorder } from '../../src/runner/recorder.js';
 import { kvWorkload, limit, raftkvClientPool, registerWorkload, timeLimit } from '../../workloads/index.js';
 
 /**

@@ -4,16 +4,13 @@
  * did once applied, so fault windows open when the fault does.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  computeFaultWindows,
-  createFinalHeal,
-  nemesisClient,
-  type CompletedNemesisOp,
-  type Nemesis,
-  type NemesisOp,
-} from '../../nemesis/index.js';
-import type { HistoryEvent } from '../../src/history/index.js';
-import { interpret, Recorder } from '../../src/runner/index.js';
+import { nemesisClient } from '../../nemesis/index.js';
+import { type CompletedNemesisOp, type Nemesis, type NemesisOp } from '../../nemesis/nemesis.js';
+import { createFinalHeal } from '../../nemesis/schedule.js';
+import { computeFaultWindows } from '../../nemesis/summary.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { interpret } from '../../src/runner/interpreter.js';
+import { Recorder } from '../../src/runner/recorder.js';
 import { phases, sequence, timeline, withNemesis, type ClientPool } from '../../workloads/index.js';
 
 /** A nemesis that takes `applyMs` to apply each op and records what it was asked. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RaftkvDb } from '../../cluster/db/index.js';
-import type { CheckResult } from '../../checker/index.js';
+import { type CheckResult } from '../../checker/index.js';
 import { scanNodeFailures, withNodeFailures } from '../../src/runner/fatal-log-scan.js';
 
 const dirs: string[] = [];

@@ -2,14 +2,9 @@ import { mkdtempSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/history/index.js';
-import {
-  computeHistoryStats,
-  computeQuantiles,
-  createRunDir,
-  junitXml,
-  type RunResults,
-} from '../../src/store/index.js';
+import { type HistoryEvent } from '../../src/history/index.js';
+import { computeHistoryStats, createRunDir, junitXml, type RunResults } from '../../src/store/index.js';
+import { computeQuantiles } from '../../src/store/quantiles.js';
 import { xmlProblem } from './xml-well-formed.js';
 
 const dirs: string[] = [];

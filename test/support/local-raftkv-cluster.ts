@@ -3,7 +3,7 @@ import { openSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NodeStatus } from '../../cluster/raftkv/node/index.js';
+import { type NodeStatus } from '../../cluster/raftkv/node/index.js';
 import { projectRoot } from '../../cluster/runtime/index.js';
 
 /** Options for a cluster of raftkv node processes on loopback. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCK_COUNT, lockWorkload } from '../../workloads/index.js';
+import { LOCK_COUNT, lockWorkload } from '../../workloads/lock.js';
 import { simulate, type SimulatedOp } from './simulate.js';
 
 const S = 1e9;

@@ -2,7 +2,7 @@
  * A deterministic interpreter for generator tests: simulated time, every op completes `latencyNs`
  * after it is invoked (ok, or as `outcome` says). No sleeps, no clocks.
  */
-import type { GenContext, GenEvent, Generator, Worker } from '../../workloads/index.js';
+import { type GenContext, type GenEvent, type Generator, type Worker } from '../../workloads/index.js';
 
 export interface SimulatedOp extends GenEvent {
   thread: number;

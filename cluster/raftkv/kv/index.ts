@@ -4,5 +4,5 @@
  * the same map and the same answers. Reads are served from it after a ReadIndex. Used by the
  * node process and by the simulator alike.
  */
-export { KvStateMachine, type KvStateMachineOptions } from './state-machine.js';
-export { encodeCommand, decodeCommand, type KvCommand, type ApplyResult } from './command.js';
+export { KvStateMachine } from './state-machine.js';
+export { encodeCommand, type KvCommand, type ApplyResult } from './command.js';

@@ -11,23 +11,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime, StartedCluster, StartedNode } from '../../../cluster/runtime/runtime.js';
 import {
   assertNemesisBit,
-  checkNemesisCapabilities,
-  createClockNemesis,
-  createKillNemesis,
-  composeNemesisPackage,
-  createPacketNemesis,
-  createPartitionNemesis,
-  createPauseNemesis,
-  isolateGrudge,
   NemesisUnavailableError,
-  OWNED_CHAINS,
   parseNemesisOption,
   nemesisClient,
-  summarizeNemesis,
-  type Nemesis,
 } from '../../../nemesis/index.js';
-import type { HistoryEvent } from '../../../src/history/index.js';
-import { interpret, Recorder } from '../../../src/runner/index.js';
+import { checkNemesisCapabilities } from '../../../nemesis/capabilities.js';
+import { createClockNemesis } from '../../../nemesis/clock-nemesis.js';
+import { isolateGrudge } from '../../../nemesis/grudge.js';
+import { OWNED_CHAINS } from '../../../nemesis/iptables.js';
+import { createKillNemesis } from '../../../nemesis/kill-nemesis.js';
+import { type Nemesis } from '../../../nemesis/nemesis.js';
+import { composeNemesisPackage } from '../../../nemesis/package.js';
+import { createPacketNemesis } from '../../../nemesis/packet-nemesis.js';
+import { createPartitionNemesis } from '../../../nemesis/partition-nemesis.js';
+import { createPauseNemesis } from '../../../nemesis/pause-nemesis.js';
+import { summarizeNemesis } from '../../../nemesis/summary.js';
+import { type HistoryEvent } from '../../../src/history/index.js';
+import { interpret } from '../../../src/runner/interpreter.js';
+import { Recorder } from '../../../src/runner/recorder.js';
 import { phases, withNemesis } from '../../../workloads/index.js';
 import { get, PROBE_PORT, ProbeDb, waitUntil } from './probe-db.js';
 

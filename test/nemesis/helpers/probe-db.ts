@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClockAware, Db, Killable, Pausable } from '../../../cluster/db/index.js';
+import { type ClockAware, type Db, type Killable, type Pausable } from '../../../cluster/db/index.js';
 import type { Daemon, StartedCluster, StartedNode } from '../../../cluster/runtime/runtime.js';
 
 /** The port the probe daemon listens on in every node. */

@@ -10,14 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RaftkvDb } from '../../../cluster/db/index.js';
 import type { Runtime, StartedCluster } from '../../../cluster/runtime/runtime.js';
-import {
-  createKillNemesis,
-  createPartitionNemesis,
-  summarizeNemesis,
-  watchLeader,
-  type CompletedNemesisOp,
-} from '../../../nemesis/index.js';
-import type { HistoryEvent } from '../../../src/history/index.js';
+import { createKillNemesis } from '../../../nemesis/kill-nemesis.js';
+import { watchLeader } from '../../../nemesis/leader.js';
+import { type CompletedNemesisOp } from '../../../nemesis/nemesis.js';
+import { createPartitionNemesis } from '../../../nemesis/partition-nemesis.js';
+import { summarizeNemesis } from '../../../nemesis/summary.js';
+import { type HistoryEvent } from '../../../src/history/index.js';
 import { waitUntil } from './probe-db.js';
 
 const NODES = ['n1', 'n2', 'n3'];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BugName, NodeId } from '../../../cluster/raftkv/core/index.js';
-import { SafetyInvariants } from '../../../cluster/raftkv/sim/index.js';
+import { SafetyInvariants } from '../../../cluster/raftkv/sim/invariants.js';
 import { Network, seededRng } from './network.js';
 
 function randomSchedule(seed: number, bugs: BugName[] = []): SafetyInvariants {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '../../../cluster/raftkv/core/index.js';
-import { decodeCommand, encodeCommand, KvStateMachine, type KvCommand } from '../../../cluster/raftkv/kv/index.js';
+import { encodeCommand, KvStateMachine, type KvCommand } from '../../../cluster/raftkv/kv/index.js';
+import { decodeCommand } from '../../../cluster/raftkv/kv/command.js';
 
 let index = 0;
 function entry(c: KvCommand): Entry {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BugName } from '../../../cluster/raftkv/core/index.js';
-import { describeFailure, runSeeds, runSimulation } from '../../../cluster/raftkv/sim/index.js';
+import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
+import { runSimulation } from '../../../cluster/raftkv/sim/run.js';
 import { linearizabilityJudge } from '../../../src/sim/index.js';
 
 const judge = linearizabilityJudge();

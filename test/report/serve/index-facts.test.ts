@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listRuns } from '../../../src/report/index.js';
+import { listRuns } from '../../../src/report/serve/list-runs.js';
 import { renderStoreIndex } from '../../../src/report/serve/render-index.js';
 
 const store = mkdtempSync(join(tmpdir(), 'splitbrain-serve-facts-'));

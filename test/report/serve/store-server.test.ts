@@ -3,7 +3,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRuns, startStoreServer, type StartedStoreServer } from '../../../src/report/index.js';
+import { startStoreServer } from '../../../src/report/index.js';
+import { listRuns } from '../../../src/report/serve/list-runs.js';
+import { type StartedStoreServer } from '../../../src/report/serve/store-server.js';
 
 const base = mkdtempSync(join(tmpdir(), 'splitbrain-serve-'));
 const store = join(base, 'store');
