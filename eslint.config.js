@@ -24,6 +24,8 @@ export default tseslint.config(
         [
           'window',
           'document',
+          'location',
+          'history',
           'uPlot',
           'Event',
           'getComputedStyle',
