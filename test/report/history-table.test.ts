@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml } from '../../src/report/index.js';
+import { renderReportHtml } from '../../src/report/write-report.js';
 import type { ReportData } from '../../src/report/report-data.js';
 import { staleReadHistory } from './sample-history.js';
 
