@@ -99,7 +99,7 @@ ${counterexampleExtra}
 </section>`
     : ''
 }
-${data.plots ? '<section id="plots" class="tab-panel"><div id="throughput-plot"></div><div id="latency-plot"></div><p class="note" id="plots-note"></p></section>' : ''}
+${data.plots ? '<section id="plots" class="tab-panel"><div id="throughput-plot"></div><div id="latency-plot"></div><div id="latency-quantile-plot"></div><p class="note" id="plots-note"></p></section>' : ''}
 <section id="history" class="tab-panel"><div class="pager" id="pager"></div><div class="history-scroll"><table id="history-table"></table></div></section>
 </main>
 <div id="tooltip" role="tooltip" hidden></div>

@@ -42,4 +42,22 @@ describe.skipIf(!existsSync(CHROMIUM))('report tabs in headless Chromium', () =>
     expect(await page.locator('#history').isVisible()).toBe(true);
     await page.close();
   });
+
+  it('draws per-operation throughput lines and p50/p95/p99 latency lines on the plots tab', async () => {
+    const { events, result } = staleReadHistory();
+    const written = await writeReport(join(work, 'plots'), {
+      result,
+      events,
+      command: 'x',
+      recheck: null,
+      plots: true,
+    });
+    const page = await browser!.newPage();
+    await page.goto(pathToFileURL(written.path).href + '#plots');
+    await page.waitForSelector('body[data-ready="true"]');
+    const legend = (await page.locator('#plots').textContent()) ?? '';
+    for (const label of ['ok read', 'ok write', 'p50', 'p95', 'p99']) expect(legend).toContain(label);
+    expect(await page.locator('#latency-quantile-plot canvas').count()).toBe(1);
+    await page.close();
+  });
 });

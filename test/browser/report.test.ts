@@ -237,7 +237,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the report in headless Chromium', () => 
     expect(await page.locator('#counterexample [data-failed="true"]').count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'large-counterexample.png') });
     await page.click('nav.tabs button[data-tab="plots"]');
-    await expect.poll(() => page.locator('#plots canvas').count()).toBe(2);
+    // Throughput (with a line per operation), latency points, and latency quantile lines.
+    await expect.poll(() => page.locator('#plots canvas').count()).toBe(3);
     await page.screenshot({ path: join(ARTIFACTS, 'large-plots.png'), fullPage: true });
     await page.click('nav.tabs button[data-tab="history"]');
     await page.click('#pager button:has-text("go to the failed op")');

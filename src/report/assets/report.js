@@ -579,6 +579,7 @@
     var width = Math.max(600, document.getElementById('plots').clientWidth - 20);
     var colors = ['#2e7d32', '#757575', '#e65100'];
     var names = ['ok', 'fail', 'info'];
+    var fColors = ['#1565c0', '#6a1b9a', '#00838f', '#ad1457', '#5d4037'];
     new uPlot(
       {
         title: 'Throughput (completions per second; fault windows shaded)',
@@ -586,14 +587,21 @@
         height: 260,
         scales: { x: { time: false } },
         axes: [{ label: 'time since start (s)' }, { label: 'ops/s' }],
-        series: [{ label: 't (s)' }].concat(
-          names.map(function (n, i) {
-            return { label: n, stroke: colors[i], width: 1.5 };
-          }),
-        ),
+        series: [{ label: 't (s)' }]
+          .concat(
+            names.map(function (n, i) {
+              return { label: n, stroke: colors[i], width: 1.5 };
+            }),
+          )
+          .concat(
+            // One line per operation, as Jepsen's rate graph: ok completions of read, write, cas...
+            data.plots.throughputByF.f.map(function (f, i) {
+              return { label: 'ok ' + f, stroke: fColors[i % fColors.length], width: 1, dash: [5, 3] };
+            }),
+          ),
         hooks: { drawClear: [shadeFaults] },
       },
-      data.plots.throughput,
+      data.plots.throughput.concat(data.plots.throughputByF.series),
       document.getElementById('throughput-plot'),
     );
     new uPlot(
@@ -620,6 +628,23 @@
       },
       data.plots.latency,
       document.getElementById('latency-plot'),
+    );
+    new uPlot(
+      {
+        title: 'Latency quantiles of ok ops (by invoke time, log scale; fault windows shaded)',
+        width: width,
+        height: 260,
+        scales: { x: { time: false }, y: { distr: 3 } },
+        axes: [{ label: 'time since start (s)' }, { label: 'latency (ms)' }],
+        series: [{ label: 't (s)' }].concat(
+          ['p50', 'p95', 'p99'].map(function (q, i) {
+            return { label: q, stroke: ['#1b5e20', '#f9a825', '#b71c1c'][i], width: 1.5, spanGaps: false };
+          }),
+        ),
+        hooks: { drawClear: [shadeFaults] },
+      },
+      data.plots.latencyQuantiles,
+      document.getElementById('latency-quantile-plot'),
     );
     var note = document.getElementById('plots-note');
     note.textContent =
