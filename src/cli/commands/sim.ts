@@ -9,7 +9,7 @@ import type { CommandModule } from 'yargs';
 import { BUG_NAMES, type BugName } from '../../../cluster/raftkv/core/index.js';
 import { describeFailure, runSeeds } from '../../../cluster/raftkv/sim/index.js';
 import { linearizabilityJudge } from '../../sim/index.js';
-import { EXIT } from '../../analysis/index.js';
+import { exitCodeOfVerdict } from '../../analysis/index.js';
 import { UsageError } from '../usage-error.js';
 
 /** Bugs the simulator can exercise (`lease-no-margin` needs real clocks, so only the node has it). */
@@ -92,19 +92,19 @@ export const simCommand: CommandModule<object, SimArgs> = {
         writeFileSync(a.history, r.history.map((e) => JSON.stringify(e)).join('\n') + '\n');
         process.stdout.write(`history: ${a.history} (${r.history.length} events)\n`);
       }
-      process.exitCode = EXIT.invalid;
+      process.exitCode = exitCodeOfVerdict(false);
       return;
     }
     if (summary.unknown.length > 0) {
       process.stdout.write(
         `UNKNOWN: ${summary.unknown.length} run(s) undecided (seeds ${summary.unknown.join(', ')}); ${summary.valid} valid\n${timing}\n`,
       );
-      process.exitCode = EXIT.unknown;
+      process.exitCode = exitCodeOfVerdict('unknown');
       return;
     }
     process.stdout.write(
       `valid: all ${summary.valid} run(s) kept every safety property and were linearizable\n${timing}\n`,
     );
-    process.exitCode = EXIT.valid;
+    process.exitCode = exitCodeOfVerdict(true);
   },
 };
