@@ -12,5 +12,5 @@ export { FAULTS, classifyF, parseNemesisOption, type FaultName, type NemesisRequ
 export { describeSkippedFaults } from './capabilities.js';
 export { nemesisPackage, type NemesisPackage, type NemesisPackageOptions, type OpenNemesisPackage } from './package.js';
 export { nemesisClient } from './nemesis-client.js';
-export { assertNemesisBit } from './summary.js';
+export { assertNemesisBit, countNemesisEvents } from './summary.js';
 export { NemesisUnavailableError } from './errors.js';

@@ -223,3 +223,30 @@ export function assertNemesisBit(summary: NemesisSummary, { requireReached = fal
     }));
   if (failures.length > 0) throw new NemesisDidNotBiteError(failures);
 }
+
+/**
+ * Nemesis completions by `f`, with the final heal counted apart. The final heal runs last and
+ * stops every fault kind once, so the last completion of each stop op after the last start is
+ * the final heal's; the stops before it ended the schedule's own windows.
+ */
+export function countNemesisEvents(events: readonly HistoryEvent[]): {
+  faults: Record<string, number>;
+  finalHeal: Record<string, number>;
+} {
+  const completions = events.filter((e) => e.process === 'nemesis' && e.type !== 'invoke');
+  let lastStart = -1;
+  completions.forEach((e, i) => {
+    if (classifyF(e.f)?.phase === 'start') lastStart = i;
+  });
+  const finalAt = new Map<string, number>();
+  completions.forEach((e, i) => {
+    if (i > lastStart && classifyF(e.f)?.phase === 'stop') finalAt.set(e.f, i);
+  });
+  const faults: Record<string, number> = {};
+  const finalHeal: Record<string, number> = {};
+  completions.forEach((e, i) => {
+    const into = finalAt.get(e.f) === i ? finalHeal : faults;
+    into[e.f] = (into[e.f] ?? 0) + 1;
+  });
+  return { faults, finalHeal };
+}

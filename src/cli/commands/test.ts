@@ -14,7 +14,7 @@ import {
   type RuntimeChoice,
   type SshRuntimeOptions,
 } from '../../../cluster/runtime/index.js';
-import { nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
+import { countNemesisEvents, nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
 import { WORKLOAD_NAMES, workloadByName, type ClientEndpoint } from '../../../workloads/index.js';
 import {
   AdapterError,
@@ -27,6 +27,7 @@ import {
   type Adapter,
   type TestConfig,
 } from '../../adapter/index.js';
+import { readJsonl } from '../../history/index.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
 import { EXIT, linearizabilityChecker, verdictWord } from '../../analysis/index.js';
 import { DEFAULT_NODES, RUNTIME_CHOICES } from '../defaults.js';
@@ -477,6 +478,21 @@ export const testCommand: CommandModule<object, TestArgs> = {
   },
 };
 
+/** The nemesis line of the summary: the faults' events, then the final heal's apart. */
+async function describeNemesisEvents(historyFile: string, fallback: Record<string, number>): Promise<string> {
+  const list = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
+  try {
+    const { faults, finalHeal } = countNemesisEvents((await readJsonl(historyFile)).events);
+    const heal = list(finalHeal);
+    return `nemesis events: ${list(faults) || 'none'}${heal ? `; final heal: ${heal}` : ''}`;
+  } catch {
+    return `nemesis events: ${list(fallback) || 'none'}`;
+  }
+}
+
 /**
  * Runs one test and prints its summary and verdict, the report's path last; with `json`, those
  * lines go to stderr and stdout gets one JSON summary. Returns the test's exit code.
@@ -504,11 +520,7 @@ async function runOne(
   }
   const lines = [
     `${s.ops} ops: ${s.byType.ok} ok, ${s.byType.fail} fail, ${s.byType.info} info, ${s.byType.pending} pending; ${s.throughput.okPerS} ok/s; latency p50 ${s.latencyMs.ok.p50} ms p99 ${s.latencyMs.ok.p99} ms`,
-    `nemesis events: ${
-      Object.entries(s.nemesisEvents)
-        .map(([f, n]) => `${f} ${n}`)
-        .join(', ') || 'none'
-    }`,
+    await describeNemesisEvents(outcome.run.history, s.nemesisEvents),
     `run folder: ${outcome.run.dir}`,
     `splitbrain: ${test.name}: ${verdict}`,
     `report: ${outcome.run.report}`,
