@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript that runs under Node: test fixtures and the sample server `init` writes.
-    files: ['test/fixtures/**/*.{js,mjs}', 'templates/**/*.{js,mjs}'],
+    files: ['test/fixtures/**/*.{js,mjs}', 'src/cli/templates/**/*.{js,mjs}'],
     languageOptions: {
       globals: Object.fromEntries(
         ['process', 'setImmediate', 'setInterval', 'setTimeout', 'clearTimeout', 'console', 'Buffer', 'URL'].map(

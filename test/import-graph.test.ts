@@ -21,7 +21,7 @@ describe('the import graph', () => {
   });
 
   it('has cluster/raftkv/ import nothing of the toolkit (src, nemesis, workloads, checker)', () => {
-    const toolkit = ['src', 'nemesis', 'workloads', 'checker', 'adapters'];
+    const toolkit = ['src', 'nemesis', 'workloads', 'checker'];
     const raftkv = path.join('cluster', 'raftkv');
     expect(edges.filter((e) => isInside(e.from, raftkv) && toolkit.includes(topFolder(e.to))).map(show)).toEqual([]);
   });

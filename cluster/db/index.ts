@@ -1,6 +1,6 @@
 /**
  * DBs: the Db protocol (db.ts, as Jepsen's db.clj: a required core plus optional capabilities
- * behind type guards) and the bundled implementations (adapters/ makes them adapters), acting on
+ * behind type guards) and the bundled implementations (src/adapters/ makes them adapters), acting on
  * nodes only through the runtime: the bundled raftkv and Debian's etcd.
  */
 export { RaftkvDb } from './raftkv.js';

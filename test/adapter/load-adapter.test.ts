@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_ADAPTERS } from '../../adapters/index.js';
+import { BUNDLED_ADAPTERS } from '../../src/adapters/index.js';
 import { findConfigFile, loadAdapter, loadConfig } from '../../src/adapter/index.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'adapters');

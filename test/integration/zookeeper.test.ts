@@ -1,5 +1,5 @@
 /**
- * ZooKeeper through its adapter (adapters/zookeeper, written with the public API) on local
+ * ZooKeeper through its adapter (src/adapters/zookeeper, written with the public API) on local
  * nodes in network namespaces: a short run under kills with sync reads is linearizable and
  * leaves nothing behind; a read consistency ZooKeeper's adapter does not offer is refused naming
  * the choices. Not pauses: a leader resumed after a pause can answer sync + read from its stale

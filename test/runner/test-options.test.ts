@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_ADAPTERS } from '../../adapters/index.js';
+import { BUNDLED_ADAPTERS } from '../../src/adapters/index.js';
 import { parseNodes, parseReadConsistency, parseSeed, worstExit } from '../../src/cli/commands/test.js';
 
 const { etcd, raftkv } = BUNDLED_ADAPTERS as Required<typeof BUNDLED_ADAPTERS>;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The top-level folders whose code the graph covers (tests are free to import files directly). */
-export const CODE_FOLDERS = ['src', 'checker', 'nemesis', 'workloads', 'cluster', 'adapters'] as const;
+export const CODE_FOLDERS = ['src', 'checker', 'nemesis', 'workloads', 'cluster'] as const;
 
 /** One import: from a file to a file, both relative to the project root, with the line it is on. */
 export interface ImportEdge {

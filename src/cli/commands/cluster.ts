@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { BUNDLED_ADAPTERS } from '../../../adapters/index.js';
+import { BUNDLED_ADAPTERS } from '../../adapters/index.js';
 import { defaultReadConsistency } from '../../adapter/index.js';
 import {
   cleanAll,

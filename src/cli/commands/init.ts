@@ -1,5 +1,5 @@
 /**
- * `splitbrain init`: writes a working adapter and config into the current folder (templates/init:
+ * `splitbrain init`: writes a working adapter and config into the current folder (src/cli/templates/init:
  * an adapter for a sample key-value server that the adapter starts on each node), so a newcomer's
  * first `npx splitbrain test` passes before they change a line. Never overwrites a file.
  */
@@ -35,7 +35,7 @@ export const initCommand: CommandModule = {
   command: 'init',
   describe: 'Write an adapter and splitbrain.config.mts for a sample system into this folder, ready to run',
   handler: () => {
-    const templates = path.join(projectRoot(), 'templates', 'init');
+    const templates = path.join(projectRoot(), 'src', 'cli', 'templates', 'init');
     const cwd = process.cwd();
     const files = templateFiles(templates);
     const existing = files.filter((f) => existsSync(path.join(cwd, f)));

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../../adapters/index.js';
+import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../adapters/index.js';
 import {
   selectRuntime,
   SSH_OPTIONS,

@@ -15,7 +15,7 @@
  *   as is a release that could not be sent; a lost answer `info`.
  */
 import zookeeper from 'node-zookeeper-client';
-import type { Completion } from '../../src/index.js';
+import type { Completion } from '../../index.js';
 
 type ZkClient = zookeeper.Client;
 

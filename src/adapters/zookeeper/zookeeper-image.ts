@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
-import { ensureNodeImage } from '../../src/index.js';
+import { ensureNodeImage } from '../../index.js';
 
 /** Debian packages added to the node image. */
 export const ZK_IMAGE_PACKAGES = ['zookeeper', 'default-jre-headless'];

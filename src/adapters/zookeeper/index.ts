@@ -3,7 +3,7 @@
  * with splitbrain's public API (src/index.ts) and node-zookeeper-client.
  */
 import { execa } from 'execa';
-import { defineAdapter } from '../../src/index.js';
+import { defineAdapter } from '../../index.js';
 import { ZK_READ_CONSISTENCIES, zookeeperClientPool } from './zookeeper-client.js';
 import { ZooKeeperDb } from './zookeeper-db.js';
 import { zookeeperImage } from './zookeeper-image.js';

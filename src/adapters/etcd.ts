@@ -3,9 +3,9 @@
  * workloads, with linearizable (default) or serializable (local, possibly stale) reads.
  */
 import { execa } from 'execa';
-import { ETCD_BINARY, EtcdDb } from '../cluster/db/index.js';
-import { ETCD_READ_CONSISTENCIES, etcdClientPool, type EtcdReadConsistency } from '../workloads/index.js';
-import { defineAdapter } from '../src/index.js';
+import { ETCD_BINARY, EtcdDb } from '../../cluster/db/index.js';
+import { ETCD_READ_CONSISTENCIES, etcdClientPool, type EtcdReadConsistency } from '../../workloads/index.js';
+import { defineAdapter } from '../index.js';
 
 /** etcd 3.4 from Debian's etcd-server. */
 export const etcdAdapter = defineAdapter({

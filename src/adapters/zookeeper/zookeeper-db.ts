@@ -16,7 +16,7 @@ import {
   type LeaderAware,
   type StartedCluster,
   type StartedNode,
-} from '../../src/index.js';
+} from '../../index.js';
 import { fourLetterWord, modeOf } from './four-letter.js';
 
 /** ZooKeeper's client port. */

@@ -19,7 +19,7 @@ import {
   type ClientOp,
   type ClientPool,
   type Completion,
-} from '../../src/index.js';
+} from '../../index.js';
 import { acquire, release, type HeldLocks } from './zookeeper-lock.js';
 import { syncPath } from './zookeeper-sync.js';
 

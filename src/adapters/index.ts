@@ -2,7 +2,7 @@
  * The bundled adapters, by the name `--db` accepts. Each is written with splitbrain's public API
  * (src/index.ts), as a user's adapter is; nothing else in the CLI or the runner names them.
  */
-import type { Adapter } from '../src/index.js';
+import type { Adapter } from '../index.js';
 import { etcdAdapter } from './etcd.js';
 import { raftkvAdapter } from './raftkv.js';
 import { zookeeperAdapter } from './zookeeper/index.js';
