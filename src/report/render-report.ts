@@ -44,7 +44,7 @@ export function renderReport(
   ];
   if (result.keys !== undefined) facts.push(['Keys', String(result.keys)]);
   facts.push(['Check time', `${result.ms.toFixed(0)} ms`]);
-  if (result.reason) facts.push(['Why unknown', result.reason]);
+  if (result.reason) facts.push([result.valid === 'unknown' ? 'Why unknown' : 'Why invalid', result.reason]);
   if (result.file) facts.push(['History', result.file]);
   if (data.faults.length > 0) facts.push(['Faults', describeFaults(data)]);
   for (const [name, value] of Object.entries(summary.runInfo ?? {})) {
