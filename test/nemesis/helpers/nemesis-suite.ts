@@ -307,12 +307,12 @@ export function defineNemesisSuite(name: string, makeRuntime: () => Promise<Runt
       if (skip !== undefined) return ctx.skip(skip);
       const c = cluster as StartedCluster;
       const caps = await checkNemesisCapabilities(c, db, parseNemesisOption('partition,kill,pause,clock,packet'));
-      const pkg = composeNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, durationS: 8, intervalS: 1 });
+      const pkg = composeNemesisPackage({ cluster: c, db, faults: caps.faults, seed: 11, durationS: 18, intervalS: 1 });
       const events: HistoryEvent[] = [];
       const recorder = new Recorder({ append: (e) => void events.push(e) });
       await pkg.nemesis.setup();
       try {
-        // Every kind's timeline starts within an interval; the schedule then heals everything.
+        // The opening reaches every kind within 15 s (pauses open last, at 11-14 s); then everything is healed.
         await interpret({
           generator: withNemesis(undefined, phases(pkg.generator(recorder.now()), pkg.final)),
           pool: { open: () => ({ invoke: async () => ({ type: 'ok' }) }), close: async () => {} },
