@@ -9,12 +9,45 @@ import { kvWorkload } from './kv.js';
 import { lockWorkload } from './lock.js';
 import { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
 
-export * from './generator/index.js';
+export {
+  createRng,
+  independent,
+  limit,
+  mix,
+  NEMESIS_WORKER,
+  phases,
+  repeat,
+  sequence,
+  stagger,
+  timeLimit,
+  timeline,
+  withNemesis,
+  type GenContext,
+  type GenEvent,
+  type Generator,
+  type Rng,
+  type TimedOp,
+  type Worker,
+} from './generator/index.js';
 export { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
-export { registerWorkload, casRegisterWorkload, READ_SHARE } from './register.js';
-export { kvWorkload, DEFAULT_OPS_PER_KEY, DEFAULT_THREADS_PER_KEY } from './kv.js';
-export { lockWorkload, LOCK_COUNT, HOLD_MS } from './lock.js';
-export * from './clients/index.js';
+export { registerWorkload, casRegisterWorkload } from './register.js';
+export { kvWorkload } from './kv.js';
+export {
+  ETCD_READ_CONSISTENCIES,
+  etcdClientPool,
+  indeterminate,
+  isReadOnly,
+  maelstromClientPool,
+  raftkvClientPool,
+  SINGLE_KEY,
+  type Client,
+  type ClientEndpoint,
+  type ClientOp,
+  type ClientOptions,
+  type ClientPool,
+  type Completion,
+  type EtcdReadConsistency,
+} from './clients/index.js';
 
 /** Builds a workload by name; throws naming the valid choices for an unknown one. */
 export function workloadByName(name: string, opts: WorkloadOptions): Workload {

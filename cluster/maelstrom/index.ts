@@ -5,26 +5,8 @@
  * TCP, so partitions, packet loss, kills, pauses and clock skew act on them; protocol.ts holds
  * the protocol's words, relay-wire.ts the relay's own.
  */
-export { MaelstromDb, CONTAINER_BIN_DIR, type MaelstromDbOptions } from './maelstrom-db.js';
-export {
-  CLIENT_PREFIX,
-  ERROR,
-  ERRORS,
-  SERVICES,
-  describeError,
-  parseMessage,
-  type AckBody,
-  type Body,
-  type CasBody,
-  type ErrorBody,
-  type ErrorCode,
-  type InitBody,
-  type LinKvRequest,
-  type Message,
-  type ReadBody,
-  type ReadOkBody,
-  type WriteBody,
-} from './protocol.js';
-export { RELAY_PORT, type Hello, type RelayConfig } from './relay-wire.js';
+export { MaelstromDb, type MaelstromDbOptions } from './maelstrom-db.js';
+export { CLIENT_PREFIX, describeError, type Body, type LinKvRequest, type Message } from './protocol.js';
+export type { Hello } from './relay-wire.js';
 export { readLines } from './line-reader.js';
-export { lineWriter, type LineWriter } from './line-writer.js';
+export { lineWriter } from './line-writer.js';

@@ -23,7 +23,6 @@ import { SshRuntime, type SshRuntimeOptions } from './ssh/index.js';
 export { RUNTIME_NAMES } from './runtime.js';
 export type {
   ClusterCapabilities,
-  ClusterSpec,
   Daemon,
   DaemonSpec,
   ExecResult,
@@ -33,37 +32,20 @@ export type {
   StartedNode,
 } from './runtime.js';
 export { DockerRuntime } from './docker/index.js';
-export type { DockerRuntimeOptions } from './docker/index.js';
-export { ISOLATION_ENV, LocalRuntime, namespaceUnavailableReason } from './local/index.js';
-export type { LocalIsolation, LocalRuntimeOptions } from './local/index.js';
+export { LocalRuntime } from './local/index.js';
 export { hasLinkControl } from './link-control.js';
-export type { LinkControl, LinkControlled, LinkEndpoint, LinkFault } from './link-control.js';
-export {
-  defaultKnownHostsFile,
-  HostsFileError,
-  parseHostsFile,
-  readHostsFile,
-  REMOTE_BASE,
-  SSH_DIR_ENV,
-  SSH_OPTIONS,
-  sshFlagsOf,
-  sshOptionsFromFlags,
-  SshRuntime,
-} from './ssh/index.js';
-export type { SshFlags, SshHost, SshRuntimeOptions } from './ssh/index.js';
+export type { LinkControl, LinkFault } from './link-control.js';
+export { SSH_OPTIONS, sshFlagsOf, sshOptionsFromFlags, SshRuntime } from './ssh/index.js';
+export type { SshFlags, SshRuntimeOptions } from './ssh/index.js';
 export { installSignalTeardown } from './signal-teardown.js';
-export type { SignalTeardownOptions } from './signal-teardown.js';
-export { hostSnapshot, ignoreOtherRuns } from './host-snapshot.js';
-export type { HostSnapshot } from './host-snapshot.js';
-export { formatOffset, LIBFAKETIME } from './faketime.js';
-export { newRunId, runTag, RUN_LABEL, RUN_ENV } from './run-tag.js';
+export { newRunId, RUN_LABEL } from './run-tag.js';
 export { projectRoot } from './project-root.js';
 
 /** A runtime name as accepted on the command line. */
 export type RuntimeChoice = RuntimeName | 'auto';
 
 /** Options for selectRuntime: Docker's, and the hosts and credentials `ssh` needs. */
-export interface RuntimeOptions extends DockerRuntimeOptions {
+interface RuntimeOptions extends DockerRuntimeOptions {
   ssh?: SshRuntimeOptions;
 }
 

@@ -11,6 +11,6 @@ export {
   type AdapterClientOptions,
   type AdapterOptions,
 } from './adapter.js';
-export { ADAPTER_EXTENSIONS, AdapterError, importDefault, isAdapterPath, loadAdapter } from './load-adapter.js';
+export { AdapterError, loadAdapter } from './load-adapter.js';
 export { defineConfig, type SplitbrainConfig, type TestConfig } from './config.js';
-export { CONFIG_FILES, findConfigFile, loadConfig } from './find-config.js';
+export { findConfigFile, loadConfig } from './find-config.js';

@@ -7,10 +7,7 @@ import { etcdAdapter } from './etcd.js';
 import { raftkvAdapter } from './raftkv.js';
 import { zookeeperAdapter } from './zookeeper/index.js';
 
-export { raftkvAdapter } from './raftkv.js';
-export { etcdAdapter } from './etcd.js';
 export { maelstromAdapter } from './maelstrom.js';
-export { zookeeperAdapter } from './zookeeper/index.js';
 
 /** Bundled adapters by name; the first is the default `--db`. */
 export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {

@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalRuntime, namespaceUnavailableReason } from '../../cluster/runtime/local/index.js';
+import { LocalRuntime } from '../../cluster/runtime/local/index.js';
+import { namespaceUnavailableReason } from '../../cluster/runtime/local/local-runtime.js';
 import { FAULTS } from '../../nemesis/index.js';
 import { computeGrudge, PARTITION_KINDS } from '../../nemesis/grudge.js';
 import { createPacketNemesis } from '../../nemesis/packet-nemesis.js';

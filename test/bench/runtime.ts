@@ -15,11 +15,11 @@ import {
   LocalRuntime,
   newRunId,
   projectRoot,
-  readHostsFile,
   SshRuntime,
   type Runtime,
   type StartedNode,
 } from '../../cluster/runtime/index.js';
+import { readHostsFile } from '../../cluster/runtime/ssh/hosts-file.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const ROUNDS = 3;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { raftkvAdapter } from '../../src/adapters/index.js';
+import { raftkvAdapter } from '../../src/adapters/raftkv.js';
 import { SIM_BUGS } from '../../src/cli/commands/sim.js';
 import { DEFAULT_NODES } from '../../src/cli/defaults.js';
 

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { hostSnapshot, namespaceUnavailableReason, projectRoot } from '../../cluster/runtime/index.js';
+import { projectRoot } from '../../cluster/runtime/index.js';
+import { hostSnapshot } from '../../cluster/runtime/host-snapshot.js';
+import { namespaceUnavailableReason } from '../../cluster/runtime/local/local-runtime.js';
 
 const CLI = path.join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 const nsReason = await namespaceUnavailableReason();

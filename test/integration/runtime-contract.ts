@@ -9,16 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  hostSnapshot,
-  ignoreOtherRuns,
   newRunId,
   projectRoot,
-  runTag,
-  type HostSnapshot,
   type Runtime,
   type StartedCluster,
   type StartedNode,
 } from '../../cluster/runtime/index.js';
+import { hostSnapshot, ignoreOtherRuns, type HostSnapshot } from '../../cluster/runtime/host-snapshot.js';
+import { runTag } from '../../cluster/runtime/run-tag.js';
 
 /** The compiled probe daemon; the suite needs `npm run build` first (npm test does it). */
 export const PROBE = path.join(projectRoot(), 'dist', 'test', 'fixtures', 'probe-daemon.js');

@@ -12,15 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
-import {
-  DockerRuntime,
-  hostSnapshot,
-  ignoreOtherRuns,
-  namespaceUnavailableReason,
-  newRunId,
-  projectRoot,
-  runTag,
-} from '../../cluster/runtime/index.js';
+import { DockerRuntime, newRunId, projectRoot } from '../../cluster/runtime/index.js';
+import { hostSnapshot, ignoreOtherRuns } from '../../cluster/runtime/host-snapshot.js';
+import { namespaceUnavailableReason } from '../../cluster/runtime/local/local-runtime.js';
+import { runTag } from '../../cluster/runtime/run-tag.js';
 import { markedPids } from '../../cluster/runtime/host-sweep.js';
 import { runScratchDir } from '../../cluster/runtime/run-tag.js';
 

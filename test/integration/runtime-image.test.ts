@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseImageTag, ensureBaseImage } from '../../cluster/images/index.js';
-import { DockerRuntime, LIBFAKETIME, newRunId, projectRoot } from '../../cluster/runtime/index.js';
+import { DockerRuntime, newRunId, projectRoot } from '../../cluster/runtime/index.js';
+import { LIBFAKETIME } from '../../cluster/runtime/faketime.js';
 
 const reason = await new DockerRuntime().unavailableReason();
 

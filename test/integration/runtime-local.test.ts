@@ -1,6 +1,7 @@
 /** The local runtime against the runtime contract: namespaces when root, and shared loopback. */
 import { describe, expect, it } from 'vitest';
-import { LocalRuntime, namespaceUnavailableReason, newRunId } from '../../cluster/runtime/index.js';
+import { LocalRuntime, newRunId } from '../../cluster/runtime/index.js';
+import { namespaceUnavailableReason } from '../../cluster/runtime/local/local-runtime.js';
 import { runtimeContract } from './runtime-contract.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostSnapshot, ignoreOtherRuns } from '../../cluster/runtime/index.js';
+import { hostSnapshot, ignoreOtherRuns } from '../../cluster/runtime/host-snapshot.js';
 import { sshHostsSnapshot, sshHostsUnavailableReason, startSshHosts, type SshHosts } from '../fixtures/ssh-hosts.js';
 import { build, readHistory, splitbrain } from './test-command-helpers.js';
 

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRunId, readHostsFile, SshRuntime, type SshHost } from '../../cluster/runtime/index.js';
+import { newRunId, SshRuntime } from '../../cluster/runtime/index.js';
+import { readHostsFile, type SshHost } from '../../cluster/runtime/ssh/hosts-file.js';
 import { sshHostsSnapshot, sshHostsUnavailableReason, startSshHosts, type SshHosts } from '../fixtures/ssh-hosts.js';
 import { runtimeContract } from './runtime-contract.js';
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostSnapshot, ignoreOtherRuns, type HostSnapshot } from '../../cluster/runtime/index.js';
+import { hostSnapshot, ignoreOtherRuns, type HostSnapshot } from '../../cluster/runtime/host-snapshot.js';
 import { sshHostsSnapshot, sshHostsUnavailableReason, startSshHosts, type SshHosts } from '../fixtures/ssh-hosts.js';
 import { build, faultKinds, latestRun, readHistory, readResults, splitbrain } from './test-command-helpers.js';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeanHttpClient } from '../../../workloads/clients/lean-http.js';
-import { RequestError } from '../../../workloads/index.js';
+import { RequestError } from '../../../workloads/clients/request-error.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERRORS, describeError, parseMessage } from '../../../cluster/maelstrom/index.js';
+import { ERRORS, describeError, parseMessage } from '../../../cluster/maelstrom/protocol.js';
 import { completionOf, requestBody } from '../../../workloads/clients/maelstrom-client.js';
 
 const read = { f: 'read', key: 3 };
