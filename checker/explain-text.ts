@@ -114,11 +114,14 @@ export interface ValueRules {
 
 /**
  * Explains an op that needed the object to hold `v` (a read that returned it, a cas that expected
- * it, an acquire that needed the lock free). It looks for a plain reason, in this order:
- * - no op that could leave `v` began before the failed op returned (and `v` is not the initial value);
+ * it, an acquire that needed the lock free). It leads with the cause when a plain one exists, in
+ * this order:
+ * - no op that could leave `v` began before the failed op returned (and `v` is not the initial
+ *   value): it says there is none, or that every one began too late;
  * - a witness op X completed before the failed op began, began after every op that could leave
  *   `v` (and began before the failed op returned) had completed, and left or saw something other
- *   than `v`: from X's point on nothing could bring `v` back, so the failed op cannot see it;
+ *   than `v`: it names X and when it completed, then the writes of `v` X came after, since from
+ *   X's point on nothing could bring `v` back;
  * and otherwise it lists the ops that could leave `v` and ends with the checker's verdict.
  */
 export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rules: ValueRules): string {
@@ -134,48 +137,26 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
 
   if (!initial && timely.length === 0) {
     return leavers.length === 0
-      ? `${head} is impossible: there is no ${leaver} in the history, and ${starts}.`
-      : `${head} is impossible: ${starts}, and every ${leaver} ` +
-          `(${listOps(ctx, leavers)}) began after it returned.`;
+      ? `There is no ${leaver} in the history, and ${starts}, so ${head} is impossible.`
+      : `Every ${leaver} (${listOps(ctx, leavers)}) began after ${head} returned, and ${starts}, ` +
+          `so the ${failed.f} is impossible.`;
   }
 
-  // A witness must begin after the last of them completed (none can, when one never completed).
-  let lastDone = -Infinity;
-  for (const w of timely) lastDone = Math.max(lastDone, w.return ?? Infinity);
-  const witnesses = ops.filter(
-    (x) =>
-      x.id !== failed.id &&
-      x.status === 'ok' &&
-      x.return !== null &&
-      x.return < failed.call &&
-      x.call > lastDone &&
-      rules.rulesOut(x, v),
-  );
-  const named = witnesses.filter((x) => ctx.name(x) !== undefined);
-  const pool = named.length > 0 ? named : witnesses;
-  // An op that overwrote the value reads best; among equals, the one closest to the failed op.
-  const changes = pool.filter((x) => !isObservation(x));
-  const witness = (changes.length > 0 ? changes : pool).reduce<Operation | undefined>(
-    (best, x) => (best === undefined || (x.return as number) > (best.return as number) ? x : best),
-    undefined,
-  );
+  const witness = staleWitness(ctx, v, rules, timely);
   if (witness) {
-    const began =
-      timely.length === 0
-        ? ''
-        : timely.length === 1
-          ? ` began after ${refer(ctx, timely[0]!)} had completed, and`
-          : ` began after every ${leaver} and began before the ${failed.f} returned (${listOps(ctx, timely)}) had completed, and`;
-    const rest =
-      timely.length > 0
-        ? ''
-        : leavers.length === 0
-          ? `, and there is no ${leaver} in the history`
-          : `, and no ${leaver} began before it returned`;
-    return (
-      `${head} is impossible: ${refer(ctx, witness)}${began} completed at ${ctx.time(witness.return as number)}, ` +
-      `before the ${failed.f} began${rest}, so ${rules.holder} could no longer ${rules.holds(v)}.`
-    );
+    const done = ctx.time(witness.return as number);
+    const lead = `${subjectOf(ctx)} began at ${ctx.time(failed.call)}, after ${refer(ctx, witness)} by process ${witness.process} had completed at ${done}`;
+    const between =
+      leavers.length === 0
+        ? `there is no ${leaver} in the history`
+        : timely.length === 0
+          ? `no ${leaver} began before the ${failed.f} returned`
+          : `no ${leaver} ran in between, as ${refer(ctx, witness)} began after ` +
+            (timely.length === 1
+              ? `${refer(ctx, timely[0]!)} had completed`
+              : `every one that began before the ${failed.f} returned (${listOps(ctx, timely)}) had completed`);
+    const upTo = failed.return === null ? '' : `, up to the ${failed.f}'s return at ${ctx.time(failed.return)}`;
+    return `${lead}; ${between}. So ${rules.holder} could no longer ${rules.holds(v)} after ${done}${upTo}.`;
   }
 
   // No plain reason: state who could leave the value, and let the verdict speak.
@@ -190,6 +171,48 @@ export function explainObservation(ctx: FailureContext<unknown>, v: unknown, rul
     ...(timely.length === 0 ? [] : [`the ops that could leave it so before it returned are ${facts.join('; ')}`]),
   ].join('; ');
   return `${head} cannot be linearized. It needs ${rules.holder} to ${rules.holds(v)}; ${who}. ${verdictSentence(ctx)}`;
+}
+
+/**
+ * The op that made the failed op's view stale, or undefined: an op (ok) that completed before the
+ * failed op began, began after every op in `timely` (those that could leave `v` in time) had
+ * completed, and certainly left or saw something other than `v`. From its point on nothing could
+ * bring `v` back before the failed op. A write reads best; among equals, the one closest to the
+ * failed op, preferring ops the text may name.
+ */
+function staleWitness(
+  ctx: FailureContext<unknown>,
+  v: unknown,
+  rules: ValueRules,
+  timely: readonly Operation[],
+): Operation | undefined {
+  const { failed, ops } = ctx;
+  // A witness must begin after the last of them completed (none can, when one never completed).
+  let lastDone = -Infinity;
+  for (const w of timely) lastDone = Math.max(lastDone, w.return ?? Infinity);
+  const witnesses = ops.filter(
+    (x) =>
+      x.id !== failed.id &&
+      x.status === 'ok' &&
+      x.return !== null &&
+      x.return < failed.call &&
+      x.call > lastDone &&
+      rules.rulesOut(x, v),
+  );
+  const named = witnesses.filter((x) => ctx.name(x) !== undefined);
+  const pool = named.length > 0 ? named : witnesses;
+  const changes = pool.filter((x) => !isObservation(x));
+  return (changes.length > 0 ? changes : pool).reduce<Operation | undefined>(
+    (best, x) => (best === undefined || (x.return as number) > (best.return as number) ? x : best),
+    undefined,
+  );
+}
+
+/** The failed op as the subject of a sentence, with who ran it: `read -> 3 (op 4, process 1)`. */
+function subjectOf(ctx: FailureContext<unknown>): string {
+  const { failed: f } = ctx;
+  const name = ctx.name(f);
+  return `${ctx.describe(f)} (${name === undefined ? '' : `${name}, `}process ${f.process})`;
 }
 
 /** True for ops that only look at the state (their point proves what it held, not a change). */

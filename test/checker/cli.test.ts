@@ -56,7 +56,7 @@ describe('splitbrain check', () => {
     expect(r.stdout).toContain('INVALID (not linearizable)');
     expect(r.stdout).toContain('cannot linearize: op 2 read -> 3');
     expect(r.stdout).toContain(
-      'is impossible: there is no op that writes 3 in the history, and the register starts at null.',
+      'why: There is no op that writes 3 in the history, and the register starts at null, so read -> 3 (op 2,',
     );
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkSync, explainCounterexample, type CheckResult } from '../../checker/index.js';
+import {
+  checkSync,
+  describePosition,
+  explainCounterexample,
+  type CheckResult,
+  type HistoryEvent,
+} from '../../checker/index.js';
 import { history } from './hand-made.js';
 
 type Rows = Parameters<typeof history>[0];
@@ -10,6 +16,82 @@ function explained(rows: Rows, model: string): { text: string; result: CheckResu
   expect(result.valid).toBe(false);
   return { text: result.counterexample!.explanation, result };
 }
+
+const S = 1e9;
+
+/** Events at real times (seconds), indexed in file order: `[process, type, f, value, seconds]`. */
+function timed(rows: [number, HistoryEvent['type'], string, unknown, number][]): HistoryEvent[] {
+  return rows.map(([process, type, f, value, s], index) => ({
+    type,
+    process,
+    f,
+    value,
+    time: Math.round(s * S),
+    index,
+  }));
+}
+
+describe('the explanation leads with the cause', () => {
+  it('starts a stale read with the completed write that made it stale and when that write completed', () => {
+    // write 0, then write 2 by process 4 completes at 3.10 s; a read by process 5 sees 2 at 3.20 s;
+    // process 6 begins a read at 3.25 s and gets 0.
+    const events = timed([
+      [4, 'invoke', 'write', 0, 1.0],
+      [4, 'ok', 'write', 0, 1.2],
+      [4, 'invoke', 'write', 2, 3.0],
+      [4, 'ok', 'write', 2, 3.1],
+      [5, 'invoke', 'read', null, 3.15],
+      [5, 'ok', 'read', 2, 3.2],
+      [6, 'invoke', 'read', null, 3.25],
+      [6, 'ok', 'read', 0, 3.3],
+    ]);
+    const result = checkSync(events, { model: 'register' });
+    expect(result.valid).toBe(false);
+    const text = result.counterexample!.explanation;
+    // The write, not the later read that saw its value, is the cause named first.
+    expect(text).toBe(
+      'read -> 0 (op 6, process 6) began at 3.250 s, after write 2 (op 2) by process 4 had completed at 3.100 s; ' +
+        'no op that writes 0 ran in between, as write 2 (op 2) began after write 0 (op 0) had completed. ' +
+        "So the register could no longer hold 0 after 3.100 s, up to the read's return at 3.300 s.",
+    );
+  });
+
+  it('starts a read of a value never written by saying nothing wrote it', () => {
+    const events = timed([
+      [0, 'invoke', 'write', 3, 1.0],
+      [0, 'ok', 'write', 3, 1.1],
+      [1, 'invoke', 'read', null, 2.0],
+      [1, 'ok', 'read', 7, 2.5],
+    ]);
+    const result = checkSync(events, { model: 'cas-register' });
+    expect(result.valid).toBe(false);
+    expect(result.counterexample!.explanation).toBe(
+      'There is no op that writes 7 in the history, and the register starts at null, ' +
+        'so read -> 7 (op 2, process 1, between 2.000 s and 2.500 s) is impossible.',
+    );
+  });
+
+  it('speaks in positions in the file for a history without times', () => {
+    // As an imported log has it: each event's time is its line number.
+    const events = history([
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write', 1],
+      [1, 'invoke', 'write', 2],
+      [1, 'ok', 'write', 2],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', 1],
+    ]).map((e) => ({ ...e, time: e.index! }));
+    const result = checkSync(events, { model: 'register', describeTime: describePosition });
+    expect(result.valid).toBe(false);
+    const text = result.counterexample!.explanation;
+    expect(text).toBe(
+      'read -> 1 (op 4, process 2) began at position 4, after write 2 (op 2) by process 1 had completed at position 3; ' +
+        'no op that writes 1 ran in between, as write 2 (op 2) began after write 1 (op 0) had completed. ' +
+        "So the register could no longer hold 1 after position 3, up to the read's return at position 5.",
+    );
+    expect(text).not.toMatch(/\d ns\b/);
+  });
+});
 
 describe('the explanation of an impossible read or cas', () => {
   it('names the completed newer write that a stale read missed, and the write it should have hidden', () => {
@@ -25,8 +107,9 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 3 (op 4, process 1, between 40 ns and 50 ns) is impossible: write 4 (op 2) began after ' +
-        'write 3 (op 0) had completed, and completed at 30 ns, before the read began, so the register could no longer hold 3.',
+      'read -> 3 (op 4, process 1) began at 40 ns, after write 4 (op 2) by process 0 had completed at 30 ns; ' +
+        'no op that writes 3 ran in between, as write 4 (op 2) began after write 3 (op 0) had completed. ' +
+        "So the register could no longer hold 3 after 30 ns, up to the read's return at 50 ns.",
     );
   });
 
@@ -41,7 +124,8 @@ describe('the explanation of an impossible read or cas', () => {
       'cas-register',
     );
     expect(text).toBe(
-      'read -> 7 (op 2, process 1, between 20 ns and 30 ns) is impossible: there is no op that writes 7 in the history, and the register starts at null.',
+      'There is no op that writes 7 in the history, and the register starts at null, ' +
+        'so read -> 7 (op 2, process 1, between 20 ns and 30 ns) is impossible.',
     );
   });
 
@@ -55,8 +139,9 @@ describe('the explanation of an impossible read or cas', () => {
       ],
       'register',
     );
-    expect(text).toContain(
-      'is impossible: the register starts at null, and every op that writes 7 (write 7 (op 2)) began after it returned.',
+    expect(text).toBe(
+      'Every op that writes 7 (write 7 (op 2)) began after read -> 7 (op 0, process 1, between 0 ns and 10 ns) returned, ' +
+        'and the register starts at null, so the read is impossible.',
     );
   });
 
@@ -71,8 +156,9 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> null (op 2, process 1, between 20 ns and 30 ns) is impossible: write 2 (op 0) completed at 10 ns, ' +
-        'before the read began, and there is no op that writes null in the history, so the register could no longer hold null.',
+      'read -> null (op 2, process 1) began at 20 ns, after write 2 (op 0) by process 0 had completed at 10 ns; ' +
+        'there is no op that writes null in the history. ' +
+        "So the register could no longer hold null after 10 ns, up to the read's return at 30 ns.",
     );
   });
 
@@ -89,8 +175,9 @@ describe('the explanation of an impossible read or cas', () => {
       'cas-register',
     );
     expect(text).toBe(
-      'cas 1->5 (op 4, process 1, between 40 ns and 50 ns) is impossible: write 2 (op 2) began after write 1 (op 0) ' +
-        'had completed, and completed at 30 ns, before the cas began, so the register could no longer hold 1.',
+      'cas 1->5 (op 4, process 1) began at 40 ns, after write 2 (op 2) by process 0 had completed at 30 ns; ' +
+        'no op that writes 1 ran in between, as write 2 (op 2) began after write 1 (op 0) had completed. ' +
+        "So the register could no longer hold 1 after 30 ns, up to the cas's return at 50 ns.",
     );
   });
 
@@ -106,8 +193,11 @@ describe('the explanation of an impossible read or cas', () => {
       ].map((r) => (r.length === 4 ? [...r, 'k'] : r)) as Rows,
       'kv',
     );
-    expect(text).toContain('cas 1->2 (op 2) began after write 1 (op 0) had completed');
-    expect(text).toContain('so key "k" could no longer hold 1.');
+    expect(text).toMatch(
+      /^read -> 1 \(op 4, process 1\) began at 40 ns, after cas 1->2 \(op 2\) by process 0 had completed at 30 ns;/,
+    );
+    expect(text).toContain('as cas 1->2 (op 2) began after write 1 (op 0) had completed.');
+    expect(text).toContain('So key "k" could no longer hold 1 after 30 ns,');
   });
 
   it('does not blame the last completed write when it wrote the value read; it names the later write that overwrote it', () => {
@@ -126,8 +216,9 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 34 (op 5, process 3, between 50 ns and 60 ns) is impossible: write 35 (op 2) began after write 34 (op 0) ' +
-        'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
+      'read -> 34 (op 5, process 3) began at 50 ns, after write 35 (op 2) by process 1 had completed at 40 ns; ' +
+        'no op that writes 34 ran in between, as write 35 (op 2) began after write 34 (op 0) had completed. ' +
+        "So the register could no longer hold 34 after 40 ns, up to the read's return at 60 ns.",
     );
   });
 
@@ -149,8 +240,9 @@ describe('the explanation of an impossible read or cas', () => {
     );
     expect(text).not.toContain('the last write that completed before it began wrote 34');
     expect(text).toBe(
-      'read -> 34 (op 6, process 3, between 60 ns and 70 ns) is impossible: read -> 35 (op 4) began after write 34 (op 1) ' +
-        'had completed, and completed at 50 ns, before the read began, so the register could no longer hold 34.',
+      'read -> 34 (op 6, process 3) began at 60 ns, after read -> 35 (op 4) by process 2 had completed at 50 ns; ' +
+        'no op that writes 34 ran in between, as read -> 35 (op 4) began after write 34 (op 1) had completed. ' +
+        "So the register could no longer hold 34 after 50 ns, up to the read's return at 70 ns.",
     );
   });
 
@@ -171,8 +263,9 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     expect(text).toBe(
-      'read -> 34 (op 5, process 3, between 50 ns and 60 ns) is impossible: read -> 35 (op 3) began after write 34 (op 0) ' +
-        'had completed, and completed at 40 ns, before the read began, so the register could no longer hold 34.',
+      'read -> 34 (op 5, process 3) began at 50 ns, after read -> 35 (op 3) by process 2 had completed at 40 ns; ' +
+        'no op that writes 34 ran in between, as read -> 35 (op 3) began after write 34 (op 0) had completed. ' +
+        "So the register could no longer hold 34 after 40 ns, up to the read's return at 60 ns.",
     );
   });
 
@@ -193,9 +286,10 @@ describe('the explanation of an impossible read or cas', () => {
       'register',
     );
     // The write of 1 invoked after the read returned cannot matter, and is not listed.
-    expect(text).toContain(
-      'is impossible: write 2 (op 4) began after every op that writes 1 and began before the read returned ' +
-        '(write 1 (op 0), write 1 (op 1)) had completed, and completed at 50 ns, before the read began',
+    expect(text).toBe(
+      'read -> 1 (op 6, process 2) began at 60 ns, after write 2 (op 4) by process 0 had completed at 50 ns; ' +
+        'no op that writes 1 ran in between, as write 2 (op 4) began after every one that began before the read returned ' +
+        "(write 1 (op 0), write 1 (op 1)) had completed. So the register could no longer hold 1 after 50 ns, up to the read's return at 70 ns.",
     );
   });
 
@@ -238,8 +332,9 @@ describe('the explanation for kv-append and mutex', () => {
       'kv-append',
     );
     expect(text).toBe(
-      'get -> "a" (op 4, process 1, between 40 ns and 50 ns) is impossible: append "b" (op 2) began after put "a" (op 0) ' +
-        'had completed, and completed at 30 ns, before the get began, so key "k" could no longer hold "a".',
+      'get -> "a" (op 4, process 1) began at 40 ns, after append "b" (op 2) by process 0 had completed at 30 ns; ' +
+        'no put or append that can leave "a" ran in between, as append "b" (op 2) began after put "a" (op 0) had completed. ' +
+        'So key "k" could no longer hold "a" after 30 ns, up to the get\'s return at 50 ns.',
     );
   });
 
@@ -254,8 +349,8 @@ describe('the explanation for kv-append and mutex', () => {
       'mutex',
     );
     expect(text).toBe(
-      'acquire (op 2, process 1, between 20 ns and 30 ns) is impossible: acquire (op 0) completed at 10 ns, before the ' +
-        'acquire began, and there is no release in the history, so the lock could no longer be free.',
+      'acquire (op 2, process 1) began at 20 ns, after acquire (op 0) by process 0 had completed at 10 ns; ' +
+        "there is no release in the history. So the lock could no longer be free after 10 ns, up to the acquire's return at 30 ns.",
     );
   });
 });
@@ -270,7 +365,7 @@ describe('the explanation for a release', () => {
       'mutex',
     );
     expect(text).toBe(
-      'release (op 0, process 0, between 0 ns and 10 ns) is impossible: there is no acquire in the history, and the lock starts free.',
+      'There is no acquire in the history, and the lock starts free, so release (op 0, process 0, between 0 ns and 10 ns) is impossible.',
     );
   });
 });
@@ -308,8 +403,9 @@ describe('explainCounterexample', () => {
       nameOp: (op) => (op.id === 0 ? undefined : `op ${op.id}`),
     });
     expect(text).toBe(
-      'read -> 3 (op 2, process 1, between t=40 and t=50) is impossible: write 4 (op 1) began after write 3 (not shown) ' +
-        'had completed, and completed at t=30, before the read began, so the register could no longer hold 3.',
+      'read -> 3 (op 2, process 1) began at t=40, after write 4 (op 1) by process 0 had completed at t=30; ' +
+        'no op that writes 3 ran in between, as write 4 (op 1) began after write 3 (not shown) had completed. ' +
+        "So the register could no longer hold 3 after t=30, up to the read's return at t=50.",
     );
   });
 

@@ -37,7 +37,9 @@ describe('writeReport', () => {
     expect(html).toContain('id="counterexample"');
     const data = embedded(html) as { counterexample: { explanation: string; minimized: { failedOp: number } } };
     expect(data.counterexample.minimized.failedOp).toBe(3);
-    expect(data.counterexample.explanation).toMatch(/^read -> 1 \(op 7, process 0,/);
+    expect(data.counterexample.explanation).toMatch(
+      /^read -> 1 \(op 7, process 0\) began at 9\.0 ms, after write 2 \(op 4\)/,
+    );
     expect(data.counterexample.explanation).toMatch(/write 2 \(op 4\) began after write 1 \(op 0\) had completed/);
   });
 
