@@ -1,34 +1,25 @@
 /** A started Docker cluster: its containers and network, and how to take them down again. */
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import type { ClusterCapabilities, StartedCluster, StartedNode } from '../runtime.js';
+import { ClusterBase } from '../cluster-base.js';
+import type { ClusterCapabilities } from '../runtime.js';
 import type { DockerNode } from './docker-node.js';
 
 /** The containers of one run on their internal network. */
-export class DockerCluster implements StartedCluster {
-  readonly runtime = 'docker' as const;
-  readonly capabilities: ClusterCapabilities = { iptables: true, faketime: true, reasons: [] };
-  private tearingDown: Promise<void> | undefined;
+export class DockerCluster extends ClusterBase<DockerNode> {
+  override readonly runtime = 'docker' as const;
+  override readonly capabilities: ClusterCapabilities = { iptables: true, faketime: true, reasons: [] };
 
   constructor(
-    readonly runId: string,
-    readonly nodes: readonly DockerNode[],
+    runId: string,
+    nodes: readonly DockerNode[],
     private readonly network: Docker.Network,
     private readonly scratchDir: string,
-  ) {}
-
-  node(name: string): StartedNode {
-    const found = this.nodes.find((n) => n.name === name);
-    if (!found) throw new Error(`no node named ${name} (have ${this.nodes.map((n) => n.name).join(', ')})`);
-    return found;
+  ) {
+    super(runId, [...nodes]);
   }
 
-  teardown(): Promise<void> {
-    this.tearingDown ??= this.doTeardown();
-    return this.tearingDown;
-  }
-
-  private async doTeardown(): Promise<void> {
+  protected override async doTeardown(): Promise<void> {
     // Copy data out while the containers exist; a failure here must not keep anything alive.
     await Promise.allSettled(
       this.nodes.map((n) => Promise.race([n.collectLogs(), new Promise((r) => setTimeout(r, 10_000))])),
@@ -47,9 +38,5 @@ export class DockerCluster implements StartedCluster {
     });
     await rm(this.scratchDir, { recursive: true, force: true });
     if (errors.length > 0) throw new AggregateError(errors, `teardown of run ${this.runId} left something behind`);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.teardown();
   }
 }

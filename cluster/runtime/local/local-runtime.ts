@@ -11,7 +11,8 @@ import { execa } from 'execa';
 import { CLOCK_FILE, hostHasFaketime, writeOffsetFile } from '../faketime.js';
 import { sweepHost } from '../host-sweep.js';
 import { runScratchDir, runTag, scratchRoot } from '../run-tag.js';
-import type { ClusterCapabilities, ClusterSpec, Runtime, StartedCluster, StartedNode } from '../runtime.js';
+import { ClusterBase } from '../cluster-base.js';
+import type { ClusterCapabilities, ClusterSpec, Runtime, StartedCluster } from '../runtime.js';
 import { pickSubnet } from '../subnet.js';
 import { createLocalNetwork, planLocalNetwork, SubnetTakenError } from './local-network.js';
 import { LocalNode } from './local-node.js';
@@ -134,54 +135,28 @@ export class LocalRuntime implements Runtime {
 }
 
 /** The processes (and namespaces) of one local run. */
-export class LocalCluster implements StartedCluster {
-  readonly runtime = 'local' as const;
-  private readonly members: LocalNode[];
-  private tearingDown: Promise<void> | undefined;
+export class LocalCluster extends ClusterBase<LocalNode> {
+  override readonly runtime = 'local' as const;
   /** The link proxy's control, when node-to-node links run through it (set while starting). */
   links: LinkControl | undefined;
 
   constructor(
-    readonly runId: string,
+    runId: string,
     members: LocalNode[],
-    readonly capabilities: ClusterCapabilities,
+    override readonly capabilities: ClusterCapabilities,
     private readonly scratchDir: string,
     /** Whether nodes have namespaces (and so a bridge and a host rule to remove). */
     readonly isolated: boolean,
   ) {
-    this.members = members;
+    super(runId, members);
   }
 
-  get nodes(): readonly LocalNode[] {
-    return this.members;
-  }
-
-  /** Adds a node while starting. */
-  add(node: LocalNode): void {
-    this.members.push(node);
-  }
-
-  node(name: string): StartedNode {
-    const found = this.members.find((n) => n.name === name);
-    if (!found) throw new Error(`no node named ${name} (have ${this.members.map((n) => n.name).join(', ')})`);
-    return found;
-  }
-
-  teardown(): Promise<void> {
-    this.tearingDown ??= this.doTeardown();
-    return this.tearingDown;
-  }
-
-  private async doTeardown(): Promise<void> {
+  protected override async doTeardown(): Promise<void> {
     await Promise.all(this.members.map((n) => n.killAll()));
     // Anything else carrying the run marker (the link proxy, exec'd commands that outlived a
     // time-out, daemons of an earlier process for the same run), then namespaces, links and host rules.
     await sweepHost(this.runId);
     await rm(this.scratchDir, { recursive: true, force: true });
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.teardown();
   }
 }
 

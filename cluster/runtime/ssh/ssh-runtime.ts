@@ -14,7 +14,8 @@ import { rm } from 'node:fs/promises';
 import { CLOCK_FILE, formatOffset, LIBFAKETIME } from '../faketime.js';
 import { projectRoot } from '../project-root.js';
 import { runScratchDir } from '../run-tag.js';
-import type { ClusterCapabilities, ClusterSpec, Runtime, StartedCluster, StartedNode } from '../runtime.js';
+import { ClusterBase } from '../cluster-base.js';
+import type { ClusterCapabilities, ClusterSpec, Runtime, StartedCluster } from '../runtime.js';
 import { RemoteBundle } from './bundle.js';
 import type { SshHost } from './hosts-file.js';
 import { defaultKnownHostsFile } from './known-hosts.js';
@@ -157,37 +158,15 @@ export class SshRuntime implements Runtime {
 }
 
 /** The nodes of one run on their hosts. */
-export class SshCluster implements StartedCluster {
-  readonly runtime = 'ssh' as const;
-  capabilities: ClusterCapabilities = { iptables: false, faketime: false, reasons: [] };
-  private tearingDown: Promise<void> | undefined;
+export class SshCluster extends ClusterBase<SshNode> {
+  override readonly runtime = 'ssh' as const;
+  override capabilities: ClusterCapabilities = { iptables: false, faketime: false, reasons: [] };
 
-  constructor(
-    readonly runId: string,
-    private readonly members: SshNode[],
-  ) {}
-
-  get nodes(): readonly SshNode[] {
-    return this.members;
+  constructor(runId: string, members: SshNode[]) {
+    super(runId, members);
   }
 
-  /** Adds a node while starting. */
-  add(node: SshNode): void {
-    this.members.push(node);
-  }
-
-  node(name: string): StartedNode {
-    const found = this.members.find((n) => n.name === name);
-    if (!found) throw new Error(`no node named ${name} (have ${this.members.map((n) => n.name).join(', ')})`);
-    return found;
-  }
-
-  teardown(): Promise<void> {
-    this.tearingDown ??= this.doTeardown();
-    return this.tearingDown;
-  }
-
-  private async doTeardown(): Promise<void> {
+  protected override async doTeardown(): Promise<void> {
     const bounded = <T>(p: Promise<T>, ms: number) =>
       Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
     await Promise.allSettled(this.members.map((n) => bounded(n.killAll(), 15_000)));
@@ -199,10 +178,6 @@ export class SshCluster implements StartedCluster {
     await rm(runScratchDir(this.runId), { recursive: true, force: true });
     const errors = swept.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
     if (errors.length > 0) throw new AggregateError(errors, `teardown of run ${this.runId} left something behind`);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.teardown();
   }
 }
 
