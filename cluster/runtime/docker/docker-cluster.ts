@@ -12,11 +12,12 @@ export class DockerCluster extends ClusterBase<DockerNode> {
 
   constructor(
     runId: string,
-    nodes: readonly DockerNode[],
+    /** Filled by the runtime while it creates the containers (the cluster can tear down a half-started run). */
+    nodes: DockerNode[],
     private readonly network: Docker.Network,
     private readonly scratchDir: string,
   ) {
-    super(runId, [...nodes]);
+    super(runId, nodes);
   }
 
   protected override async doTeardown(): Promise<void> {
