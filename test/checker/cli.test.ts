@@ -168,17 +168,19 @@ describe('splitbrain check', () => {
     expect(JSON.parse(here.stdout)).toMatchObject({ valid: false, counterexample: { key: 42 } });
   });
 
-  it('hands keys still unfinished after a second to worker threads, and finds the broken one', async () => {
+  it('hands keys still unfinished after a second to worker threads, and finds a broken one', async () => {
+    // Two hard keys: the valid one is done at once, and a hand-off needs two keys still unfinished.
     const r = await splitbrain(
       'check',
       '--model',
       'kv',
       '--json',
-      jsonl('hard-keys.jsonl', hardKeyedHistory(['a', 'b', 'c'], 'c')),
+      jsonl('hard-keys.jsonl', hardKeyedHistory(['a', 'b', 'c'], ['b', 'c'])),
     );
     expect(r.exitCode, r.stderr).toBe(1);
-    const result = JSON.parse(r.stdout) as { workers?: number };
-    expect(result).toMatchObject({ valid: false, keys: 3, counterexample: { key: 'c' } });
+    const result = JSON.parse(r.stdout) as { workers?: number; counterexample?: { key?: string } };
+    expect(result).toMatchObject({ valid: false, keys: 3 });
+    expect(['b', 'c']).toContain(result.counterexample?.key);
     expect(result.workers).toBeGreaterThanOrEqual(1);
   });
 });

@@ -26,11 +26,12 @@ export function hardInvalidHistory(n: number): HistoryEvent[] {
 }
 
 /**
- * A kv history whose keys each take a while (the hard pattern above, 17 writes per key, but
- * linearizable: both reads see 1), except `badKey`, whose second read sees 2. Checking it takes
- * over a second, which is when the checker hands unfinished keys to worker threads.
+ * A kv history with the hard pattern above on every key (17 concurrent writes, then two reads). A
+ * key whose reads both see 1 is linearizable and done at once; each of `badKeys`, whose second read
+ * sees 2, takes the search over a second, which is when the checker hands unfinished keys to
+ * worker threads.
  */
-export function hardKeyedHistory(keys: string[], badKey: string): HistoryEvent[] {
+export function hardKeyedHistory(keys: string[], badKeys: readonly string[]): HistoryEvent[] {
   const events: HistoryEvent[] = [];
   let time = 0;
   keys.forEach((key, k) => {
@@ -44,7 +45,7 @@ export function hardKeyedHistory(keys: string[], badKey: string): HistoryEvent[]
     events.push({ type: 'invoke', process: r, f: 'read', value: null, key, time: time++ });
     events.push({ type: 'ok', process: r, f: 'read', value: 1, key, time: time++ });
     events.push({ type: 'invoke', process: r, f: 'read', value: null, key, time: time++ });
-    events.push({ type: 'ok', process: r, f: 'read', value: key === badKey ? 2 : 1, key, time: time++ });
+    events.push({ type: 'ok', process: r, f: 'read', value: badKeys.includes(key) ? 2 : 1, key, time: time++ });
   });
   return events;
 }
