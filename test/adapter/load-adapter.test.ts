@@ -1,12 +1,20 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLED_ADAPTERS } from '../../src/adapters/index.js';
 import { findConfigFile, loadAdapter, loadConfig } from '../../src/adapter/index.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'adapters');
+const scratch: string[] = [];
+/** A fresh folder under the temp dir, removed after the file's tests. */
+function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe('loadAdapter', () => {
   it('finds the bundled adapters by name', async () => {
@@ -45,7 +53,7 @@ describe('loadAdapter', () => {
   });
 
   it('names a module that fails to load, on one line', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sb-adapter-'));
+    const dir = tempFolder('sb-adapter-');
     writeFileSync(path.join(dir, 'broken.ts'), 'export default {{;\n');
     const e = await loadAdapter('./broken.ts', BUNDLED_ADAPTERS, dir).catch((x: Error) => x);
     expect((e as Error).message).toMatch(/^adapter \.\/broken\.ts: the module failed to load: /);
@@ -55,7 +63,7 @@ describe('loadAdapter', () => {
 
 describe('config files', () => {
   it('are found in the folder or above it, up to the folder holding package.json', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
+    const root = tempFolder('sb-config-');
     writeFileSync(path.join(root, 'package.json'), '{}');
     mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
     expect(findConfigFile(path.join(root, 'a', 'b'))).toBeUndefined();
@@ -66,7 +74,7 @@ describe('config files', () => {
   });
 
   it('load named tests from TypeScript and refuse a config without tests, naming the file', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
+    const root = tempFolder('sb-config-');
     const good = path.join(root, 'good.ts');
     writeFileSync(good, 'const t: { nodes: number } = { nodes: 3 };\nexport default { tests: { nightly: t } };\n');
     expect((await loadConfig(good)).tests).toEqual({ nightly: { nodes: 3 } });

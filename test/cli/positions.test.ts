@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = join(resolve(import.meta.dirname, '../..'), 'dist/src/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'splitbrain-positions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('an imported log without times', () => {
   it('is explained by positions in the file, not as nanoseconds', async () => {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { raftkvAdapter } from '../../src/adapters/raftkv.js';
 import { SIM_BUGS } from '../../src/cli/commands/sim.js';
 import { DEFAULT_NODES } from '../../src/cli/defaults.js';
@@ -13,6 +13,7 @@ import { DEFAULT_NODES } from '../../src/cli/defaults.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'splitbrain-refusals-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const RAFTKV_BUGS = raftkvAdapter.bugs ?? [];
 
 function splitbrain(args: string[], env: Record<string, string> = {}) {
