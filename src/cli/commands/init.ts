@@ -9,7 +9,10 @@ import type { CommandModule } from 'yargs';
 import { projectRoot } from '../../../cluster/runtime/index.js';
 import { EXIT } from '../../analysis/index.js';
 
-/** The tsconfig written when the folder has none, so `npx tsc --noEmit` checks the adapter. */
+/**
+ * The tsconfig written when the folder has none, so `npx tsc --noEmit` checks the adapter. `types`
+ * names Node's because TypeScript 6 and later no longer include every @types package by default.
+ */
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022',
@@ -18,6 +21,7 @@ const TSCONFIG = {
     strict: true,
     skipLibCheck: true,
     noEmit: true,
+    types: ['node'],
   },
   include: ['splitbrain.config.mts', 'splitbrain'],
 };
