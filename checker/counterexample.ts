@@ -49,20 +49,52 @@ export function buildCounterexample<S>(
   }
   const end = failed.return ?? Infinity;
   const concurrent = part.all.filter((op) => op !== failed && op.call <= end && failed.call <= (op.return ?? Infinity));
-  const ctx = failureContext(
-    model,
-    { failed, ops: part.all, prefix: placed, stateBefore: state, concurrent },
-    describeTime ? { describeTime } : {},
-  );
-  const cx: Counterexample = {
+  const cx = {
     ops: part.all,
     failedOp: failed.id,
     prefix: steps,
     concurrent: concurrent.map((op) => op.id),
-    explanation: explainWith(model.explain, ctx),
-  };
+  } as Counterexample;
+  const stateBefore = state;
+  writtenWhenRead(cx, () =>
+    explainWith(
+      model.explain,
+      failureContext(
+        model,
+        { failed, ops: part.all, prefix: placed, stateBefore, concurrent },
+        describeTime ? { describeTime } : {},
+      ),
+    ),
+  );
   if (part.key !== undefined) cx.key = part.key;
   return cx;
+}
+
+/**
+ * Gives `cx` its `explanation` as a property that writes the text the first time it is read (and
+ * keeps it): most checks of a failing history are read only for their verdict (a bench, a
+ * minimizing re-check, a sim's judge), and the text costs more than a small history's search.
+ * The property is enumerable, so JSON, spreading and structured cloning still carry the text.
+ */
+function writtenWhenRead(cx: Counterexample, write: () => string): void {
+  const settle = (explanation: string): void => {
+    Object.defineProperty(cx, 'explanation', {
+      value: explanation,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  Object.defineProperty(cx, 'explanation', {
+    get: () => {
+      const text = write();
+      settle(text);
+      return text;
+    },
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**

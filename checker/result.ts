@@ -50,7 +50,11 @@ export interface Counterexample {
   prefix: LinearizationStep[];
   /** Ops concurrent with the failed op (their intervals overlap it). */
   concurrent: number[];
-  /** One paragraph, in plain language, on why the failed op is impossible. */
+  /**
+   * One paragraph, in plain language, on why the failed op is impossible. The checker writes it
+   * when it is first read, not during the check (see buildCounterexample); to a reader, and to
+   * JSON, it is a plain string.
+   */
   explanation: string;
 }
 

@@ -137,8 +137,8 @@ export class LinearizationSearch<S> {
   ) {
     const n = (this.n = ops.length);
     for (const op of ops) if (op.status === 'ok') this.remaining++;
-    const order = realTimeOrder(ops);
-    const E = (this.E = order.length);
+    const ok = this.remaining;
+    const E = (this.E = n + ok);
     const HEAD = E; // sentinel of both lists
     const inputs = (this.inputs = ops.map((op) =>
       op.key === undefined ? { f: op.f, value: op.input } : { f: op.f, value: op.input, key: op.key },
@@ -154,14 +154,32 @@ export class LinearizationSearch<S> {
     };
     const crashClass = ops.map((op) => (op.status === 'ok' ? -1 : classOf(op)));
 
-    // Every array is a view into one buffer per element type: a part's search is set up with
-    // three allocations instead of twenty, which is most of the cost of a small part.
-    const ints = new Int32Array(5 * E + 4 + 9 * n + 2 + classes.size);
-    let used = 0;
-    const int32 = (length: number): Int32Array => ints.subarray(used, (used += length));
-    const bytes = new Uint8Array(E + 3 * n);
+    // Every array is a view into one buffer: a typed array of more than a few dozen bytes is
+    // allocated outside V8's heap and costs about as much as searching a small part, so one
+    // allocation sets up the whole search. Floats first, then ints, then bytes, keeps each aligned.
+    const floatCount = n + ok;
+    const intCount = 6 * E + 4 + 9 * n + 2 + classes.size + ok;
+    const buffer = new ArrayBuffer(8 * floatCount + 4 * intCount + E + 3 * n);
+    let usedFloats = 0;
+    let usedInts = 0;
     let usedBytes = 0;
-    const uint8 = (length: number): Uint8Array => bytes.subarray(usedBytes, (usedBytes += length));
+    const float64 = (length: number): Float64Array => {
+      const view = new Float64Array(buffer, 8 * usedFloats, length);
+      usedFloats += length;
+      return view;
+    };
+    const int32 = (length: number): Int32Array => {
+      const view = new Int32Array(buffer, 8 * floatCount + 4 * usedInts, length);
+      usedInts += length;
+      return view;
+    };
+    const uint8 = (length: number): Uint8Array => {
+      const view = new Uint8Array(buffer, 8 * floatCount + 4 * intCount + usedBytes, length);
+      usedBytes += length;
+      return view;
+    };
+    const order = int32(E);
+    realTimeOrder(ops, order, int32(ok), float64(ok));
     const next = (this.next = int32(E + 1).fill(NIL));
     const prev = (this.prev = int32(E + 1).fill(NIL));
     const cnext = (this.cnext = int32(E + 1).fill(NIL));
@@ -200,7 +218,7 @@ export class LinearizationSearch<S> {
     this.klass = int32(n);
     this.klass.set(crashClass);
     this.tried = int32(classes.size);
-    this.returnTime = new Float64Array(n);
+    this.returnTime = float64(n);
     for (let i = 0; i < n; i++) this.returnTime[i] = ops[i]!.return ?? Infinity;
     this.unreachable = model.unreachable;
     this.rnext = int32(n + 1).fill(NIL);
@@ -439,11 +457,13 @@ export class LinearizationSearch<S> {
 
   /** The ok op with the earliest return that the best prefix leaves out. */
   private failedAfterBest(): number {
-    const done = new Uint8Array(this.n);
-    for (let k = 0; k < this.bestLen; k++) done[this.best[k]!] = 1;
+    // The search is over, so its bitset is free to mark the prefix's ops.
+    const done = this.bits;
+    done.words.fill(0);
+    for (let k = 0; k < this.bestLen; k++) done.set(this.best[k]!);
     let failed = NIL;
     for (let i = 0; i < this.n; i++) {
-      if (this.okOp[i] !== 1 || done[i] === 1) continue;
+      if (this.okOp[i] !== 1 || done.has(i)) continue;
       if (failed === NIL || (this.ops[i]!.return as number) < (this.ops[failed]!.return as number)) failed = i;
     }
     return failed;
@@ -456,27 +476,25 @@ function textOf(v: unknown): string {
 }
 
 /**
- * The search's entries in real-time order: entry 2i is op i's call, 2i + 1 its return (ok ops
- * only). Calls sort before returns at equal times: intervals are closed, so touching ops count
- * as concurrent (the permissive choice); ties otherwise go by op index.
+ * Writes the search's entries in real-time order into `order` (length: ops plus ok ops): entry 2i
+ * is op i's call, 2i + 1 its return (ok ops only). Calls sort before returns at equal times:
+ * intervals are closed, so touching ops count as concurrent (the permissive choice); ties
+ * otherwise go by op index. `rets` and `retTime` (one slot per ok op) are scratch.
  *
  * Ops come in invoke order, so calls are already sorted and returns nearly so (out of place by
  * about the number of ops running at once): an insertion sort of the returns and a merge beat a
  * general sort several times over. Input that is far from that falls back to the general sort.
  */
-function realTimeOrder(ops: readonly Operation[]): Int32Array | number[] {
+function realTimeOrder(ops: readonly Operation[], order: Int32Array, rets: Int32Array, retTime: Float64Array): void {
   const n = ops.length;
   let calls = true;
   for (let i = 1; i < n && calls; i++) calls = ops[i - 1]!.call <= ops[i]!.call;
-  const rets: number[] = [];
-  const retTime: number[] = [];
+  let count = 0;
   let moves = 0;
   for (let i = 0; i < n && calls && moves <= 32 * n; i++) {
     const t = ops[i]!.return;
     if (t === null) continue;
-    let j = rets.length;
-    rets.push(i);
-    retTime.push(t);
+    let j = count++;
     while (j > 0 && retTime[j - 1]! > t) {
       rets[j] = rets[j - 1]!;
       retTime[j] = retTime[j - 1]!;
@@ -487,21 +505,20 @@ function realTimeOrder(ops: readonly Operation[]): Int32Array | number[] {
     retTime[j] = t;
   }
   if (calls && moves <= 32 * n) {
-    const order = new Int32Array(n + rets.length);
     let c = 0;
     let r = 0;
     for (let k = 0; k < order.length; k++) {
-      if (r === rets.length || (c < n && ops[c]!.call <= retTime[r]!)) order[k] = 2 * c++;
+      if (r === count || (c < n && ops[c]!.call <= retTime[r]!)) order[k] = 2 * c++;
       else order[k] = 2 * rets[r++]! + 1;
     }
-    return order;
+    return;
   }
-  const order: number[] = [];
+  const general: number[] = [];
   for (let i = 0; i < n; i++) {
-    order.push(i * 2);
-    if (ops[i]!.status === 'ok') order.push(i * 2 + 1);
+    general.push(i * 2);
+    if (ops[i]!.status === 'ok') general.push(i * 2 + 1);
   }
   const timeOf = (x: number): number => ((x & 1) === 0 ? ops[x >> 1]!.call : (ops[x >> 1]!.return as number));
-  order.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
-  return order;
+  general.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+  order.set(general);
 }

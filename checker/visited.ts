@@ -35,9 +35,7 @@ export class VisitedSet<S> {
     // Pool words, the chain link, the state slot and the Map entry, with V8 overhead.
     this.entryBytes = this.words * 8 + 64;
     // Most parts of a keyed history need few entries; start small and double.
-    const initial = 64;
-    this.pool = new Uint32Array(initial * this.words);
-    this.chain = new Int32Array(initial);
+    [this.pool, this.chain] = this.allocate(64);
   }
 
   /** Bytes held by the set, approximately. */
@@ -92,11 +90,22 @@ export class VisitedSet<S> {
   }
 
   private grow(): void {
-    const pool = new Uint32Array(this.pool.length * 2);
+    const [pool, chain] = this.allocate(this.chain.length * 2);
     pool.set(this.pool);
-    this.pool = pool;
-    const chain = new Int32Array(this.chain.length * 2);
     chain.set(this.chain);
+    this.pool = pool;
     this.chain = chain;
+  }
+
+  /**
+   * The pool and chain for `capacity` entries, in one buffer: each typed array allocation of this
+   * size happens outside V8's heap and is slow next to a small part's whole search.
+   */
+  private allocate(capacity: number): [Uint32Array, Int32Array] {
+    const buffer = new ArrayBuffer(4 * capacity * (this.words + 1));
+    return [
+      new Uint32Array(buffer, 0, capacity * this.words),
+      new Int32Array(buffer, 4 * capacity * this.words, capacity),
+    ];
   }
 }
