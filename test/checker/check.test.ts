@@ -39,6 +39,25 @@ describe('checking small hand-made histories', () => {
     expect(cx.explanation).toContain('So the register could no longer hold 3 after 30 ns,');
   });
 
+  it('carries the explanation into JSON and copies, though it is written only when first read', () => {
+    const h = history([
+      [0, 'invoke', 'write', 3],
+      [0, 'ok', 'write', 3],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 4],
+    ]);
+    const fresh = (): NonNullable<ReturnType<typeof checkSync>['counterexample']> =>
+      checkSync(h, { model: 'register' }).counterexample!;
+    const text = fresh().explanation;
+    expect(text).toMatch(/^There is no op that writes 4 in the history/);
+    expect((JSON.parse(JSON.stringify(fresh())) as { explanation: string }).explanation).toBe(text);
+    expect(structuredClone(fresh()).explanation).toBe(text);
+    expect({ ...fresh() }.explanation).toBe(text);
+    const cx = fresh();
+    cx.explanation = 'replaced';
+    expect(cx.explanation).toBe('replaced');
+  });
+
   it('lets a crashed write take effect long after its invoke, or never', () => {
     const late = history([
       [0, 'invoke', 'write', 7],
