@@ -20,13 +20,18 @@ export const ETCD_PEER_PORT = 2380;
 interface EtcdStatus {
   header?: { member_id?: string };
   leader?: string;
+  raftTerm?: string;
 }
 
 /** The etcd DB. */
 export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
-  /** etcd's zap logger marks the lines it writes before it dies: the test fails on any. */
-  readonly fatalLogPattern = /"level":"(fatal|panic)"/;
+  /**
+   * Lines etcd writes only when it dies: its zap logger's fatal and panic levels, and the Go
+   * runtime's own `panic:` and `fatal error:` lines on stderr (a crash outside the logger).
+   */
+  readonly fatalLogPattern = /"level":"(fatal|panic|dpanic)"|^panic: |^fatal error: /;
   readonly clockSkewEffective = false;
+  private readonly memberNames = new Map<string, string>();
 
   constructor(private readonly binary: string = ETCD_BINARY) {
     super({
@@ -79,7 +84,13 @@ export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
     ];
   }
 
-  /** Asks each member for its status and maps the leader's member id to a node name. */
+  /**
+   * Asks each member for its status. A member that leads names itself; of two that do (a leader
+   * cut off from the others has not yet stepped down when they elect another), the later term
+   * leads. With no such answer (the leader is paused, or does not answer in time), the member most
+   * others name. Member ids are remembered by name across calls, so a leader that cannot be asked
+   * can still be named.
+   */
   async leader(cluster: StartedCluster): Promise<string | undefined> {
     const statuses = await Promise.all(
       cluster.nodes.map(async (n) => {
@@ -88,12 +99,15 @@ export class EtcdDb extends DaemonDb implements LeaderAware, ClockAware {
         return r?.status === 200 ? { node: n.name, status: r.body as EtcdStatus } : undefined;
       }),
     );
-    const idToNode = new Map<string, string>();
-    for (const s of statuses) if (s?.status.header?.member_id) idToNode.set(s.status.header.member_id, s.node);
-    for (const s of statuses) {
-      const lead = s?.status.leader;
-      if (lead && idToNode.has(lead)) return idToNode.get(lead);
-    }
-    return undefined;
+    const answered = statuses.filter((s) => s !== undefined);
+    for (const s of answered) if (s.status.header?.member_id) this.memberNames.set(s.status.header.member_id, s.node);
+    const selfLed = answered
+      .filter((s) => s.status.leader !== undefined && s.status.leader === s.status.header?.member_id)
+      .sort((a, b) => Number(b.status.raftTerm ?? 0) - Number(a.status.raftTerm ?? 0));
+    if (selfLed.length > 0) return selfLed[0]!.node;
+    const votes = new Map<string, number>();
+    for (const s of answered) if (s.status.leader) votes.set(s.status.leader, (votes.get(s.status.leader) ?? 0) + 1);
+    const [best] = [...votes].filter(([id]) => this.memberNames.has(id)).sort((a, b) => b[1] - a[1]);
+    return best && this.memberNames.get(best[0]);
   }
 }

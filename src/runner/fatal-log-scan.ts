@@ -40,7 +40,11 @@ export function scanFatalLines(nodesDir: string, pattern: RegExp, limit = 20): F
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.log'))) {
       for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
         if (!pattern.test(line)) continue;
-        const at = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(line)?.[1];
+        // A plain line starts with its time; a JSON (zap) line carries it as "ts".
+        const at = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)|^\{.*?"ts":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/
+          .exec(line)
+          ?.slice(1)
+          .find(Boolean);
         out.push({ node, file: path.join(node, file), line: line.slice(0, 300), ...(at ? { at } : {}) });
         if (out.length >= limit) return out;
       }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RaftkvDb } from '../../cluster/db/index.js';
+import { EtcdDb, RaftkvDb } from '../../cluster/db/index.js';
 import { type CheckResult } from '../../checker/index.js';
 import { scanNodeFailures, withNodeFailures } from '../../src/runner/fatal-log-scan.js';
 
@@ -16,12 +16,12 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function nodesDir(logs: Record<string, string>): string {
+function nodesDir(logs: Record<string, string>, file = 'raftkv.log'): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'splitbrain-node-failures-'));
   dirs.push(dir);
   for (const [node, text] of Object.entries(logs)) {
     mkdirSync(path.join(dir, node));
-    writeFileSync(path.join(dir, node, 'raftkv.log'), text);
+    writeFileSync(path.join(dir, node, file), text);
   }
   return dir;
 }
@@ -46,6 +46,24 @@ describe('node failures', () => {
     ]);
     expect(found?.reason).toMatch(/^node failure: fatal log line on n3: .*need a snapshot/);
     expect(scanNodeFailures(db, nodesDir({ n1: '2026-12-01T10:00:00.000Z n1 serving\n' }), [])).toBeUndefined();
+  });
+
+  it("finds etcd's fatal zap line with its time and a Go runtime panic, and not etcd's warnings under faults", () => {
+    const healthy =
+      '{"level":"warn","ts":"2026-12-01T12:40:20.101Z","caller":"rafthttp/probing_status.go:70","msg":"prober detected unhealthy status"}\n' +
+      '{"level":"error","ts":"2026-12-01T12:40:21.000Z","caller":"etcdserver/server.go:1","msg":"failed to publish","error":"etcdserver: request timed out"}\n';
+    const fatal =
+      '{"level":"panic","ts":"2026-12-01T12:40:22.500Z","caller":"raft/log.go:1","msg":"tocommit(9) is out of range [lastIndex(5)]"}\n';
+    const dir = nodesDir(
+      { n1: healthy, n2: healthy + fatal, n4: 'panic: runtime error: index out of range\n' },
+      'etcd.log',
+    );
+    const found = scanNodeFailures(new EtcdDb(), dir, []);
+    expect(found?.fatalLines.map((f) => [f.node, f.at])).toEqual([
+      ['n2', '2026-12-01T12:40:22.500Z'],
+      ['n4', undefined],
+    ]);
+    expect(scanNodeFailures(new EtcdDb(), nodesDir({ n1: healthy }, 'etcd.log'), [])).toBeUndefined();
   });
 
   it('a process that exited by itself is a failure even with clean logs; the reason says which and when', () => {

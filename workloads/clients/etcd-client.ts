@@ -4,6 +4,12 @@
  * JSON text of the small integers the workloads use. Reads are linearizable (etcd's default) unless
  * asked to be serializable: then the node that gets the range answers from its own copy without
  * asking the quorum, so a node cut off from the majority keeps serving stale values.
+ *
+ * Ops are aimed as the raftkv client aims them (failover.ts): reads at the process's own node, so
+ * every member's answers are recorded; writes and cas at the last member that took a write (any
+ * member forwards proposals to its leader, so one that answers is attached to a quorum), failing
+ * over fast from a member that does not answer, instead of each writer homed on a cut-off member
+ * hanging there for the whole op timeout.
  */
 import {
   SINGLE_KEY,
@@ -14,6 +20,7 @@ import {
   type ClientPool,
   type Completion,
 } from './client.js';
+import { FAILOVER_MS, LeaderHint, READ_TIMEOUT_MS, hostPortOf } from './failover.js';
 import { LeanHttpClient } from './lean-http.js';
 import { RequestError } from './request-error.js';
 
@@ -40,52 +47,88 @@ export interface EtcdClientOptions extends ClientOptions {
   readConsistency?: EtcdReadConsistency;
 }
 
-/** Opens etcd clients sharing one pool of keep-alive connections. */
+/** Opens etcd clients sharing one pool of keep-alive connections and one idea of where writes go. */
 export function etcdClientPool(opts: EtcdClientOptions): ClientPool {
   const http = new LeanHttpClient();
+  const writeTo = new LeaderHint(opts.endpoints);
   const serializable = opts.readConsistency === 'serializable';
   return {
     open(process: number): Client {
       const home = opts.endpoints[process % opts.endpoints.length]!;
-      const hostPort = new URL(home.url).host;
-      return { invoke: (op) => invokeEtcd(http, opts.opTimeoutMs, hostPort, home.node, op, serializable) };
+      const homeAddr = hostPortOf(home.url);
+      return {
+        invoke: (op) =>
+          op.f === 'read'
+            ? readAt(http, Math.min(opts.opTimeoutMs, READ_TIMEOUT_MS), homeAddr, home.node, op, serializable)
+            : writeAtLeader(http, opts.opTimeoutMs, writeTo, op),
+      };
     },
     close: async () => http.close(),
   };
 }
 
-async function invokeEtcd(
+/** A range at one member: anything but an answer is a `fail`, since a read changes nothing. */
+async function readAt(
   http: LeanHttpClient,
   timeoutMs: number,
-  hostPort: string,
+  addr: string,
   node: string,
   op: ClientOp,
   serializable: boolean,
 ): Promise<Completion> {
-  const key = b64(`splitbrain/${String(op.key ?? SINGLE_KEY)}`);
   let res;
   try {
-    res = await http.request(hostPort, 'POST', pathFor(op), bodyFor(op, key, serializable), timeoutMs);
+    res = await http.request(addr, 'POST', pathFor(op), bodyFor(op, keyOf(op), serializable), timeoutMs);
   } catch (e) {
     if (!(e instanceof RequestError)) throw e;
+    return { type: 'fail', error: e.kind === 'timeout' ? 'timeout' : e.message, node };
+  }
+  const body = (res.body ?? {}) as EtcdAnswer;
+  if (res.status !== 200) return { type: 'fail', error: errorOf(body, res.status), node };
+  const raw = body.kvs?.[0]?.value;
+  return { type: 'ok', value: raw === undefined ? null : (JSON.parse(unb64(raw)) as unknown), node };
+}
+
+/**
+ * A put or cas txn at the member that last took a write. A member that gives no answer within
+ * FAILOVER_MS (or an error) is passed over by the next write; the op is `info` unless the
+ * connection was refused, since etcd may still commit a proposal it did not confirm.
+ */
+async function writeAtLeader(
+  http: LeanHttpClient,
+  opTimeoutMs: number,
+  writeTo: LeaderHint,
+  op: ClientOp,
+): Promise<Completion> {
+  const { addr, node } = writeTo.current();
+  let res;
+  try {
+    res = await http.request(
+      addr,
+      'POST',
+      pathFor(op),
+      bodyFor(op, keyOf(op), false),
+      Math.min(opTimeoutMs, FAILOVER_MS),
+    );
+  } catch (e) {
+    if (!(e instanceof RequestError)) throw e;
+    writeTo.failed(addr);
     if (e.kind === 'refused') return { type: 'fail', error: e.message, node };
     return indeterminate(op, e.kind === 'timeout' ? 'timeout' : e.message, node);
   }
   const body = (res.body ?? {}) as EtcdAnswer;
-  if (res.status !== 200) return indeterminate(op, body.error ?? body.message ?? `http ${res.status}`, node);
-  switch (op.f) {
-    case 'read': {
-      const raw = body.kvs?.[0]?.value;
-      return { type: 'ok', value: raw === undefined ? null : (JSON.parse(unb64(raw)) as unknown), node };
-    }
-    case 'write':
-      return { type: 'ok', value: op.value, node };
-    default:
-      return body.succeeded === true
-        ? { type: 'ok', value: op.value, node }
-        : { type: 'fail', error: 'cas-mismatch', node };
+  if (res.status !== 200) {
+    writeTo.failed(addr);
+    return indeterminate(op, errorOf(body, res.status), node);
   }
+  writeTo.confirmed(addr);
+  if (op.f === 'write' || body.succeeded === true) return { type: 'ok', value: op.value, node };
+  return { type: 'fail', error: 'cas-mismatch', node };
 }
+
+const keyOf = (op: ClientOp): string => b64(`splitbrain/${String(op.key ?? SINGLE_KEY)}`);
+
+const errorOf = (body: EtcdAnswer, status: number): string => body.error ?? body.message ?? `http ${status}`;
 
 function pathFor(op: ClientOp): string {
   switch (op.f) {

@@ -99,4 +99,36 @@ describe('etcd client', () => {
       { key: b64('splitbrain/1'), value: b64('3') },
     ]);
   });
+
+  it('leaves a member that does not answer a write after a short wait (info) and writes at another; reads stay at their own member', async () => {
+    const silent = http.createServer(() => undefined); // takes requests and never answers, as a member cut off from the others
+    servers.push(silent);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const url = await fakeGateway(new Map(), []);
+    const p = etcdClientPool({
+      endpoints: [
+        { node: 'n1', url: silentUrl },
+        { node: 'n2', url },
+      ],
+      opTimeoutMs: 5000,
+    });
+    pools.push(p);
+    const c = p.open(0);
+    const started = Date.now();
+    expect(await c.invoke({ f: 'write', key: 1, value: 1 })).toMatchObject({
+      type: 'info',
+      error: 'timeout',
+      node: 'n1',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await p.open(10).invoke({ f: 'write', key: 1, value: 2 })).toEqual({ type: 'ok', value: 2, node: 'n2' });
+    expect(await p.open(20).invoke({ f: 'cas', key: 1, value: [2, 3] })).toEqual({
+      type: 'ok',
+      value: [2, 3],
+      node: 'n2',
+    });
+    expect(await p.open(30).invoke({ f: 'read', key: 1, value: null })).toMatchObject({ type: 'fail', node: 'n1' });
+    expect(await p.open(31).invoke({ f: 'read', key: 1, value: null })).toEqual({ type: 'ok', value: 3, node: 'n2' });
+  });
 });
