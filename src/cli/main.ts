@@ -11,6 +11,20 @@ import { EXIT } from '../analysis/index.js';
 import { UsageError } from './usage-error.js';
 import { describeYargsFailure } from './yargs-message.js';
 
+/**
+ * A reader that stops early (`splitbrain check --json ... | head`) closes the pipe, which Node
+ * reports as an 'error' event on stdout or stderr; with no listener that is a stack trace. Like a
+ * Unix tool, stop writing to the closed pipe without a word. The command itself carries on to its
+ * end (a run still undoes its faults, a report is still written) and exits with its own code.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
     .scriptName('splitbrain')
@@ -33,6 +47,7 @@ async function main(argv: string[]): Promise<void> {
   await cli.help().version().parseAsync();
 }
 
+ignoreClosedPipes();
 // One line for the user, never a stack trace; SPLITBRAIN_DEBUG=1 adds the stack for a bug report.
 main(hideBin(process.argv)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
