@@ -55,7 +55,7 @@ export async function checkNemesisCapabilities(
       db !== undefined && isPausable(db)
         ? undefined
         : { reason: `the ${db?.name ?? 'missing'} DB cannot be paused`, remedy: 'Drop pause from --nemesis.' },
-    clock: () => probeClock(cluster),
+    clock: () => probeClock(cluster, db),
     'packet-delay': async () =>
       hasLinkControl(cluster)
         ? {
@@ -172,8 +172,11 @@ async function probeNetem(node: StartedNode): Probe {
   };
 }
 
-/** Checks every node takes a clock offset (resetting it to 0, which changes nothing). */
-async function probeClock(cluster: StartedCluster): Probe {
+/**
+ * Checks every node takes a clock offset (resetting it to 0, which changes nothing), and that
+ * the DB has no reason of its own why offsets cannot reach it here.
+ */
+async function probeClock(cluster: StartedCluster, db: Db | undefined): Probe {
   const remedy =
     'Install libfaketime (Debian package libfaketime) on the host or in the node image, or drop clock from --nemesis.';
   const caps = (cluster as Partial<Pick<StartedCluster, 'capabilities'>>).capabilities;
@@ -181,6 +184,14 @@ async function probeClock(cluster: StartedCluster): Probe {
     return {
       reason: `libfaketime is not available to the ${cluster.runtime} runtime (${reasonsAbout(caps, true).join('; ')})`,
       remedy,
+    };
+  }
+  const dbProblem = db !== undefined && isClockAware(db) ? await db.clockSkewProblem?.(cluster) : undefined;
+  if (dbProblem !== undefined) {
+    return {
+      reason: `${db?.name}: ${dbProblem}`,
+      remedy:
+        "Use an image with a glibc as new as the host's (Debian, Ubuntu, distroless/base), or drop clock from --nemesis.",
     };
   }
   for (const node of cluster.nodes) {

@@ -5,7 +5,8 @@
  * - an adapter (`defineAdapter`): a DB, a client pool, the workloads it runs, its read modes;
  * - the DB contract (`Db`: setup, teardown, clientEndpoint) and its optional capabilities as
  *   small interfaces with type guards (`Killable`, `Pausable`, `LeaderAware`, `ClockAware`), and
- *   `DaemonDb`, the base class for a system that runs one process per node;
+ *   `DaemonDb`, the base class for a system that runs one process per node, and `ContainerDb`
+ *   for a system shipped as a Docker image, described with testcontainers' `GenericContainer`;
  * - the client contract (`ClientPool` opens a `Client` per process, `invoke` answers `ok`, `fail`
  *   only when the op certainly did not take effect, else `info`; `close` ends the pool);
  * - workloads and their generator combinators, nemesis options, checkers, and user-written
@@ -38,14 +39,19 @@ export {
   type Pausable,
 } from '../cluster/db/index.js';
 export {
+  ContainerDb,
   DaemonDb,
   hostPort,
   nodePort,
   probeJson,
   waitFor,
   withTimeout,
+  type ContainerDbConfig,
   type DaemonDbConfig,
 } from '../cluster/db/index.js';
+// The container vocabulary ContainerDb takes, from splitbrain's own testcontainers (12.0.1), so a
+// user's description is of the version splitbrain starts.
+export { GenericContainer, Wait } from 'testcontainers';
 
 // Where nodes run.
 export {
@@ -58,6 +64,7 @@ export {
   type RuntimeName,
   type StartedCluster,
   type StartedNode,
+  type StartedNodeContainer,
 } from '../cluster/runtime/index.js';
 
 // The node image (Debian with iptables, iproute2, libfaketime), to build an adapter's image on.

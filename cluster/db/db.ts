@@ -52,6 +52,12 @@ export interface LeaderAware {
 /** Says whether its processes read wall-clock time through libc (so libfaketime affects them). */
 export interface ClockAware {
   readonly clockSkewEffective: boolean;
+  /**
+   * Why clock offsets cannot reach the DB's processes on this cluster (say, its image's libc cannot
+   * preload libfaketime), or undefined. Asked before the run: the clock fault is then skipped with
+   * the reason (refused when named explicitly).
+   */
+  clockSkewProblem?(cluster: StartedCluster): Promise<string | undefined>;
 }
 
 export const isKillable = (db: Db): db is Db & Killable => 'kill' in db && 'start' in db;

@@ -6,6 +6,7 @@
 export { RaftkvDb } from './raftkv.js';
 export { DaemonDb, withTimeout, type DaemonDbConfig } from './daemon-db.js';
 export { EtcdDb, ETCD_BINARY } from './etcd.js';
+export { ContainerDb, type ContainerDbConfig } from './container-db.js';
 export {
   isClockAware,
   isKillable,

@@ -32,6 +32,14 @@ export type {
   StartedNode,
 } from './runtime.js';
 export { DockerRuntime } from './docker/index.js';
+export {
+  describedImage,
+  faketimeProblem,
+  NodeContainerError,
+  startNodeContainer,
+  StartedNodeContainer,
+  type NodeContainerOptions,
+} from './docker/index.js';
 export { LocalRuntime } from './local/index.js';
 export { hasLinkControl } from './link-control.js';
 export type { LinkControl, LinkFault } from './link-control.js';

@@ -28,15 +28,15 @@ export class DockerNode implements StartedNode {
   private readonly spawned: TrackedDaemon[] = [];
 
   constructor(
-    private readonly docker: Docker,
+    readonly docker: Docker,
     readonly container: Docker.Container,
     readonly name: string,
     readonly address: string,
-    private readonly runId: string,
+    readonly runId: string,
     /** Host folder for this node's logs and copied data. */
     readonly hostLogDir: string,
     /** Host folder mounted at CONTAINER_CLOCK_DIR. */
-    private readonly hostClockDir: string,
+    readonly hostClockDir: string,
   ) {}
 
   exec(command: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
@@ -68,6 +68,14 @@ export class DockerNode implements StartedNode {
 
   daemons(): readonly Daemon[] {
     return this.spawned;
+  }
+
+  /**
+   * Counts a process started another way (a user's container sharing this node's network) as
+   * this node's daemon, so liveness, kill and pause find it as they find a spawned one.
+   */
+  adopt(daemon: TrackedDaemon): void {
+    this.spawned.unshift(daemon);
   }
 
   async setClockOffset(offsetMs: number): Promise<void> {

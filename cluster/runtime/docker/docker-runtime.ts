@@ -58,7 +58,7 @@ export class DockerRuntime implements Runtime {
     const scratch = runScratchDir(spec.runId);
     const { network, subnet } = await this.createNetwork(tag, labels);
     const nodes: DockerNode[] = [];
-    const cluster = new DockerCluster(spec.runId, nodes, network, scratch);
+    const cluster = new DockerCluster(this.docker, spec.runId, nodes, network, scratch);
     try {
       const nodeBinary = await realpath(process.execPath);
       const root = projectRoot();
@@ -89,7 +89,10 @@ export class DockerRuntime implements Runtime {
               NetworkMode: network.id,
               Binds: binds,
             },
-            NetworkingConfig: { EndpointsConfig: { [network.id]: { IPAMConfig: { IPv4Address: address } } } },
+            // The alias lets peers (and a user's container sharing this network stack) dial `n2` by name.
+            NetworkingConfig: {
+              EndpointsConfig: { [network.id]: { IPAMConfig: { IPv4Address: address }, Aliases: [name] } },
+            },
           });
           const node = new DockerNode(this.docker, container, name, address, spec.runId, hostLogDir, clockDir);
           nodes.push(node);
