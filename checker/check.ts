@@ -146,8 +146,12 @@ export function limitsOf(
 
 /** The default memory budget: 1 GiB, or half of V8's heap limit when that is smaller. */
 export function defaultMemoryLimit(): number {
-  return Math.min(2 ** 30, Math.floor(getHeapStatistics().heap_size_limit / 2));
+  // The heap limit is fixed when the process starts; asking V8 costs more than a tiny check.
+  heapLimit ??= getHeapStatistics().heap_size_limit;
+  return Math.min(2 ** 30, Math.floor(heapLimit / 2));
 }
+
+let heapLimit: number | undefined;
 
 function workerCount(parts: Part[], options: CheckOptions<unknown>): number {
   if (typeof options.model !== 'string' || parts.length < 2 || !workersAvailable()) return 0;

@@ -142,32 +142,62 @@ export function pairOperations(
   events: readonly HistoryEvent[],
   options: Omit<PairOptions, 'mode'> = {},
 ): PairedHistory {
+  // Each op is made once, at its invoke, and completed in place: no pair objects in between.
+  const all: Operation[] = [];
+  const pairing = new EventPairing<Operation>(
+    {
+      invoked: (invoke, at) => {
+        const op = invokedOperation(invoke, at);
+        all.push(op);
+        return op;
+      },
+      completed: completeOperation,
+    },
+    options,
+  );
+  for (let i = 0; i < events.length; i++) pairing.push(events[i]!, i, options.lines?.[i]);
+  // A fail never happened: drop it, and number the rest densely in invoke order.
   const ops: Operation[] = [];
-  let failed = 0;
-  for (const pair of pairEvents(events, options)) {
-    if (pair.complete?.type === 'fail') failed++;
-    else ops.push(operationOf(pair, ops.length));
+  for (const op of all) {
+    if (op.id === FAILED) continue;
+    op.id = ops.length;
+    ops.push(op);
   }
-  return { ops, failed };
+  return { ops, failed: all.length - ops.length };
 }
 
-function operationOf({ invoke, invokeAt, complete, completeAt }: EventPair, id: number): Operation {
+/** The id of an op completed by `fail` until {@link pairOperations} drops it. */
+const FAILED = -1;
+
+/** An op as its invoke describes it: crashed until a completion says otherwise. */
+function invokedOperation(invoke: HistoryEvent, invokeAt: number): Operation {
   // Every field is present (undefined when absent), so all ops share one hidden class and the
   // search's loops over them stay monomorphic. JSON output omits the undefineds.
-  const ok = complete?.type === 'ok';
   return {
-    id,
+    id: 0,
     process: invoke.process as number,
     f: invoke.f,
     key: invoke.key,
     input: invoke.value,
-    output: ok ? complete.value : undefined,
-    status: ok ? 'ok' : 'info',
+    output: undefined,
+    status: 'info',
     call: invoke.time,
-    return: ok ? complete.time : null,
+    return: null,
     invokeIndex: invoke.index ?? invokeAt,
-    completeIndex: complete === undefined ? undefined : (complete.index ?? completeAt),
-    node: invoke.node ?? complete?.node,
-    error: complete?.error,
+    completeIndex: undefined,
+    node: invoke.node,
+    error: undefined,
   } as Operation;
+}
+
+function completeOperation(op: Operation, complete: Completion, completeAt: number): void {
+  if (complete.type === 'fail') op.id = FAILED;
+  else if (complete.type === 'ok') {
+    op.output = complete.value;
+    op.status = 'ok';
+    op.return = complete.time;
+  }
+  op.completeIndex = complete.index ?? completeAt;
+  op.node ??= complete.node;
+  op.error = complete.error;
 }

@@ -73,7 +73,8 @@ function* interleave<S>(parts: PartList, model: FilledModel<S>, limits: SearchLi
   const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
   // Searches are created lazily: each holds typed arrays sized to its part.
   const searches = new Map<number, LinearizationSearch<S>>();
-  let pending = Array.from({ length: parts.length }, (_, k) => k);
+  let pending: number[] = [];
+  for (let k = 0; k < parts.length; k++) pending.push(k);
   let slice = 0;
   while (pending.length > 0) {
     const still: number[] = [];

@@ -28,10 +28,13 @@ export function hashString(s: string): number {
   return h | 0;
 }
 
-/** A canonical string for a JSON value, for use as a Map key. */
-export function valueKey(v: unknown): string {
+/**
+ * A key for a JSON value in a Set or Map, equal for equal values: numbers, booleans, null and
+ * undefined stand for themselves (no string made for the common case), strings and objects
+ * become tagged text, which no number equals.
+ */
+export function valueKey(v: unknown): unknown {
   if (typeof v === 'string') return `s${v}`;
-  // A finite number's JSON text is its string, which is cheaper to get.
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return JSON.stringify(v) ?? 'undefined';
+  if (typeof v !== 'object' || v === null) return v;
+  return `j${JSON.stringify(v)}`;
 }

@@ -52,7 +52,7 @@ function writtenValue(op: Operation): { v: unknown } | undefined {
  * never take effect. This removes most of the branching crashed ops cause.
  */
 export function dropUnobservedCrashedWrites(ops: Operation[]): Operation[] {
-  const observed = new Set<string>();
+  const observed = new Set<unknown>();
   for (const op of ops) {
     if (op.f === 'read' && op.status === 'ok') observed.add(valueKey(op.output));
     else if (op.f === 'cas') observed.add(valueKey((op.input as [unknown, unknown])[0]));
