@@ -4,7 +4,7 @@
  * teardown) is a failed test. raftkv exits with code 1 when its own invariant checks trip, and a
  * cluster that quietly lost nodes would otherwise run on and come back valid.
  */
-import type { StartedCluster } from '../../cluster/runtime/index.js';
+import type { Daemon, StartedCluster } from '../../cluster/runtime/index.js';
 
 /** A daemon that exited by itself during the run. */
 export interface NodeDeath {
@@ -32,13 +32,15 @@ export function watchLiveness(opts: {
   intervalMs?: number;
 }): LivenessWatch {
   const deaths: NodeDeath[] = [];
-  const seen = new Set<number>();
+  // Keyed by handle, not pid: each container has its own pid namespace, so daemons on different
+  // Docker nodes often share a pid, and a pid key watched only one of them.
+  const seen = new Set<Daemon>();
   let watching = true;
   const poll = (): void => {
     for (const node of opts.cluster.nodes) {
       for (const d of node.daemons()) {
-        if (seen.has(d.pid)) continue;
-        seen.add(d.pid);
+        if (seen.has(d)) continue;
+        seen.add(d);
         void d.exited().then((code) => {
           if (watching && code !== KILLED) {
             deaths.push({ node: node.name, daemon: d.name, pid: d.pid, code, time: opts.now() });
