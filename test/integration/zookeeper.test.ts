@@ -1,10 +1,10 @@
 /**
  * ZooKeeper through its adapter (src/adapters/zookeeper, written with the public API) on local
- * nodes in network namespaces: a short run under kills with sync reads is linearizable and
- * leaves nothing behind; a read consistency ZooKeeper's adapter does not offer is refused naming
- * the choices. Not pauses: a leader resumed after a pause can answer sync + read from its stale
- * copy before it notices it was deposed (a real ZooKeeper behaviour, docs/adapters.md), so a
- * valid verdict there is not something ZooKeeper promises.
+ * nodes in network namespaces: a short run under kills and pauses with the default
+ * (linearizable: read, then a quorum-committed version check) reads is linearizable and leaves
+ * nothing behind; a read consistency ZooKeeper's adapter does not offer is refused naming the
+ * choices. Not `sync` reads under pauses: a leader resumed after a pause can answer sync + read
+ * from its stale copy before it notices it was deposed (ZooKeeper's behaviour, docs/adapters.md).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,16 +29,16 @@ beforeAll(build, 300_000);
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 describe('splitbrain test --db zookeeper', () => {
-  it('refuses a read consistency the adapter does not offer, naming sync and local', async () => {
-    const r = await splitbrain(['test', '--db', 'zookeeper', '--read-consistency', 'linearizable', '--store', store]);
+  it('refuses a read consistency the adapter does not offer, naming its three', async () => {
+    const r = await splitbrain(['test', '--db', 'zookeeper', '--read-consistency', 'serializable', '--store', store]);
     expect(r.exitCode, r.all).toBe(64);
     expect(r.all).toContain(
-      '--read-consistency linearizable is not offered by --db zookeeper; choose one of: sync, local',
+      '--read-consistency serializable is not offered by --db zookeeper; choose one of: linearizable, sync, local',
     );
   });
 
   it.skipIf(!isRoot || !hasZooKeeper)(
-    'with sync reads under kills on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
+    'with default reads under kills and pauses on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
     async () => {
       const r = await splitbrain([
         'test',
@@ -51,7 +51,7 @@ describe('splitbrain test --db zookeeper', () => {
         '--workload',
         'kv',
         '--nemesis',
-        'kill',
+        'kill,pause',
         '--nemesis-interval',
         '3',
         '--time-limit',
@@ -61,12 +61,12 @@ describe('splitbrain test --db zookeeper', () => {
         '--store',
         store,
         '--name',
-        'zk-sync',
+        'zk-default',
       ]);
       expect(r.exitCode, r.all).toBe(0);
-      const run = latestRun(store, 'zk-sync');
+      const run = latestRun(store, 'zk-default');
       const results = readResults(run);
-      expect(results.test).toMatchObject({ db: 'zookeeper', readConsistency: 'sync' });
+      expect(results.test).toMatchObject({ db: 'zookeeper', readConsistency: 'linearizable' });
       expect(results.versions.zookeeper).toMatch(/^3\.8/);
       expect(results.stats.byType.ok).toBeGreaterThan(200);
       const runId = runIdOf(run);

@@ -4,15 +4,17 @@
  */
 import { execa } from 'execa';
 import { defineAdapter } from '../../index.js';
-import { ZK_READ_CONSISTENCIES, zookeeperClientPool } from './zookeeper-client.js';
+import { zookeeperClientPool } from './zookeeper-client.js';
 import { ZooKeeperDb } from './zookeeper-db.js';
 import { zookeeperImage } from './zookeeper-image.js';
+import { ZK_READ_CONSISTENCIES } from './zookeeper-read.js';
 
 export { ZooKeeperDb, ZK_CLIENT_PORT, ZK_QUORUM_PORT } from './zookeeper-db.js';
 export { ZK_IMAGE_PACKAGES, zookeeperImage } from './zookeeper-image.js';
-export { ZK_READ_CONSISTENCIES, zookeeperClientPool, znodeOf } from './zookeeper-client.js';
+export { zookeeperClientPool, znodeOf } from './zookeeper-client.js';
+export { ZK_READ_CONSISTENCIES } from './zookeeper-read.js';
 
-/** ZooKeeper: reads `sync` (default) or `local`. */
+/** ZooKeeper: reads `linearizable` (default), `sync` or `local` (zookeeper-read.ts). */
 export const zookeeperAdapter = defineAdapter({
   name: 'zookeeper',
   workloads: ['kv', 'register', 'cas-register', 'lock'],

@@ -4,9 +4,7 @@
  * znode `/sb-KEY` holding the JSON value: read = getData (none yet: null), write = setData
  * (create on first write), cas = getData then setData guarded by the version read, so a cas
  * that lost a race is refused by ZooKeeper itself. The `lock` workload uses ZooKeeper's lock
- * recipe (zookeeper-lock.ts). Read consistency `sync` sends a sync for the
- * znode first, which brings the server up to date with the leader before it answers the read;
- * `local` reads the server's own copy, which may be stale.
+ * recipe (zookeeper-lock.ts). How a read is served is the read consistency (zookeeper-read.ts).
  *
  * The library retries requests after a connection loss; retries are off here, since a retried
  * setData that had in fact been applied would come back as a refusal and be recorded `fail`.
@@ -20,19 +18,9 @@ import {
   type ClientPool,
   type Completion,
 } from '../../index.js';
+import { codeOf, create, getData, setData, ZK_ERROR, type ZkClient } from './znode.js';
 import { acquire, release, type HeldLocks } from './zookeeper-lock.js';
-import { syncPath } from './zookeeper-sync.js';
-
-/** Read modes: `sync` (sync, then read) and `local` (the connected server's copy). */
-export const ZK_READ_CONSISTENCIES = ['sync', 'local'] as const;
-
-type ZkClient = zookeeper.Client;
-type ZkStat = zookeeper.Stat;
-
-/** ZooKeeper error codes the client tells apart. */
-const NO_NODE = zookeeper.Exception.NO_NODE;
-const NODE_EXISTS = zookeeper.Exception.NODE_EXISTS;
-const BAD_VERSION = zookeeper.Exception.BAD_VERSION;
+import { readValue } from './zookeeper-read.js';
 
 /** The znode of a key. */
 export function znodeOf(key: unknown): string {
@@ -126,11 +114,8 @@ async function invokeOn(
         return await acquire(zk, held, String(op.key), deadline);
       case 'release':
         return await release(zk, held, String(op.key));
-      case 'read': {
-        if (readConsistency === 'sync') await syncPath(zk, path);
-        const got = await getData(zk, path);
-        return { type: 'ok', value: got?.value ?? null };
-      }
+      case 'read':
+        return { type: 'ok', value: await readValue(zk, path, readConsistency, deadline) };
       case 'write': {
         await writeValue(zk, path, op.value);
         return { type: 'ok', value: op.value };
@@ -140,9 +125,9 @@ async function invokeOn(
         const got = await getData(zk, path);
         if (!got || got.value !== expected) return { type: 'fail', error: 'cas-mismatch' };
         try {
-          await setData(zk, path, next, got.stat.version);
+          await setData(zk, path, next, got.version);
         } catch (e) {
-          if (codeOf(e) === BAD_VERSION || codeOf(e) === NO_NODE)
+          if (codeOf(e) === ZK_ERROR.badVersion || codeOf(e) === ZK_ERROR.noNode)
             return { type: 'fail', error: 'cas-mismatch (version)' };
           throw e;
         }
@@ -161,35 +146,15 @@ async function writeValue(zk: ZkClient, path: string, value: unknown): Promise<v
   try {
     await setData(zk, path, value, -1);
   } catch (e) {
-    if (codeOf(e) !== NO_NODE) throw e;
+    if (codeOf(e) !== ZK_ERROR.noNode) throw e;
     try {
-      await new Promise<void>((resolve, reject) =>
-        zk.create(path, encode(value), (err) => (err ? reject(err) : resolve())),
-      );
+      await create(zk, path, value);
     } catch (e2) {
-      if (codeOf(e2) !== NODE_EXISTS) throw e2;
+      if (codeOf(e2) !== ZK_ERROR.nodeExists) throw e2;
       await setData(zk, path, value, -1);
     }
   }
 }
-
-function getData(zk: ZkClient, path: string): Promise<{ value: unknown; stat: ZkStat } | undefined> {
-  return new Promise((resolve, reject) =>
-    zk.getData(path, (err, data, stat) => {
-      if (err) return codeOf(err) === NO_NODE ? resolve(undefined) : reject(err);
-      resolve({ value: data && data.length > 0 ? (JSON.parse(data.toString('utf8')) as unknown) : null, stat });
-    }),
-  );
-}
-
-function setData(zk: ZkClient, path: string, value: unknown, version: number): Promise<void> {
-  return new Promise((resolve, reject) =>
-    zk.setData(path, encode(value), version, (err) => (err ? reject(err) : resolve())),
-  );
-}
-
-const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value ?? null));
-const codeOf = (e: unknown): number | undefined => (e as { getCode?: () => number }).getCode?.();
 
 /** The op's completion, or `indeterminate` once `ms` pass (a paused server never answers). */
 async function withDeadline(p: Promise<Completion>, ms: number, op: ClientOp, node: string): Promise<Completion> {

@@ -75,6 +75,9 @@ export class ZooKeeperDb extends DaemonDb implements LeaderAware, ClockAware {
       '-Xmx192m',
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
+      // Timestamped log lines, so a node's log can be laid beside the history.
+      '-Dorg.slf4j.simpleLogger.showDateTime=true',
+      '-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS',
       '-cp',
       ZK_CLASSPATH.join(':'),
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',

@@ -16,15 +16,10 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import type { Completion } from '../../index.js';
-
-type ZkClient = zookeeper.Client;
+import { call, codeOf, ZK_ERROR, type ZkClient } from './znode.js';
 
 /** The locks one client (one session) holds: lock key -> its znode path. */
 export type HeldLocks = Map<string, string>;
-
-const NODE_EXISTS = zookeeper.Exception.NODE_EXISTS;
-const NO_NODE = zookeeper.Exception.NO_NODE;
-const codeOf = (e: unknown): number | undefined => (e as { getCode?: () => number }).getCode?.();
 
 /** The parent znode of a lock. */
 export const lockDir = (key: unknown): string => `/sblock-${encodeURIComponent(String(key))}`;
@@ -34,7 +29,7 @@ export async function acquire(zk: ZkClient, held: HeldLocks, key: string, deadli
   if (held.has(key)) return { type: 'fail', error: 'already held by this client' };
   const dir = lockDir(key);
   await call<string>((cb) => zk.create(dir, cb)).catch((e: unknown) => {
-    if (codeOf(e) !== NODE_EXISTS) throw e;
+    if (codeOf(e) !== ZK_ERROR.nodeExists) throw e;
   });
   const mine = await call<string>((cb) =>
     zk.create(`${dir}/m-`, Buffer.alloc(0), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL, cb),
@@ -90,13 +85,8 @@ export async function release(zk: ZkClient, held: HeldLocks, key: string): Promi
     await call<void>((cb) => zk.remove(mine, -1, cb));
     return { type: 'ok' };
   } catch (e) {
-    if (codeOf(e) === NO_NODE) return { type: 'fail', error: 'lock already lost: its znode is gone (session expired)' };
+    if (codeOf(e) === ZK_ERROR.noNode)
+      return { type: 'fail', error: 'lock already lost: its znode is gone (session expired)' };
     return { type: 'info', error: String(e) };
   }
 }
-
-/** Turns a node-style callback call into a promise. */
-function call<T>(fn: (cb: (err: Error | null | undefined | Exception, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-type Exception = zookeeper.Exception;
