@@ -4,10 +4,12 @@
  */
 import type { Adapter } from '../index.js';
 import { etcdAdapter } from './etcd.js';
+import type { FlagBuiltAdapter } from './flag-built-adapter.js';
+import { maelstromFlagAdapter } from './maelstrom.js';
 import { raftkvAdapter } from './raftkv.js';
 import { zookeeperAdapter } from './zookeeper/index.js';
 
-export { maelstromAdapter } from './maelstrom.js';
+export { firstFlagGiven, type FlagBuiltRun } from './flag-built-adapter.js';
 
 /** Bundled adapters by name; the first is the default `--db`. */
 export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {
@@ -17,7 +19,7 @@ export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {
 };
 
 /** Adapters built from their own flags (`--db maelstrom --bin PATH`), not listed in BUNDLED_ADAPTERS. */
-export const FLAG_BUILT_ADAPTERS = ['maelstrom'] as const;
+export const FLAG_BUILT_ADAPTERS: readonly FlagBuiltAdapter[] = [maelstromFlagAdapter];
 
 /** The default `--db`. */
 export const DEFAULT_ADAPTER = 'raftkv';

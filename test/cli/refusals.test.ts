@@ -54,6 +54,10 @@ describe('splitbrain test refuses bad choices before starting a cluster', () => 
     [['--nemesis', 'nosuch'], /nosuch/],
     [['--nodes', '0'], /--nodes/],
     [['--db', 'etcd', '--bug', 'stale-read'], /--bug: --db etcd has no injectable bugs/],
+    [['--db', 'maelstrom'], /--db maelstrom needs --bin PATH \(the node program\)/],
+    [['--db', 'raftkv', '--record-messages'], /--record-messages is for --db maelstrom only, not raftkv/],
+    [['--db', 'etcd', '--bin-arg=--local-reads'], /--bin-arg is for --db maelstrom only, not etcd/],
+    [['--bin', '/bin/true'], /--bin is for --db maelstrom only, not raftkv/],
   ])('exits 64 with one line on %j', async (flags, message) => {
     const r = await splitbrain(['test', ...flags, '--store', join(dir, 'store-flags')]);
     expect(r.exitCode, r.stderr).toBe(64);
@@ -70,6 +74,14 @@ describe('splitbrain test refuses bad choices before starting a cluster', () => 
     const simLine = readme.split('\n').find((l) => l.includes('splitbrain sim --bug'));
     expect(simLine, 'README names the bugs sim --bug takes').toBeDefined();
     for (const bug of RAFTKV_BUGS) expect(simLine!.includes(`\`${bug}\``)).toBe(SIM_BUGS.includes(bug as never));
+  });
+
+  it("lists maelstrom's own flags and every adapter's read consistencies in test --help", async () => {
+    const r = await splitbrain(['test', '--help']);
+    expect(r.stdout).toContain('maelstrom (with --bin)');
+    for (const flag of ['--bin ', '--bin-arg', '--record-messages']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain('maelstrom: the node program');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('zookeeper: linearizable, sync, local');
   });
 });
 

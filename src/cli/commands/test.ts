@@ -5,7 +5,13 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { BUNDLED_ADAPTERS, DEFAULT_ADAPTER, FLAG_BUILT_ADAPTERS, maelstromAdapter } from '../../adapters/index.js';
+import {
+  BUNDLED_ADAPTERS,
+  DEFAULT_ADAPTER,
+  FLAG_BUILT_ADAPTERS,
+  firstFlagGiven,
+  type FlagBuiltRun,
+} from '../../adapters/index.js';
 import {
   selectRuntime,
   SSH_OPTIONS,
@@ -41,9 +47,6 @@ interface TestArgs extends Omit<TestConfig, 'db'> {
   name?: string;
   test?: string[];
   config?: string;
-  bin?: string;
-  binArg?: string[];
-  recordMessages?: boolean;
   json?: boolean;
 }
 
@@ -94,27 +97,23 @@ export function parseReadConsistency(adapter: Adapter, v: string | undefined): s
   return v;
 }
 
-/** Parses `--bin`, `--bin-arg` and `--record-messages`: required with `--db maelstrom`, refused without it. */
-export function parseMaelstromOptions(
-  db: string,
-  argv: Pick<TestArgs, 'bin' | 'binArg' | 'recordMessages'>,
-): { bin: string; binArgs: string[]; recordMessages: boolean } | undefined {
-  const binArgs = argv.binArg ?? [];
-  if (db !== 'maelstrom') {
-    const stray =
-      argv.bin !== undefined
-        ? '--bin'
-        : binArgs.length > 0
-          ? '--bin-arg'
-          : argv.recordMessages
-            ? '--record-messages'
-            : undefined;
-    if (stray) throw new UsageError(`${stray} is for --db maelstrom only, not ${db}`);
-    return undefined;
+/**
+ * Builds the adapter when `db` names one built from its own flags (FLAG_BUILT_ADAPTERS),
+ * refusing those flags beside any other `--db`; undefined for every other adapter.
+ */
+export function parseFlagBuiltAdapter(db: string, argv: Readonly<Record<string, unknown>>): FlagBuiltRun | undefined {
+  for (const adapter of FLAG_BUILT_ADAPTERS) {
+    if (adapter.name === db) {
+      try {
+        return adapter.build(argv);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    const stray = firstFlagGiven(adapter, argv);
+    if (stray) throw new UsageError(`--${stray} is for --db ${adapter.name} only, not ${db}`);
   }
-  if (argv.bin === undefined || argv.bin === '')
-    throw new UsageError('--db maelstrom needs --bin PATH (the node program)');
-  return { bin: argv.bin, binArgs: binArgs.map(String), recordMessages: argv.recordMessages ?? false };
+  return undefined;
 }
 
 /** Reads the SSH flags when `--runtime ssh` (refusing them otherwise); a bad hosts file is a usage error. */
@@ -160,7 +159,7 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('db', {
       type: 'string',
-      describe: `System under test: ${Object.keys(BUNDLED_ADAPTERS).join(', ')}, maelstrom (with --bin), or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
+      describe: `System under test: ${[...Object.keys(BUNDLED_ADAPTERS), ...FLAG_BUILT_ADAPTERS.map((a) => a.summary)].join(', ')}, or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
     })
     .option('nodes', {
       type: 'number',
@@ -217,24 +216,20 @@ function builder(y: Argv): Argv<TestArgs> {
     .option('ops-per-key', { type: 'number', describe: 'kv: ops per key before moving to a fresh key (default 200)' })
     .option('read-consistency', {
       type: 'string',
-      describe:
-        "How reads are served, among the adapter's choices (default: its first; etcd: linearizable, serializable)",
+      describe: `How reads are served, among the adapter's choices (default: its first); ${Object.entries(
+        BUNDLED_ADAPTERS,
+      )
+        .map(([name, a]) => `${name}: ${(a.readConsistencies ?? ['linearizable']).join(', ')}`)
+        .join('; ')}`,
     })
-    .option('bin', { type: 'string', describe: 'maelstrom: the node program (speaks Maelstrom JSON on stdin/stdout)' })
-    .option('bin-arg', {
-      type: 'string',
-      array: true,
-      describe: 'maelstrom: an argument for the node program (repeatable)',
-    })
-    .option('record-messages', {
-      type: 'boolean',
-      describe:
-        'maelstrom: write every inter-node message to messages.jsonl; the report draws those around the counterexample',
-    })
-    .example('$0 test', 'the tests of splitbrain.config.ts, or else raftkv, 5 nodes, every fault it can inject, 60 s')
+    .options(Object.fromEntries(FLAG_BUILT_ADAPTERS.flatMap((a) => Object.entries(a.flags))))
+    .example(
+      '$0 test',
+      `the tests of splitbrain.config.ts, or else ${DEFAULT_ADAPTER}, 5 nodes, every fault it can inject, 60 s`,
+    )
     .example('$0 test --db ./my-adapter.ts --time-limit 30', 'your own system through your adapter')
     .example(
-      '$0 test --runtime local --db raftkv --nodes 5 --workload kv --nemesis partition,kill,pause,clock --time-limit 30',
+      `$0 test --runtime local --db ${DEFAULT_ADAPTER} --nodes 5 --workload kv --nemesis partition,kill,pause,clock --time-limit 30`,
       'a 30 s run with four kinds of faults',
     ) as unknown as Argv<TestArgs>;
 }
@@ -307,7 +302,12 @@ async function planTests(argv: TestArgs, say: (line: string) => void): Promise<P
 /** Resolves a test's adapter: a bundled name, a module path (from `baseDir`), or an adapter object from a config. */
 async function resolveAdapter(db: TestConfig['db'], baseDir: string): Promise<Adapter> {
   if (db === undefined || typeof db === 'string')
-    return loadAdapter(db ?? DEFAULT_ADAPTER, BUNDLED_ADAPTERS, baseDir, FLAG_BUILT_ADAPTERS);
+    return loadAdapter(
+      db ?? DEFAULT_ADAPTER,
+      BUNDLED_ADAPTERS,
+      baseDir,
+      FLAG_BUILT_ADAPTERS.map((a) => a.name),
+    );
   const problems = adapterProblems(db);
   if (problems.length > 0) throw new AdapterError(`the config's db is not an adapter: missing ${problems.join(', ')}`);
   return db;
@@ -321,8 +321,11 @@ async function buildTest(
 ): Promise<TestSpec> {
   const d = TEST_DEFAULTS;
   const ssh = await parseSshFlags(s.runtime, argv as unknown as Record<string, unknown>);
-  const maelstrom = parseMaelstromOptions(typeof s.db === 'string' ? s.db : (s.db?.name ?? DEFAULT_ADAPTER), argv);
-  const adapter = maelstrom ? maelstromAdapter(maelstrom) : await resolveAdapter(s.db, baseDir);
+  const flagBuilt = parseFlagBuiltAdapter(
+    typeof s.db === 'string' ? s.db : (s.db?.name ?? DEFAULT_ADAPTER),
+    argv as unknown as Record<string, unknown>,
+  );
+  const adapter = flagBuilt?.adapter ?? (await resolveAdapter(s.db, baseDir));
   const nodes = parseNodes(s.nodes ?? ssh?.hosts.length ?? d.nodes);
   const seed = parseSeed(s.seed);
   const workloadName = oneOf('workload', s.workload ?? adapter.workloads[0]!, adapter.workloads);
@@ -349,9 +352,7 @@ async function buildTest(
   const intervalS = s.nemesisInterval === undefined ? undefined : positive('nemesis-interval', s.nemesisInterval);
   const checkTimeLimitS = positive('check-time-limit', s.checkTimeLimit ?? d.checkTimeLimit);
   const opsPerKey = s.opsPerKey === undefined ? undefined : positiveInt('ops-per-key', s.opsPerKey);
-  const dbLabel = maelstrom
-    ? `maelstrom-${path.basename(maelstrom.bin).replace(/[^A-Za-z0-9._-]/g, '_')}`
-    : adapter.name;
+  const dbLabel = flagBuilt?.label ?? adapter.name;
   const name = s.name ?? `${dbLabel}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name))
     throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
@@ -403,9 +404,7 @@ async function buildTest(
         opTimeoutS: opTimeoutMs / 1000,
         bugs,
         readConsistency,
-        ...(maelstrom
-          ? { bin: maelstrom.bin, binArgs: maelstrom.binArgs, recordMessages: maelstrom.recordMessages }
-          : {}),
+        ...flagBuilt?.params,
       },
     },
   };
