@@ -8,8 +8,8 @@
  * Ops are aimed as the raftkv client aims them (failover.ts): reads at the process's own node, so
  * every member's answers are recorded; writes and cas at the last member that took a write (any
  * member forwards proposals to its leader, so one that answers is attached to a quorum), failing
- * over fast from a member that does not answer, instead of each writer homed on a cut-off member
- * hanging there for the whole op timeout.
+ * over after ETCD_WAIT_MS from a member that does not answer, instead of each writer homed on a
+ * cut-off member hanging there for the whole op timeout.
  */
 import {
   SINGLE_KEY,
@@ -20,7 +20,7 @@ import {
   type ClientPool,
   type Completion,
 } from './client.js';
-import { FAILOVER_MS, LeaderHint, READ_TIMEOUT_MS, hostPortOf } from './failover.js';
+import { LeaderHint, hostPortOf } from './failover.js';
 import { LeanHttpClient } from './lean-http.js';
 import { RequestError } from './request-error.js';
 
@@ -34,6 +34,17 @@ interface EtcdAnswer {
   message?: string;
   code?: number;
 }
+
+/**
+ * How long an op waits for a member before it gives up on it, ms: etcd's election timeout as
+ * cluster/db/etcd.ts sets it (1 s). raftkv's clients give up after 400 ms (failover.ts), but etcd
+ * fsyncs every commit, and on a loaded machine its slowest ordinary writes took 300-400 ms: at
+ * 400 ms over a third of the writes of a run ended `info`, each an op the checker must place
+ * anywhere later, which blunts it. When the member cut off is the leader, no other member commits
+ * anything before an election timeout has passed anyway. Reads wait as long: a linearizable range
+ * waits for a quorum round and the apply as a write does.
+ */
+const ETCD_WAIT_MS = 1000;
 
 /** The read consistencies etcd's range offers (`--read-consistency`); the first is the default. */
 export const ETCD_READ_CONSISTENCIES = ['linearizable', 'serializable'] as const;
@@ -59,7 +70,7 @@ export function etcdClientPool(opts: EtcdClientOptions): ClientPool {
       return {
         invoke: (op) =>
           op.f === 'read'
-            ? readAt(http, Math.min(opts.opTimeoutMs, READ_TIMEOUT_MS), homeAddr, home.node, op, serializable)
+            ? readAt(http, Math.min(opts.opTimeoutMs, ETCD_WAIT_MS), homeAddr, home.node, op, serializable)
             : writeAtLeader(http, opts.opTimeoutMs, writeTo, op),
       };
     },
@@ -91,7 +102,7 @@ async function readAt(
 
 /**
  * A put or cas txn at the member that last took a write. A member that gives no answer within
- * FAILOVER_MS (or an error) is passed over by the next write; the op is `info` unless the
+ * ETCD_WAIT_MS (or an error) is passed over by the next write; the op is `info` unless the
  * connection was refused, since etcd may still commit a proposal it did not confirm.
  */
 async function writeAtLeader(
@@ -108,7 +119,7 @@ async function writeAtLeader(
       'POST',
       pathFor(op),
       bodyFor(op, keyOf(op), false),
-      Math.min(opTimeoutMs, FAILOVER_MS),
+      Math.min(opTimeoutMs, ETCD_WAIT_MS),
     );
   } catch (e) {
     if (!(e instanceof RequestError)) throw e;
