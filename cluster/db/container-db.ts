@@ -71,7 +71,9 @@ export class ContainerDb implements Db, Killable, Pausable, ClockAware {
       throw new Error(
         `${this.name} runs a Docker image (a GenericContainer), so it needs --runtime docker (this run uses ${cluster.runtime})`,
       );
-    await Promise.all(
+    // Settle every start before failing: a start still in flight could otherwise create its
+    // container after teardown has looked for the run's containers.
+    const starts = await Promise.allSettled(
       cluster.nodes.map(async (node) => {
         const description = this.config.container(node, cluster);
         const clockProblem = await this.probeClock(cluster, describedImage(description));
@@ -82,11 +84,14 @@ export class ContainerDb implements Db, Killable, Pausable, ClockAware {
           });
           this.started.set(node.name, handle);
         } catch (e) {
-          const why = e instanceof NodeContainerError ? e.message : firstLine(e);
-          throw new Error(`${this.name}: node ${node.name}: ${why}`);
+          if (e instanceof NodeContainerError) throw new Error(`node ${node.name}: ${e.message}`);
+          const image = describedImage(description);
+          throw new Error(`node ${node.name}: its container (${image}) did not become ready: ${firstLine(e)}`);
         }
       }),
     );
+    const failed = starts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     const { isServing } = this.config;
     if (isServing !== undefined) {
       const ms = this.config.serveTimeoutMs ?? 60_000;

@@ -22,8 +22,21 @@ export const CONTAINER_LOG_DIR = '/var/log/splitbrain';
 /** The data folder inside every container. */
 export const CONTAINER_DATA_DIR = '/var/lib/splitbrain/data';
 
+/**
+ * Marks a DockerNode. A user's adapter module is loaded by tsx in its own module namespace, so
+ * its copy of this class is not the runtime's and `instanceof` fails; a registered symbol is the
+ * same in both.
+ */
+const DOCKER_NODE = Symbol.for('splitbrain.docker-node');
+
+/** True when `node` is a Docker container node (whichever copy of this module made it). */
+export function isDockerNode(node: StartedNode): node is DockerNode {
+  return (node as Partial<Record<typeof DOCKER_NODE, boolean>>)[DOCKER_NODE] === true;
+}
+
 /** A started container acting as one node. */
 export class DockerNode implements StartedNode {
+  readonly [DOCKER_NODE] = true;
   readonly dataDir = CONTAINER_DATA_DIR;
   private readonly spawned: TrackedDaemon[] = [];
   /** The container's init, looked up on the first exec; undefined when commands must go through the engine. */

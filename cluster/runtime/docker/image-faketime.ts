@@ -10,7 +10,7 @@ import { hostHasFaketime, LIBFAKETIME } from '../faketime.js';
 import { RUN_LABEL } from '../run-tag.js';
 import type { StartedNode } from '../runtime.js';
 import { demuxLogs } from './docker-logs.js';
-import { DockerNode } from './docker-node.js';
+import { isDockerNode } from './docker-node.js';
 import { CONTAINER_FAKETIME_LIB } from './node-container.js';
 
 /** The glibc dynamic loader's path on this machine's architecture. */
@@ -18,7 +18,7 @@ const GLIBC_LOADER: string = process.arch === 'arm64' ? '/lib/ld-linux-aarch64.s
 
 /** Why libfaketime cannot be preloaded in `image` run beside `node`, or undefined when it can. */
 export async function faketimeProblem(node: StartedNode, image: string): Promise<string | undefined> {
-  if (!(node instanceof DockerNode)) return `node ${node.name} is not a Docker container`;
+  if (!isDockerNode(node)) return `node ${node.name} is not a Docker container`;
   if (!hostHasFaketime()) return `libfaketime is not installed on this host (${LIBFAKETIME})`;
   const { docker, runId } = node;
   let container: Docker.Container;

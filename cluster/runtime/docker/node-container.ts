@@ -21,7 +21,7 @@ import { NAME_PREFIX, RUN_ENV, RUN_LABEL, runTag } from '../run-tag.js';
 import type { Daemon, ExecResult, StartedNode } from '../runtime.js';
 import { TrackedDaemon, type DaemonSignal } from '../tracked-daemon.js';
 import { execOnce } from './docker-exec.js';
-import { CONTAINER_CLOCK_DIR, DockerNode } from './docker-node.js';
+import { CONTAINER_CLOCK_DIR, isDockerNode, type DockerNode } from './docker-node.js';
 import { demuxLogs } from './docker-logs.js';
 
 /** Where the host's libfaketime is mounted in a user's container. */
@@ -105,7 +105,7 @@ export async function startNodeContainer(
   description: GenericContainer,
   opts: NodeContainerOptions,
 ): Promise<StartedNodeContainer> {
-  if (!(node instanceof DockerNode))
+  if (!isDockerNode(node))
     throw new NodeContainerError(
       `node ${node.name} is not a Docker container; a GenericContainer needs --runtime docker`,
     );
