@@ -68,12 +68,12 @@ export interface PairingSink<H> {
 
 /**
  * The pairing one event at a time, for histories read as a stream: {@link pairEvents} is this
- * over an array. Holds only the outstanding invoke of each process.
+ * over an array. Holds one small slot per process, with its outstanding invoke, if any.
  */
 export class EventPairing<H> {
   private readonly strict: boolean;
-  // Process -> its outstanding op.
-  private readonly outstanding = new Map<number, { op: H; invoke: HistoryEvent; line: number }>();
+  // Process -> its slot, reused for each of its ops (no allocation per op).
+  private readonly slots = new Map<number, Slot<H>>();
 
   constructor(
     private readonly sink: PairingSink<H>,
@@ -83,19 +83,23 @@ export class EventPairing<H> {
   }
 
   /** Takes the event at position `at`; `line` is its 1-based source line (default `index + 1` or `at + 1`). */
-  push(e: HistoryEvent, at: number, line: number = (e.index ?? at) + 1): void {
+  push(e: HistoryEvent, at: number, line?: number): void {
     if (e.process === 'nemesis') return;
     const p = e.process;
-    const prior = this.outstanding.get(p);
+    let slot = this.slots.get(p);
+    const prior = slot?.invoke;
     if (e.type === 'invoke') {
       if (prior !== undefined && this.strict) {
         throw new MalformedHistoryError(
-          `process ${p} invokes ${e.f} while its ${prior.invoke.f} from line ${prior.line} is still outstanding`,
+          `process ${p} invokes ${e.f} while its ${prior.f} from line ${slot!.line} is still outstanding`,
           this.options.file,
-          line,
+          line ?? lineOf(e, at),
         );
       }
-      this.outstanding.set(p, { op: this.sink.invoked(e, at), invoke: e, line });
+      if (slot === undefined) this.slots.set(p, (slot = { op: undefined, invoke: undefined, line: 0 }));
+      slot.op = this.sink.invoked(e, at);
+      slot.invoke = e;
+      slot.line = line ?? lineOf(e, at);
       return;
     }
     if (prior === undefined) {
@@ -103,13 +107,27 @@ export class EventPairing<H> {
       throw new MalformedHistoryError(
         `${e.type} ${e.f} for process ${p}, which has no outstanding invoke`,
         this.options.file,
-        line,
+        line ?? lineOf(e, at),
       );
     }
-    if (this.strict) rejectMismatch(prior.invoke, prior.line, e, line, this.options.file);
-    this.outstanding.delete(p);
-    this.sink.completed(prior.op, e as Completion, at);
+    if (this.strict) rejectMismatch(prior, slot!.line, e, line ?? lineOf(e, at), this.options.file);
+    const op = slot!.op as H;
+    slot!.op = undefined;
+    slot!.invoke = undefined;
+    this.sink.completed(op, e as Completion, at);
   }
+}
+
+/** One process's outstanding op (`invoke` undefined when it has none) and the invoke's line. */
+interface Slot<H> {
+  op: H | undefined;
+  invoke: HistoryEvent | undefined;
+  line: number;
+}
+
+/** An event's 1-based source line when none is given: its `index` + 1, or its position + 1. */
+function lineOf(e: HistoryEvent, at: number): number {
+  return (e.index ?? at) + 1;
 }
 
 function rejectMismatch(invoke: HistoryEvent, invokeLine: number, e: HistoryEvent, line: number, file?: string): void {

@@ -23,6 +23,7 @@
 import { Bitset } from './bitset.js';
 import { CRASHED, type FilledModel, type ModelInput } from './model.js';
 import type { Operation } from './result.js';
+import { giveBack, takeBuffer } from './spare-buffers.js';
 import { MemoryBudget, VisitedSet } from './visited.js';
 
 /** Budgets and cancellation for one search. */
@@ -117,6 +118,8 @@ export class LinearizationSearch<S> {
   private readonly frameState: S[];
   /** Longest prefix seen, copied lazily: frames below `low` have not changed since the last copy. */
   private readonly best: Int32Array;
+  /** The one buffer every typed array above is a view of; handed back when the search ends. */
+  private readonly buffer: ArrayBuffer;
   private bestLen = 0;
   private low = 0;
   // The loop's registers, saved between slices.
@@ -154,12 +157,13 @@ export class LinearizationSearch<S> {
     };
     const crashClass = ops.map((op) => (op.status === 'ok' ? -1 : classOf(op)));
 
-    // Every array is a view into one buffer: a typed array of more than a few dozen bytes is
-    // allocated outside V8's heap and costs about as much as searching a small part, so one
-    // allocation sets up the whole search. Floats first, then ints, then bytes, keeps each aligned.
+    // Every array is a view into one buffer (zeroed, often the last search's; see
+    // spare-buffers.ts): a typed array of more than a few dozen bytes lives outside V8's heap and
+    // costs about as much to allocate as searching a small part. Floats first, then ints, then
+    // bytes, keeps each aligned.
     const floatCount = n + ok;
     const intCount = 6 * E + 4 + 9 * n + 2 + classes.size + ok;
-    const buffer = new ArrayBuffer(8 * floatCount + 4 * intCount + E + 3 * n);
+    const buffer = (this.buffer = takeBuffer(8 * floatCount + 4 * intCount + E + 3 * n));
     let usedFloats = 0;
     let usedInts = 0;
     let usedBytes = 0;
@@ -397,11 +401,7 @@ export class LinearizationSearch<S> {
 
       // No candidate left in this window: undo the last choice and try the one after it.
       if (depth === 0) {
-        return this.finish({
-          valid: false,
-          prefix: Array.from(best.subarray(0, this.bestLen)),
-          failed: this.failedAfterBest(),
-        });
+        return this.finish({ valid: false, prefix: this.bestPrefix(), failed: this.failedAfterBest() });
       }
       if (depth > this.bestLen) {
         best.set(frameOp.subarray(this.low, depth), this.low);
@@ -450,9 +450,18 @@ export class LinearizationSearch<S> {
   private finish(outcome: SearchOutcome): SearchOutcome {
     this.outcome = outcome;
     this.visited.release();
+    // Every array of this search is a view of the buffer, and none is read once it has an outcome.
+    giveBack(this.buffer);
     this.budget.used -= this.footprint;
     this.footprint = 0;
     return outcome;
+  }
+
+  /** The longest prefix seen, as a plain array (a plain loop: Array.from on a typed array is many times slower). */
+  private bestPrefix(): number[] {
+    const prefix = new Array<number>(this.bestLen);
+    for (let k = 0; k < this.bestLen; k++) prefix[k] = this.best[k]!;
+    return prefix;
   }
 
   /** The ok op with the earliest return that the best prefix leaves out. */
@@ -472,7 +481,8 @@ export class LinearizationSearch<S> {
 
 /** A value as text for grouping: cheap for numbers, exact for everything JSON can hold. */
 function textOf(v: unknown): string {
-  return typeof v === 'number' ? `n${v}` : (JSON.stringify(v) ?? '');
+  if (v === undefined) return '';
+  return typeof v === 'number' ? `n${v}` : JSON.stringify(v);
 }
 
 /**

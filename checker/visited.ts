@@ -5,6 +5,7 @@
  * cost near the bitset's own size and lets the memory budget be counted exactly.
  */
 import type { Bitset } from './bitset.js';
+import { giveBack, takeBuffer } from './spare-buffers.js';
 
 const NONE = -1;
 
@@ -54,6 +55,8 @@ export class VisitedSet<S> {
     this.size = 0;
     this.heads.clear();
     this.states = [];
+    if (this.chain.length > 0) giveBack(this.pool.buffer as ArrayBuffer);
+    [this.pool, this.chain] = [new Uint32Array(0), new Int32Array(0)];
   }
 
   /**
@@ -93,6 +96,7 @@ export class VisitedSet<S> {
     const [pool, chain] = this.allocate(this.chain.length * 2);
     pool.set(this.pool);
     chain.set(this.chain);
+    giveBack(this.pool.buffer as ArrayBuffer);
     this.pool = pool;
     this.chain = chain;
   }
@@ -102,7 +106,7 @@ export class VisitedSet<S> {
    * size happens outside V8's heap and is slow next to a small part's whole search.
    */
   private allocate(capacity: number): [Uint32Array, Int32Array] {
-    const buffer = new ArrayBuffer(4 * capacity * (this.words + 1));
+    const buffer = takeBuffer(4 * capacity * (this.words + 1));
     return [
       new Uint32Array(buffer, 0, capacity * this.words),
       new Int32Array(buffer, 4 * capacity * this.words, capacity),
