@@ -89,6 +89,11 @@ function portBasedWait(strategy: WaitStrategy | undefined): string | undefined {
   return undefined;
 }
 
+/** What in a description cannot work on splitbrain's network (one sentence each), or an empty list. */
+export function descriptionProblems(description: GenericContainer): string[] {
+  return Description.problems(description);
+}
+
 /** The image a GenericContainer describes. */
 export function describedImage(description: GenericContainer): string {
   return Description.image(description);
@@ -110,7 +115,7 @@ export async function startNodeContainer(
       `node ${node.name} is not a Docker container; a GenericContainer needs --runtime docker`,
     );
   const image = Description.image(description);
-  const problems = Description.problems(description);
+  const problems = descriptionProblems(description);
   if (problems.length > 0)
     throw new NodeContainerError(`the container of ${node.name} cannot run as described: ${problems.join('; ')}`);
   try {
