@@ -9,11 +9,6 @@ import { ZooKeeperDb } from './zookeeper-db.js';
 import { zookeeperImage } from './zookeeper-image.js';
 import { ZK_READ_CONSISTENCIES } from './zookeeper-read.js';
 
-export { ZooKeeperDb, ZK_CLIENT_PORT, ZK_QUORUM_PORT } from './zookeeper-db.js';
-export { ZK_IMAGE_PACKAGES, zookeeperImage } from './zookeeper-image.js';
-export { zookeeperClientPool, znodeOf } from './zookeeper-client.js';
-export { ZK_READ_CONSISTENCIES } from './zookeeper-read.js';
-
 /** ZooKeeper: reads `linearizable` (default), `sync` or `local` (zookeeper-read.ts). */
 export const zookeeperAdapter = defineAdapter({
   name: 'zookeeper',
