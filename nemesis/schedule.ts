@@ -46,6 +46,15 @@ export const HOLD_S = [0.5, 3] as const;
 /** The window in which every run kills the whole cluster at least once, seconds after the schedule starts. */
 export const KILL_ALL_AT_S = [4, 12] as const;
 
+/**
+ * Seconds after the schedule starts by which the opening's combined moves are over (lag-then-leader,
+ * drawn at 7-8.5 s, lasts at most 5.5 s). Until then the other kinds draw nothing new: the
+ * cluster restarted by the whole-cluster kill needs a second or two to elect a leader, and only
+ * the reads it serves before new writes land show that acknowledged writes were lost; a pause
+ * or kill of the new leader, or a partition from another kind, in that window hides them.
+ */
+export const OPENING_END_S = 14;
+
 const NS_PER_S = 1e9;
 
 /**
@@ -69,6 +78,7 @@ export function planSchedule(opts: ScheduleOptions): TimedOp[] {
     const rng = createRng(opts.seed * 7919 + FAULTS.indexOf(fault) * 104729 + 1);
     const opening = openingOf(fault, opts, rng);
     let t = opening.atS;
+    let quietUntilS = opening.quietUntilS;
     let first = opening.combined;
     while (t < opts.durationS) {
       const episode = drawEpisode(fault, { ...opts, intervalS }, rng, first);
@@ -78,6 +88,8 @@ export function planSchedule(opts: ScheduleOptions): TimedOp[] {
         if (at < endNs) all.push({ at, op: step.op, order: k });
       }
       t += episode.lengthS + rng.between(0.5, 1.5) * intervalS;
+      if (quietUntilS !== undefined) t = Math.max(t, quietUntilS + rng.between(0, 2));
+      quietUntilS = undefined;
     }
   });
   all.sort((a, b) => a.at - b.at || a.order - b.order);
@@ -85,19 +97,29 @@ export function planSchedule(opts: ScheduleOptions): TimedOp[] {
 }
 
 /**
- * When a kind's timeline starts, and whether its first episode is the kind's combined move. The
- * opening is deliberate, so each combined move has the cluster to itself once, early in every run:
- * the lease step (clock) at once; lag-then-leader with its whole-cluster kill (partition) once the
- * lease step is over; the kinds that take nodes away (kill, pause) only after that. Without
- * lag-then-leader (no partition, or a DB that cannot name its leader) the kill timeline opens with
- * the whole-cluster kill instead. From then on every kind draws at random, overlapping the others.
+ * When a kind's timeline starts, whether its first episode is the kind's combined move, and until
+ * when it then stays quiet. The opening is deliberate, so each combined move has the cluster to
+ * itself once, early in every run: the lease step (clock) at once; lag-then-leader with its
+ * whole-cluster kill (partition) once the lease step is over; every other kind only once that is
+ * over too (OPENING_END_S), so the restarted cluster serves for a while undisturbed. Without
+ * lag-then-leader (no partition, or a DB that cannot name its leader) the kill timeline opens
+ * with the whole-cluster kill instead. From then on every kind draws at random, overlapping the others.
  */
-function openingOf(fault: FaultName, opts: ScheduleOptions, rng: Rng): { atS: number; combined: boolean } {
+function openingOf(
+  fault: FaultName,
+  opts: ScheduleOptions,
+  rng: Rng,
+): { atS: number; combined: boolean; quietUntilS?: number } {
   const leaderOk = opts.leaderAware === true;
   const lagThenLeaderFirst = leaderOk && opts.faults.includes('partition');
+  const afterOpening = (): number => rng.between(OPENING_END_S, OPENING_END_S + 3);
   switch (fault) {
     case 'clock':
-      return { atS: rng.between(0.5, 1.5), combined: true };
+      return {
+        atS: rng.between(0.5, 1.5),
+        combined: true,
+        ...(lagThenLeaderFirst ? { quietUntilS: OPENING_END_S } : {}),
+      };
     case 'partition':
       return {
         atS: opts.faults.includes('clock') && leaderOk ? rng.between(7, 8.5) : rng.between(0.5, 1.5),
@@ -105,13 +127,17 @@ function openingOf(fault: FaultName, opts: ScheduleOptions, rng: Rng): { atS: nu
       };
     case 'kill':
       return lagThenLeaderFirst
-        ? { atS: rng.between(12, 15), combined: false }
+        ? { atS: afterOpening(), combined: false }
         : { atS: rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[0] + 3), combined: opts.nodes.length > 1 };
     case 'pause':
-      return { atS: rng.between(11, 14), combined: false };
+      return { atS: lagThenLeaderFirst ? afterOpening() : rng.between(11, 14), combined: false };
     case 'packet':
     case 'packet-delay':
-      return { atS: rng.between(1, 6), combined: false };
+      return {
+        atS: rng.between(1, 6),
+        combined: false,
+        ...(lagThenLeaderFirst ? { quietUntilS: OPENING_END_S } : {}),
+      };
   }
 }
 

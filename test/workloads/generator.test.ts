@@ -12,6 +12,7 @@ import {
   timeLimit,
   type Generator,
 } from '../../workloads/index.js';
+import { REVISIT_SHARE, REVISITED_KEYS } from '../../workloads/kv.js';
 import { simulate, type SimulatedOp } from './simulate.js';
 
 const MS = 1_000_000;
@@ -164,11 +165,44 @@ describe('workloads', () => {
     const h = invokes(simulate(limit(2000, w.generator()), { threads: 10, latencyNs: MS, untilNs: 100 * S }));
     const byKey = new Map<unknown, SimulatedOp[]>();
     for (const e of h) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
-    expect(byKey.size).toBeGreaterThanOrEqual(2000 / 40);
-    for (const [, ops] of byKey) {
-      expect(ops.length).toBeLessThanOrEqual(40);
+    expect(byKey.size).toBeGreaterThanOrEqual(2000 / 50);
+    // A key is its group's own until the group's next key starts; after that it is only re-read.
+    const groupOf = (e: SimulatedOp): number => Math.floor(e.thread! / 5);
+    const started = [...byKey.entries()].map(([key, ops]) => ({
+      key,
+      group: groupOf(ops[0]!),
+      at: h.indexOf(ops[0]!),
+    }));
+    for (const [key, ops] of byKey) {
+      const mine = started.find((s) => s.key === key)!;
+      const later = started.filter((s) => s.group === mine.group && s.at > mine.at).map((s) => s.at);
+      const own = ops.filter((e) => later.length === 0 || h.indexOf(e) < Math.min(...later));
+      expect(own.length).toBeLessThanOrEqual(40);
+      expect(ops.slice(own.length).every((e) => e.f === 'read')).toBe(true);
+      // Re-read only while it is among the last REVISITED_KEYS keys the group left.
+      const gone = later.sort((a, b) => a - b)[REVISITED_KEYS];
+      if (gone !== undefined) expect(ops.every((e) => h.indexOf(e) < gone)).toBe(true);
       expect(new Set(ops.map((e) => e.thread)).size).toBeLessThanOrEqual(5);
     }
+    const revisits = [...byKey.values()].reduce((n, ops) => n + ops.filter((e) => e.f === 'read').length, 0);
+    expect(revisits).toBeGreaterThan(0);
+  });
+
+  it('kv re-reads the keys a group left, about REVISIT_SHARE of the ops', () => {
+    const w = kvWorkload({ concurrency: 10, rate: 0, seed: 7, opsPerKey: 40, threadsPerKey: 5 });
+    const h = invokes(simulate(limit(4000, w.generator()), { threads: 10, latencyNs: MS, untilNs: 100 * S }));
+    const newest = new Map<number, unknown>();
+    const seen = new Set<unknown>();
+    let revisits = 0;
+    for (const e of h) {
+      const g = Math.floor(e.thread! / 5);
+      if (!seen.has(e.key)) {
+        seen.add(e.key);
+        newest.set(g, e.key);
+      } else if (e.key !== newest.get(g)) revisits++;
+    }
+    expect(revisits / h.length).toBeGreaterThan(REVISIT_SHARE / 2);
+    expect(revisits / h.length).toBeLessThan(REVISIT_SHARE * 1.5);
   });
 
   it('kv keeps every worker busy: both groups of workers get ops', () => {

@@ -46,6 +46,11 @@ export class LeaderHint {
     return { addr: hostPortOf(e.url), node: e.node };
   }
 
+  /** The leader the pool last heard of, if any (and not suspect). */
+  known(): string | undefined {
+    return this.addr !== undefined && !this.isSuspect(this.addr) ? this.addr : undefined;
+  }
+
   /** True while a node that stopped answering is not to be sent writes. */
   isSuspect(addr: string): boolean {
     return (this.suspectUntil.get(addr) ?? 0) > this.now();

@@ -1,8 +1,12 @@
 /**
  * The client for the bundled raftkv over its HTTP API (cluster/raftkv/README.md): GET /kv/:key,
  * PUT /kv/:key, POST /kv/:key/cas. Built to see what a faulty cluster does, as Jepsen's clients:
- * - reads go to the process's own node (spread by process number) and are never redirected, so
- *   every node, a deposed leader included, is read from and its answers are recorded;
+ * - reads go to the process's own node (spread by process number), so every node, a deposed
+ *   leader included, is read from and its answers are recorded; a node that will not serve a
+ *   read hands it on once to the leader (the one it names, else the one the pool knows), so every
+ *   reader also reads at the leader, and after an outage a read is as likely as a write to be the
+ *   first op a new leader serves (after a crash of every node, only such a read shows that
+ *   acknowledged writes are gone);
  * - writes and cas go to the last leader any process of the pool saw, follow not-leader redirects,
  *   and fail over fast: a node that gives no answer within FAILOVER_MS ends the op (`info`, it may
  *   have happened) and the next op tries another node, instead of every worker waiting on a
@@ -55,27 +59,44 @@ export function raftkvClientPool(opts: ClientOptions): ClientPool {
   };
 }
 
-/** A read at one node, never redirected: a node that will not serve it answers `fail`. */
+/**
+ * A read at the process's own node. A node that says it does not lead hands the read on once to
+ * the leader it names, or, naming none, to the leader the pool last saw (unless that leader
+ * stopped answering writes); a node that thinks it leads answers itself, so a deposed leader's
+ * answers are still recorded. A read that is not served fails: it changed nothing.
+ */
 async function readAt(
   http: LeanHttpClient,
   opts: ClientOptions,
   leader: LeaderHint,
-  addr: string,
-  node: string,
+  homeAddr: string,
+  homeNode: string,
   op: ClientOp,
 ): Promise<Completion> {
+  const deadline = Date.now() + Math.min(opts.opTimeoutMs, READ_TIMEOUT_MS);
   const key = encodeURIComponent(String(op.key ?? SINGLE_KEY));
-  let res;
-  try {
-    res = await send(http, addr, key, op, '', Math.min(opts.opTimeoutMs, READ_TIMEOUT_MS));
-  } catch (e) {
-    if (!(e instanceof RequestError)) throw e;
-    return { type: 'fail', error: e.kind === 'timeout' ? 'timeout' : e.message, node };
+  let addr = homeAddr;
+  let node = homeNode;
+  for (let hop = 0; ; hop++) {
+    let res;
+    try {
+      res = await send(http, addr, key, op, '', Math.max(1, deadline - Date.now()));
+    } catch (e) {
+      if (!(e instanceof RequestError)) throw e;
+      return { type: 'fail', error: e.kind === 'timeout' ? 'timeout' : e.message, node };
+    }
+    const body = (res.body ?? {}) as RaftkvAnswer;
+    if (res.status === 200) return { type: 'ok', value: body.value ?? null, node };
+    const named = res.status === 307 ? body.leader : undefined;
+    if (named) leader.saw(named);
+    // A node cut off from the leader, or just restarted, names none: the leader the writers found.
+    const next = res.status === 307 ? (named ?? leader.known()) : undefined;
+    if (!next || next === addr || hop >= 1 || leader.isSuspect(next) || deadline <= Date.now()) {
+      return { type: 'fail', error: body.error ?? `http ${res.status}`, node };
+    }
+    addr = next;
+    node = nodeNameFor(opts.endpoints, next) ?? next;
   }
-  const body = (res.body ?? {}) as RaftkvAnswer;
-  if (res.status === 200) return { type: 'ok', value: body.value ?? null, node };
-  if (res.status === 307 && body.leader) leader.saw(body.leader);
-  return { type: 'fail', error: body.error ?? `http ${res.status}`, node };
 }
 
 /** A write or cas at the leader the pool knows of, following redirects, failing over fast. */

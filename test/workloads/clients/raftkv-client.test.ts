@@ -149,19 +149,51 @@ describe('raftkv client', () => {
     expect(hits.sort()).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
   });
 
-  it("reads only from the process's own node: a follower's not-leader is a fail, not a redirect", async () => {
+  it("reads at the process's own node, and a follower hands the read on once to the leader it names", async () => {
     const hits: string[] = [];
     const leader = await serve((_req, _body, res) => (hits.push('leader'), reply(res, 200, { value: 1 })));
     const follower = await serve(
       (_req, _body, res) => (hits.push('follower'), reply(res, 307, { error: 'not-leader', leader, definite: true })),
     );
     const c = pool([follower, leader]).open(0);
-    expect(await c.invoke({ f: 'read', key: 1, value: null })).toMatchObject({
+    expect(await c.invoke({ f: 'read', key: 1, value: null })).toEqual({ type: 'ok', value: 1, node: 'n2' });
+    expect(hits).toEqual(['follower', 'leader']);
+  });
+
+  it('hands a read at a node that names no leader to the leader the writers found', async () => {
+    const hits: string[] = [];
+    const leader = await serve((req, _body, res) => (hits.push(`leader ${req.method}`), reply(res, 200, { value: 5 })));
+    const cutOff = await serve(
+      (req, _body, res) => (
+        hits.push(`cut-off ${req.method}`),
+        reply(res, 307, { error: 'not-leader', definite: true })
+      ),
+    );
+    const p = pool([leader, cutOff]);
+    expect(await p.open(0).invoke({ f: 'write', key: 1, value: 5 })).toMatchObject({ type: 'ok', node: 'n1' });
+    expect(await p.open(1).invoke({ f: 'read', key: 1, value: null })).toEqual({ type: 'ok', value: 5, node: 'n1' });
+    expect(hits).toEqual(['leader PUT', 'cut-off GET', 'leader GET']);
+  });
+
+  it('fails a read at a follower that knows no leader, or names one that stopped answering writes', async () => {
+    const silent = await serve(() => undefined);
+    const leaderless = await serve((_req, _body, res) => reply(res, 307, { error: 'not-leader', definite: true }));
+    const naming = await serve((_req, _body, res) =>
+      reply(res, 307, { error: 'not-leader', leader: silent, definite: true }),
+    );
+    const p = pool([silent, naming, leaderless], 5000);
+    expect(await p.open(2).invoke({ f: 'read', key: 1, value: null })).toMatchObject({
       type: 'fail',
       error: 'not-leader',
-      node: 'n1',
+      node: 'n3',
     });
-    expect(hits).toEqual(['follower']);
+    // A write that times out at the silent node makes it suspect; the follower still names it.
+    expect(await p.open(0).invoke({ f: 'write', key: 1, value: 1 })).toMatchObject({ type: 'info' });
+    expect(await p.open(1).invoke({ f: 'read', key: 1, value: null })).toMatchObject({
+      type: 'fail',
+      error: 'not-leader',
+      node: 'n2',
+    });
   });
 
   it('a deposed leader that still answers reads is recorded: the read is ok at the node it went to', async () => {
