@@ -130,7 +130,7 @@ function openingOf(
         ? { atS: afterOpening(), combined: false }
         : { atS: rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[0] + 3), combined: opts.nodes.length > 1 };
     case 'pause':
-      return { atS: lagThenLeaderFirst ? afterOpening() : rng.between(11, 14), combined: false };
+      return { atS: lagThenLeaderFirst ? afterOpening() : rng.between(11, 14), combined: leaderOk };
     case 'packet':
     case 'packet-delay':
       return {
@@ -236,12 +236,18 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
       return held({ f: 'kill', value: plan }, plan.targets === 'all' ? rng.between(0.5, 1.5) : hold(), 'kill');
     }
     case 'pause': {
-      const plan = drawTargets([
-        [50, 'leader'],
-        [20, 'one'],
-        [20, 'minority'],
-        [10, 'majority'],
-      ]);
+      // The first pause is the leader's: continued after a new leader took writes, it answers the
+      // reads that reached it while it was stopped before it hears of the new term.
+      const plan = drawTargets(
+        first && leaderOk
+          ? [[1, 'leader']]
+          : [
+              [50, 'leader'],
+              [20, 'one'],
+              [20, 'minority'],
+              [10, 'majority'],
+            ],
+      );
       // A paused leader must stay away long enough for a new one to commit writes: when it is
       // continued it answers the reads that queued up meanwhile before it hears of the new term.
       const holdS = plan.targets === 'leader' ? rng.between(1.5, HOLD_S[1]) : hold();
