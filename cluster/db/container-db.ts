@@ -13,6 +13,7 @@ import {
   faketimeProblem,
   NodeContainerError,
   startNodeContainer,
+  type Daemon,
   type StartedCluster,
   type StartedNode,
   type StartedNodeContainer,
@@ -124,7 +125,7 @@ export class ContainerDb implements Db, Killable, Pausable, ClockAware {
   }
 
   /** The node's container process, for the nemesis's checks that a kill or pause landed. */
-  daemon(nodeName: string) {
+  daemon(nodeName: string): Daemon | undefined {
     return this.started.get(nodeName)?.daemon;
   }
 

@@ -6,7 +6,8 @@
  * cut really stops traffic and the heal restores it, kill and pause go through Docker, clock
  * offsets reach it through the host's libfaketime, and nothing of the run is left after
  * teardown. A scratch image without a libc gets the clock fault skipped with the reason, and a
- * container that never becomes ready ends a `splitbrain test` with exit 3 and one line.
+ * container that never becomes ready, or an image not on this engine, ends a `splitbrain test`
+ * with exit 3 and one line.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,6 +177,19 @@ describe.skipIf(reason !== undefined)(`a user's image as the nodes${reason ? ` (
       expect(r.exitCode, r.all).toBe(64);
       expect(r.all).toMatch(
         /--nemesis clock cannot be injected here: container-kv: image splitbrain-test-scratch:\w+ has no glibc dynamic loader/,
+      );
+      const runDir = latestRun(path.join(dir, 'store'), 'container-kv-kv');
+      expect(await leftovers(runIdOf(runDir))).toEqual([]);
+    });
+
+    it('an image that is not on this engine ends with exit 3 and one line saying so, without pulling, nothing left', async () => {
+      const dir = project('container-missing-image');
+      const r = await run(dir, ['--nemesis', 'none', '--time-limit', '5'], { APP_IMAGE: 'splitbrain-test-absent:0' });
+      expect(r.exitCode, r.all).toBe(3);
+      const errors = r.all.split('\n').filter((l) => l.includes('error'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /error \(adapter container-kv\): setup-db: node n\d: image 'splitbrain-test-absent:0' is not present on this Docker engine and splitbrain does not pull images/,
       );
       const runDir = latestRun(path.join(dir, 'store'), 'container-kv-kv');
       expect(await leftovers(runIdOf(runDir))).toEqual([]);
