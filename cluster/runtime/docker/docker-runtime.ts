@@ -144,7 +144,8 @@ export class DockerRuntime implements Runtime {
    * `cluster down`, which has no StartedCluster to call collectLogs on).
    */
   async collectRunData(runId: string, logDir: string): Promise<void> {
-    const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+    // Only the nodes' own containers have the data folder (a user's container joined to one has not).
+    const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`, 'splitbrain.node'] });
     const containers = await this.docker.listContainers({ all: true, filters });
     await Promise.all(
       containers.map((c) =>
