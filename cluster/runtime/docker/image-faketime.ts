@@ -41,10 +41,11 @@ export async function faketimeProblem(node: StartedNode, image: string): Promise
       return `image ${image} has no glibc dynamic loader at ${GLIBC_LOADER} (a musl or static image), so the host's libfaketime cannot be preloaded`;
     }
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    if (StatusCode === 0) return undefined;
     const raw = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
-    const said = demuxLogs(raw)
-      .toString('utf8')
+    // A missing library or symbol version is printed as "not found", whatever the exit status.
+    const text = demuxLogs(raw).toString('utf8');
+    if (StatusCode === 0 && !/not found/.test(text)) return undefined;
+    const said = text
       .trim()
       .split('\n')
       .find((l) => /not found|error/i.test(l));
