@@ -32,6 +32,7 @@ export {
 export { WORKLOAD_NAMES, type Workload, type WorkloadName, type WorkloadOptions } from './workload.js';
 export { registerWorkload, casRegisterWorkload } from './register.js';
 export { kvWorkload } from './kv.js';
+export { DEFAULT_HOLD_MS, lockWorkload } from './lock.js';
 export {
   ETCD_READ_CONSISTENCIES,
   etcdClientPool,

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   opsPerKey?: number;
   /** For keyed workloads: workers on one key at once. */
   threadsPerKey?: number;
+  /** For `lock`: mean time a lock is held before its release (ms; `--lock-hold`). */
+  holdMs?: number;
 }
 
 /** A workload: its generators and its checker model. */

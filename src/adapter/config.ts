@@ -28,6 +28,8 @@ export interface TestConfig {
   settle?: number;
   checkTimeLimit?: number;
   opsPerKey?: number;
+  /** `lock` workload: mean seconds a lock is held before its release. */
+  lockHold?: number;
   readConsistency?: string;
 }
 

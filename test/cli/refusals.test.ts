@@ -53,6 +53,7 @@ describe('splitbrain test refuses bad choices before starting a cluster', () => 
     [['--workload', 'nosuch'], /--workload: unknown value 'nosuch'/],
     [['--nemesis', 'nosuch'], /nosuch/],
     [['--nodes', '0'], /--nodes/],
+    [['--db', 'zookeeper', '--workload', 'lock', '--lock-hold', '0'], /--lock-hold must be a positive number, got 0/],
     [['--db', 'etcd', '--bug', 'stale-read'], /--bug: --db etcd has no injectable bugs/],
     [['--db', 'maelstrom'], /--db maelstrom needs --bin PATH \(the node program\)/],
     [['--db', 'raftkv', '--record-messages'], /--record-messages is for --db maelstrom only, not raftkv/],

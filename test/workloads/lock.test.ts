@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LOCK_COUNT, lockWorkload } from '../../workloads/lock.js';
+import { DEFAULT_HOLD_MS, LOCK_COUNT, lockWorkload, RETRY_MS } from '../../workloads/lock.js';
 import { simulate, type SimulatedOp } from './simulate.js';
 
 const S = 1e9;
 
 describe('the lock workload', () => {
-  const ops = (outcome?: (op: SimulatedOp) => 'ok' | 'fail' | 'info') =>
-    simulate(lockWorkload({ concurrency: 6, rate: 0, seed: 3 }).generator(), {
+  const ops = (outcome?: (op: SimulatedOp) => 'ok' | 'fail' | 'info', holdMs?: number) =>
+    simulate(lockWorkload({ concurrency: 6, rate: 0, seed: 3, ...(holdMs ? { holdMs } : {}) }).generator(), {
       threads: 6,
       latencyNs: 5e6,
       untilNs: 20 * S,
@@ -34,10 +34,31 @@ describe('the lock workload', () => {
     }
   });
 
-  it('holds a lock a while before releasing it (about HOLD_MS)', () => {
-    const history = ops();
-    const acquired = history.find((e) => e.f === 'acquire' && e.type === 'ok')!;
-    const release = history.find((e) => e.type === 'invoke' && e.f === 'release' && e.thread === acquired.thread)!;
-    expect(release.time - acquired.time).toBeGreaterThanOrEqual(100e6);
+  /** Per completed op of `f` and outcome `type`: ns until the same thread invokes its next op. */
+  const gaps = (history: SimulatedOp[], f: string, type: string): number[] =>
+    history.flatMap((e, i) => {
+      if (e.f !== f || e.type !== type) return [];
+      const next = history.slice(i + 1).find((n) => n.type === 'invoke' && n.thread === e.thread);
+      return next ? [next.time - e.time] : [];
+    });
+
+  it('holds a lock longer than a cut-off session lasts (1.5 s with ZooKeeper) by default, half to 1.5 times DEFAULT_HOLD_MS', () => {
+    const holds = gaps(ops(), 'acquire', 'ok');
+    expect(holds.length).toBeGreaterThan(10);
+    for (const h of holds) {
+      expect(h).toBeGreaterThanOrEqual((DEFAULT_HOLD_MS / 2) * 1e6);
+      expect(h).toBeLessThanOrEqual(DEFAULT_HOLD_MS * 1.5 * 1e6);
+    }
+    expect(Math.min(...holds)).toBeGreaterThan(1.5 * S);
+  });
+
+  it('holds a lock about holdMs when given (--lock-hold), and retries a failed acquire soon whatever the hold', () => {
+    const short = gaps(ops(undefined, 200), 'acquire', 'ok');
+    expect(Math.max(...short)).toBeLessThanOrEqual(300e6);
+    const long = ops((op) => (op.f === 'acquire' && op.thread % 2 === 0 ? 'fail' : 'ok'), 10_000);
+    expect(Math.min(...gaps(long, 'acquire', 'ok'))).toBeGreaterThanOrEqual(5 * S);
+    const retries = gaps(long, 'acquire', 'fail');
+    expect(retries.length).toBeGreaterThan(20);
+    expect(Math.max(...retries)).toBeLessThanOrEqual(RETRY_MS * 1.5 * 1e6);
   });
 });

@@ -19,7 +19,7 @@ import {
   type Completion,
 } from '../../index.js';
 import { codeOf, create, getData, setData, ZK_ERROR, type ZkClient } from './znode.js';
-import { acquire, release, type HeldLocks } from './zookeeper-lock.js';
+import { acquire, LOCK_SESSION_TIMEOUT_MS, release, type HeldLocks } from './zookeeper-lock.js';
 import { readValue } from './zookeeper-read.js';
 
 /** The znode of a key. */
@@ -38,10 +38,12 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
       const endpoint = options.endpoints[(process + Math.floor(process / n)) % n]!;
       let session: Promise<ZkClient> | undefined;
       const held: HeldLocks = new Map();
-      const connect = (): Promise<ZkClient> =>
+      // A lock client's session is short, so the lock recipe's hole (the holder's session expires
+      // while it is cut off) is within reach of the nemesis's faults; see zookeeper-lock.ts.
+      const connect = (f: string): Promise<ZkClient> =>
         (session ??= new Promise<ZkClient>((resolve, reject) => {
           const zk = zookeeper.createClient(new URL(endpoint.url).host, {
-            sessionTimeout: 4000,
+            sessionTimeout: f === 'acquire' || f === 'release' ? LOCK_SESSION_TIMEOUT_MS : 4000,
             spinDelay: 200,
             retries: 0,
           });
@@ -71,7 +73,7 @@ export function zookeeperClientPool(options: AdapterClientOptions): ClientPool {
         invoke: async (op) => {
           let zk: ZkClient;
           try {
-            zk = await connect();
+            zk = await connect(op.f);
           } catch (e) {
             // Nothing was sent: the op certainly did not happen.
             session = undefined;

@@ -11,12 +11,23 @@
  *   acquire is `fail`. If the outcome is unknown (a lost connection), the session is closed and
  *   the acquire recorded `fail`: while its znode existed no other client could take the lock, so
  *   no other op can tell it from one that never happened.
- * - release: deleting the znode `ok`; a znode that is already gone (the session expired) `fail`,
- *   as is a release that could not be sent; a lost answer `info`.
+ * - release: deleting the znode `ok`; a znode that is already gone, or a session ZooKeeper told us
+ *   has expired, `fail` (the lock was lost before, not by this release); a release that cannot be
+ *   sent because the connection is down `info`, and the client closes the session, so the lock
+ *   goes when the session expires (an effect, though later); a lost answer `info`.
+ *
+ * Lock sessions last LOCK_SESSION_TIMEOUT_MS once their client is cut off; the workload holds a
+ * lock longer than that, so a holder can release after another client took the lock.
  */
 import zookeeper from 'node-zookeeper-client';
 import type { Completion } from '../../index.js';
 import { call, codeOf, ZK_ERROR, type ZkClient } from './znode.js';
+
+/**
+ * Session timeout of a lock client (ms): shorter than the longest fault of the default nemesis
+ * (3 s), so a holder cut off by one loses its lock; ZooKeeper accepts 2 to 20 ticks (1-10 s here).
+ */
+export const LOCK_SESSION_TIMEOUT_MS = 1500;
 
 /** The locks one client (one session) holds: lock key -> its znode path. */
 export type HeldLocks = Map<string, string>;
@@ -76,11 +87,11 @@ export async function release(zk: ZkClient, held: HeldLocks, key: string): Promi
   const mine = held.get(key);
   if (!mine) return { type: 'fail', error: 'not held by this client' };
   held.delete(key);
-  if (zk.getState() !== zookeeper.State.SYNC_CONNECTED)
-    return {
-      type: 'fail',
-      error: 'not connected: the release was not sent (the lock is lost when the session expires)',
-    };
+  const state = zk.getState();
+  if (state === zookeeper.State.EXPIRED)
+    return { type: 'fail', error: 'lock already lost: the session expired (release not sent)' };
+  if (state !== zookeeper.State.SYNC_CONNECTED)
+    return { type: 'info', error: `not connected (${String(state)}): release not sent; session closed` };
   try {
     await call<void>((cb) => zk.remove(mine, -1, cb));
     return { type: 'ok' };

@@ -21,7 +21,7 @@ import {
   type SshRuntimeOptions,
 } from '../../../cluster/runtime/index.js';
 import { countNemesisEvents, nemesisPackage, parseNemesisOption } from '../../../nemesis/index.js';
-import { WORKLOAD_NAMES, workloadByName, type ClientEndpoint } from '../../../workloads/index.js';
+import { DEFAULT_HOLD_MS, WORKLOAD_NAMES, workloadByName, type ClientEndpoint } from '../../../workloads/index.js';
 import {
   AdapterError,
   adapterProblems,
@@ -214,6 +214,10 @@ function builder(y: Argv): Argv<TestArgs> {
       describe: `Seconds the checker may take before the verdict is unknown (default ${d.checkTimeLimit})`,
     })
     .option('ops-per-key', { type: 'number', describe: 'kv: ops per key before moving to a fresh key (default 200)' })
+    .option('lock-hold', {
+      type: 'number',
+      describe: `lock: mean seconds a lock is held before its release (default ${DEFAULT_HOLD_MS / 1000}: longer than a session lasts once cut off)`,
+    })
     .option('read-consistency', {
       type: 'string',
       describe: `How reads are served, among the adapter's choices (default: its first); ${Object.entries(
@@ -252,6 +256,7 @@ function flagSettings(argv: TestArgs): Settings {
     'settle',
     'checkTimeLimit',
     'opsPerKey',
+    'lockHold',
     'readConsistency',
     'name',
     'store',
@@ -352,6 +357,7 @@ async function buildTest(
   const intervalS = s.nemesisInterval === undefined ? undefined : positive('nemesis-interval', s.nemesisInterval);
   const checkTimeLimitS = positive('check-time-limit', s.checkTimeLimit ?? d.checkTimeLimit);
   const opsPerKey = s.opsPerKey === undefined ? undefined : positiveInt('ops-per-key', s.opsPerKey);
+  const holdMs = s.lockHold === undefined ? undefined : positive('lock-hold', s.lockHold) * 1000;
   const dbLabel = flagBuilt?.label ?? adapter.name;
   const name = s.name ?? `${dbLabel}-${workloadName}${bugs.length > 0 ? `-bug-${bugs.join('+')}` : ''}`;
   if (!/^[A-Za-z0-9._-]+$/.test(name))
@@ -371,7 +377,13 @@ async function buildTest(
     throw new InfrastructureError('select-runtime', e);
   }
   if (runtimeChoice === 'auto') say(`splitbrain: runtime ${runtime.name} (the best available here)`);
-  const workload = workloadByName(workloadName, { concurrency, rate, seed, ...(opsPerKey ? { opsPerKey } : {}) });
+  const workload = workloadByName(workloadName, {
+    concurrency,
+    rate,
+    seed,
+    ...(opsPerKey ? { opsPerKey } : {}),
+    ...(holdMs ? { holdMs } : {}),
+  });
   const client = (endpoints: ClientEndpoint[]) => adapter.client({ endpoints, opTimeoutMs, ...options });
   return {
     name,
@@ -404,6 +416,7 @@ async function buildTest(
         opTimeoutS: opTimeoutMs / 1000,
         bugs,
         readConsistency,
+        ...(workloadName === 'lock' ? { lockHoldS: (holdMs ?? DEFAULT_HOLD_MS) / 1000 } : {}),
         ...flagBuilt?.params,
       },
     },
