@@ -122,14 +122,18 @@ export async function runTest(test: TestSpec, io: RunIo): Promise<RunOutcome> {
       }
     }
   }
+  // Nodes that died by themselves or logged fatal lines fail the test whatever the history says.
+  const nodeFailures = historyComplete ? scanNodeFailures(test.db, run.nodes, state.deaths ?? []) : undefined;
+  // A cluster without a leader after the heal is the nodes' failure when some died or logged a
+  // fatal line (exit 1, judged); with every node healthy it is an infrastructure failure (exit 3).
+  if (!failure && state.leaderless && !nodeFailures)
+    failure = new InfrastructureError('settle', new Error(state.leaderless));
   if (failure && !(failure instanceof InfrastructureError) && !(failure instanceof RunRefusedError))
     log.error('run failed', failure);
   const runFailure: RunFailure | undefined = failure && {
     exitCode: failure instanceof RunRefusedError ? EXIT.usage : EXIT.infrastructure,
     error: oneLine(failure),
   };
-  // Nodes that died by themselves or logged fatal lines fail the test whatever the history says.
-  const nodeFailures = historyComplete ? scanNodeFailures(test.db, run.nodes, state.deaths ?? []) : undefined;
   const analysis = await analyzeRun({
     dir: run.dir,
     events,
@@ -176,6 +180,8 @@ interface RunState {
   liveness?: LivenessWatch;
   /** Node processes that exited by themselves, collected at teardown. */
   deaths?: NodeDeath[];
+  /** Set when no leader came back after the final heal; the final reads were skipped. */
+  leaderless?: string;
 }
 
 /** Runs one named phase with its time bound; records its duration; wraps failures as InfrastructureError. */
@@ -299,12 +305,19 @@ async function runPhases(s: RunState): Promise<void> {
       if (isLeaderAware(test.db)) {
         const deadline = Date.now() + 30_000;
         while ((await test.db.leader(cluster).catch(() => undefined)) === undefined) {
-          if (Date.now() > deadline) throw new Error('no leader 30 s after healing');
+          if (Date.now() > deadline) {
+            // Not thrown here: when nodes died by themselves the history is still judged and the
+            // deaths fail the test (runTest decides once the liveness watch has been read).
+            s.leaderless = 'no leader 30 s after healing';
+            log.error(`${s.leaderless}; the final reads are skipped`);
+            return;
+          }
           await new Promise((r) => setTimeout(r, 500));
         }
       }
     });
     stopIfAborted();
+    if (s.leaderless) return;
     await timed(s, 'final-reads', PHASE_TIMEOUTS['final-reads'], () =>
       interpret({
         generator: test.workload.finalGenerator([...recorder.keys]),

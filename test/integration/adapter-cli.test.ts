@@ -72,6 +72,28 @@ describe('splitbrain init and a user adapter', () => {
     expect(r.all).toMatch(/adapter .*no-default\.ts: not an adapter module: missing a default export/);
   });
 
+  it('nodes that die by themselves and leave no leader after the heal fail the test (exit 1), not exit 3', async () => {
+    const dir = project('dies-leaderless');
+    const r = await splitbrainIn(dir, [
+      'test',
+      '--db',
+      path.join(fixtures, 'dies-leaderless.mts'),
+      '--runtime',
+      'local',
+      '--nodes',
+      '1',
+      '--time-limit',
+      '5',
+      '--nemesis',
+      'none',
+    ]);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toMatch(/INVALID: node failure: 1 node process\(es\) exited by themselves \(first: n1 with code 1/);
+    const run = latestRun(path.join(dir, 'store'), 'dies-leaderless-register');
+    expect(readFileSync(path.join(run, 'splitbrain.log'), 'utf8')).toContain('no leader 30 s after healing');
+    await expectNothingLeft(run);
+  }, 300_000);
+
   describe.skipIf(!isRoot)('runs (needs root for network namespaces)', () => {
     it('init writes an adapter and config that pass as written; --test picks a test and flags override', async () => {
       const dir = project('init');

@@ -39,6 +39,22 @@ function memoryRecorder(): { events: HistoryEvent[]; recorder: Recorder } {
 }
 
 describe('the nemesis process', () => {
+  it('never takes a client op, even one that names no thread, with or without a schedule', async () => {
+    for (const nemesisGen of [undefined, createFinalHeal(['partition'])]) {
+      const { events, recorder } = memoryRecorder();
+      await interpret({
+        generator: withNemesis(sequence(Array.from({ length: 20 }, () => ({ f: 'read', value: null }))), nemesisGen),
+        pool: noClients,
+        recorder,
+        threads: 2,
+        nemesis: nemesisClient(slowNemesis(1, [])),
+      });
+      const clientOps = events.filter((e) => e.type === 'invoke' && e.f === 'read');
+      expect(clientOps).toHaveLength(20);
+      expect(clientOps.filter((e) => e.process === 'nemesis')).toEqual([]);
+    }
+  });
+
   it('runs the timeline when due, then the final heal; each op is an invoke at its start and an info after', async () => {
     const { events, recorder } = memoryRecorder();
     const log: string[] = [];

@@ -39,7 +39,13 @@ export function withNemesis(clients: Generator | undefined, nemesis: Generator |
       if (nOp && (!cOp || (nOp.op.time ?? ctx.time) <= (cOp.op.time ?? ctx.time))) {
         return { op: { ...nOp.op, thread: NEMESIS_THREAD }, next: withNemesis(clients, nOp.next) };
       }
-      if (cOp) return { op: cOp.op, next: withNemesis(cOp.next, nemesis) };
+      if (cOp) {
+        // An op that names no thread goes to a free client worker: left to the interpreter it could
+        // land on the nemesis process, which takes no client ops.
+        const thread = cOp.op.thread ?? clientSide(ctx).free[0]?.thread;
+        if (thread === undefined) return 'pending';
+        return { op: { ...cOp.op, thread }, next: withNemesis(cOp.next, nemesis) };
+      }
       if (c === 'pending' || n === 'pending') return 'pending';
       return undefined;
     },

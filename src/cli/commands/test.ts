@@ -34,6 +34,7 @@ import {
   type TestConfig,
 } from '../../adapter/index.js';
 import { readJsonl } from '../../history/index.js';
+import type { RunResults } from '../../store/index.js';
 import { InfrastructureError, runTest, type TestSpec } from '../../runner/index.js';
 import { EXIT, linearizabilityChecker, verdictWord } from '../../analysis/index.js';
 import { DEFAULT_NODES, RUNTIME_CHOICES } from '../defaults.js';
@@ -438,6 +439,18 @@ export function worstExit(codes: readonly number[]): number {
   return codes.reduce((w, c) => (EXIT_RANK.indexOf(c) > EXIT_RANK.indexOf(w) ? c : w), EXIT.valid);
 }
 
+/**
+ * The verdict line of an invalid run: the counterexample when the history is not linearizable,
+ * the node failure when nodes failed by themselves (both when both happened).
+ */
+function invalidLine(r: RunResults): string {
+  const ce = r.check?.counterexample;
+  const nodes = r.nodeFailures?.reason;
+  if (!ce) return `INVALID: ${nodes ?? r.check?.reason ?? 'not linearizable'}`;
+  const key = ce.key !== undefined ? ` (key ${JSON.stringify(ce.key)})` : '';
+  return `INVALID: not linearizable${key}: ${ce.explanation}${nodes ? `; also ${nodes}` : ''}`;
+}
+
 /** The `test` command. */
 export const testCommand: CommandModule<object, TestArgs> = {
   command: 'test',
@@ -522,7 +535,7 @@ async function runOne(
     outcome.exitCode === EXIT.valid
       ? 'valid: the history is linearizable'
       : outcome.exitCode === EXIT.invalid
-        ? `INVALID: not linearizable${r.check?.counterexample?.key !== undefined ? ` (key ${JSON.stringify(r.check.counterexample.key)})` : ''}${r.check?.counterexample ? `: ${r.check.counterexample.explanation}` : ''}`
+        ? invalidLine(r)
         : outcome.exitCode === EXIT.unknown
           ? `unknown: ${r.check?.reason ?? 'no verdict'}`
           : `error (adapter ${String(test.options.params.db)}): ${outcome.error}; details in ${outcome.run.log}`;
