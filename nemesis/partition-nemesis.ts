@@ -62,8 +62,16 @@ export function createPartitionNemesis(opts: PartitionNemesisOptions): Nemesis {
       const why = LEADER_SHAPES.has(plan.partition)
         ? 'the DB named no leader'
         : 'the shape cuts nothing with these nodes';
-      if (chain.inForce) await heal();
-      return { f: op.f, value: { injected: 0, partition: plan.partition, skipped: why } };
+      // Nothing replaces the partition in force, so it stays (healing it here would end a cut the
+      // history's fault windows still show, and cut short a combined move such as lag-then-leader).
+      return {
+        f: op.f,
+        value: {
+          injected: 0,
+          partition: plan.partition,
+          skipped: prior ? `${why}; the partition in force stays` : why,
+        },
+      };
     }
     const r = await applyGrudge(chain, grudge, addresses);
     current = { partition: plan.partition, grudge };
