@@ -6,7 +6,7 @@
  * that throws, a setup that never becomes ready, a module that exports no adapter) end with one
  * line naming the adapter and the cause, and leave nothing running.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -21,6 +21,7 @@ import {
   processesOfRun,
   readResults,
   runIdOf,
+  userProject,
 } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -31,13 +32,7 @@ beforeAll(build, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A fresh project folder with splitbrain in its node_modules. */
-function project(name: string): string {
-  const dir = path.join(work, name);
-  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
-  symlinkSync(ROOT, path.join(dir, 'node_modules', 'splitbrain'));
-  return dir;
-}
+const project = (name: string): string => userProject(work, name);
 
 /** Runs `splitbrain ARGS` in `cwd`. */
 function splitbrainIn(cwd: string, args: string[]) {

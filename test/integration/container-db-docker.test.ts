@@ -9,7 +9,7 @@
  * container that never becomes ready, or an image not on this engine, ends a `splitbrain test`
  * with exit 3 and one line.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -19,7 +19,7 @@ import { ContainerDb } from '../../cluster/db/index.js';
 import { DockerRuntime, newRunId, type StartedCluster } from '../../cluster/runtime/index.js';
 import { createPartitionNemesis } from '../../nemesis/partition-nemesis.js';
 import { ensureAppImage, ensureScratchImage } from '../support/user-image.js';
-import { CLI, ROOT, build, latestRun, readHistory, runIdOf } from './test-command-helpers.js';
+import { CLI, ROOT, build, latestRun, readHistory, runIdOf, userProject } from './test-command-helpers.js';
 
 const reason = await new DockerRuntime().unavailableReason();
 const SERVER = path.join(ROOT, 'src', 'cli', 'templates', 'init', 'splitbrain', 'sample-kv-server.mjs');
@@ -140,14 +140,7 @@ describe.skipIf(reason !== undefined)(`a user's image as the nodes${reason ? ` (
   });
 
   describe('from the command line, with an adapter module', () => {
-    /** A project folder with splitbrain in its node_modules, as `npm install` would put it. */
-    function project(name: string): string {
-      const dir = path.join(work, name);
-      mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
-      symlinkSync(ROOT, path.join(dir, 'node_modules', 'splitbrain'));
-      return dir;
-    }
+    const project = (name: string): string => userProject(work, name);
     const run = (dir: string, args: string[], env: Record<string, string>) =>
       execa(process.execPath, [CLI, 'test', '--db', ADAPTER, '--runtime', 'docker', '--nodes', '3', ...args], {
         cwd: dir,

@@ -2,7 +2,7 @@
  * Shared helpers of the `splitbrain test` integration tests: run the CLI from dist/,
  * read a run folder back.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { type HistoryEvent } from '../../src/history/index.js';
@@ -109,4 +109,13 @@ export async function namespacesOfRun(runId: string): Promise<string[]> {
     .split('\n')
     .map((l) => l.split(' ')[0]!)
     .filter((n) => n.startsWith(`sb-${runId}`));
+}
+
+/** A fresh project folder `name` under `parent` with splitbrain in its node_modules, as `npm install` would put it. */
+export function userProject(parent: string, name: string): string {
+  const dir = path.join(parent, name);
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
+  symlinkSync(ROOT, path.join(dir, 'node_modules', 'splitbrain'));
+  return dir;
 }
