@@ -3,7 +3,7 @@
  * nodes in network namespaces: a short run under kills and pauses with the default
  * (linearizable: read, then a quorum-committed version check) reads is linearizable and leaves
  * nothing behind; a read consistency ZooKeeper's adapter does not offer is refused naming the
- * choices. Not `sync` reads under pauses: a leader resumed after a pause can answer sync + read
+ * choices; the lock workload's recipe hands locks on without faults. Not `sync` reads under pauses: a leader resumed after a pause can answer sync + read
  * from its stale copy before it notices it was deposed (ZooKeeper's behaviour, docs/adapters.md).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import {
   latestRun,
   namespacesOfRun,
   processesOfRun,
+  readHistory,
   readResults,
   runIdOf,
   splitbrain,
@@ -73,6 +74,48 @@ describe('splitbrain test --db zookeeper', () => {
       try {
         expect(processesOfRun(runId)).toEqual([]);
         expect(await namespacesOfRun(runId)).toEqual([]);
+      } finally {
+        await new LocalRuntime().clean(runId);
+      }
+    },
+    300_000,
+  );
+
+  it.skipIf(!isRoot || !hasZooKeeper)(
+    'the lock workload with the ephemeral-sequential recipe and no faults: valid, each lock handed on (needs root and Debian zookeeper)',
+    async () => {
+      const r = await splitbrain([
+        'test',
+        '--db',
+        'zookeeper',
+        '--runtime',
+        'local',
+        '--nodes',
+        '3',
+        '--workload',
+        'lock',
+        '--lock-hold',
+        '0.3',
+        '--nemesis',
+        'none',
+        '--time-limit',
+        '15',
+        '--seed',
+        '8',
+        '--store',
+        store,
+        '--name',
+        'zk-lock',
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const run = latestRun(store, 'zk-lock');
+      const results = readResults(run);
+      expect(results.test).toMatchObject({ db: 'zookeeper', workload: 'lock' });
+      const acquired = readHistory(run).filter((e) => e.type === 'ok' && e.f === 'acquire');
+      expect(new Set(acquired.map((e) => e.process)).size, 'clients that held a lock').toBeGreaterThan(2);
+      const runId = runIdOf(run);
+      try {
+        expect(processesOfRun(runId)).toEqual([]);
       } finally {
         await new LocalRuntime().clean(runId);
       }
