@@ -39,6 +39,13 @@ function splitbrainIn(cwd: string, args: string[]) {
   return execa(process.execPath, [CLI, ...args], { cwd, reject: false, all: true, timeout: 300_000 });
 }
 
+/** Runs `splitbrain test` of a fixture adapter on one local node for `seconds`, without faults, in a fresh project `name`. */
+function fixtureRun(name: string, fixture: string, seconds: number) {
+  const args = ['--runtime', 'local', '--nodes', '1', '--time-limit', String(seconds), '--nemesis', 'none'];
+  const dir = project(name);
+  return { dir, result: splitbrainIn(dir, ['test', '--db', path.join(fixtures, fixture), ...args]) };
+}
+
 /** Asserts a run left no process or namespace behind (sweeping them if it did, so the machine stays clean). */
 async function expectNothingLeft(runDir: string): Promise<void> {
   const runId = runIdOf(runDir);
@@ -68,20 +75,8 @@ describe('splitbrain init and a user adapter', () => {
   });
 
   it('nodes that die by themselves and leave no leader after the heal fail the test (exit 1), not exit 3', async () => {
-    const dir = project('dies-leaderless');
-    const r = await splitbrainIn(dir, [
-      'test',
-      '--db',
-      path.join(fixtures, 'dies-leaderless.mts'),
-      '--runtime',
-      'local',
-      '--nodes',
-      '1',
-      '--time-limit',
-      '5',
-      '--nemesis',
-      'none',
-    ]);
+    const { dir, result } = fixtureRun('dies-leaderless', 'dies-leaderless.mts', 5);
+    const r = await result;
     expect(r.exitCode, r.all).toBe(1);
     expect(r.all).toMatch(/INVALID: node failure: 1 node process\(es\) exited by themselves \(first: n1 with code 1/);
     const run = latestRun(path.join(dir, 'store'), 'dies-leaderless-register');
@@ -122,20 +117,8 @@ describe('splitbrain init and a user adapter', () => {
     });
 
     it('a client that throws on every op ends with exit 3 naming the adapter, nothing left running', async () => {
-      const dir = project('throwing');
-      const r = await splitbrainIn(dir, [
-        'test',
-        '--db',
-        path.join(fixtures, 'throwing-client.mts'),
-        '--runtime',
-        'local',
-        '--nodes',
-        '1',
-        '--time-limit',
-        '3',
-        '--nemesis',
-        'none',
-      ]);
+      const { dir, result } = fixtureRun('throwing', 'throwing-client.mts', 3);
+      const r = await result;
       expect(r.exitCode, r.all).toBe(3);
       expect(r.all).toMatch(
         /splitbrain: throwing-client-kv: error \(adapter throwing-client\): run: the client threw on all \d+ ops it ran, e\.g\. invoke exploded/,

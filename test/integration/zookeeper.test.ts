@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRuntime } from '../../cluster/runtime/index.js';
+import type { RunResults } from '../../src/store/index.js';
 import {
   build,
   latestRun,
@@ -29,6 +30,37 @@ const store = mkdtempSync(path.join(tmpdir(), 'splitbrain-it-zookeeper-'));
 beforeAll(build, 300_000);
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
+/**
+ * Runs `splitbrain test` on 3 local ZooKeeper nodes as test `name` with `args`, expects exit 0,
+ * and checks that the run left no process or namespace behind (sweeping them if it did).
+ */
+async function validZooKeeperRun(name: string, args: string[]): Promise<RunResults & { dir: string }> {
+  const r = await splitbrain([
+    'test',
+    '--db',
+    'zookeeper',
+    '--runtime',
+    'local',
+    '--nodes',
+    '3',
+    ...args,
+    '--store',
+    store,
+    '--name',
+    name,
+  ]);
+  expect(r.exitCode, r.all).toBe(0);
+  const run = latestRun(store, name);
+  const runId = runIdOf(run);
+  try {
+    expect(processesOfRun(runId)).toEqual([]);
+    expect(await namespacesOfRun(runId)).toEqual([]);
+  } finally {
+    await new LocalRuntime().clean(runId);
+  }
+  return { ...readResults(run), dir: run };
+}
+
 describe('splitbrain test --db zookeeper', () => {
   it('refuses a read consistency the adapter does not offer, naming its three', async () => {
     const r = await splitbrain(['test', '--db', 'zookeeper', '--read-consistency', 'serializable', '--store', store]);
@@ -41,14 +73,7 @@ describe('splitbrain test --db zookeeper', () => {
   it.skipIf(!isRoot || !hasZooKeeper)(
     'with default reads under kills and pauses on 3 local nodes: valid, nothing left (needs root and Debian zookeeper)',
     async () => {
-      const r = await splitbrain([
-        'test',
-        '--db',
-        'zookeeper',
-        '--runtime',
-        'local',
-        '--nodes',
-        '3',
+      const results = await validZooKeeperRun('zk-default', [
         '--workload',
         'kv',
         '--nemesis',
@@ -59,24 +84,10 @@ describe('splitbrain test --db zookeeper', () => {
         '20',
         '--seed',
         '7',
-        '--store',
-        store,
-        '--name',
-        'zk-default',
       ]);
-      expect(r.exitCode, r.all).toBe(0);
-      const run = latestRun(store, 'zk-default');
-      const results = readResults(run);
       expect(results.test).toMatchObject({ db: 'zookeeper', readConsistency: 'linearizable' });
       expect(results.versions.zookeeper).toMatch(/^3\.8/);
       expect(results.stats.byType.ok).toBeGreaterThan(200);
-      const runId = runIdOf(run);
-      try {
-        expect(processesOfRun(runId)).toEqual([]);
-        expect(await namespacesOfRun(runId)).toEqual([]);
-      } finally {
-        await new LocalRuntime().clean(runId);
-      }
     },
     300_000,
   );
@@ -84,14 +95,7 @@ describe('splitbrain test --db zookeeper', () => {
   it.skipIf(!isRoot || !hasZooKeeper)(
     'the lock workload with the ephemeral-sequential recipe and no faults: valid, each lock handed on (needs root and Debian zookeeper)',
     async () => {
-      const r = await splitbrain([
-        'test',
-        '--db',
-        'zookeeper',
-        '--runtime',
-        'local',
-        '--nodes',
-        '3',
+      const results = await validZooKeeperRun('zk-lock', [
         '--workload',
         'lock',
         '--lock-hold',
@@ -102,23 +106,10 @@ describe('splitbrain test --db zookeeper', () => {
         '15',
         '--seed',
         '8',
-        '--store',
-        store,
-        '--name',
-        'zk-lock',
       ]);
-      expect(r.exitCode, r.all).toBe(0);
-      const run = latestRun(store, 'zk-lock');
-      const results = readResults(run);
       expect(results.test).toMatchObject({ db: 'zookeeper', workload: 'lock' });
-      const acquired = readHistory(run).filter((e) => e.type === 'ok' && e.f === 'acquire');
+      const acquired = readHistory(results.dir).filter((e) => e.type === 'ok' && e.f === 'acquire');
       expect(new Set(acquired.map((e) => e.process)).size, 'clients that held a lock').toBeGreaterThan(2);
-      const runId = runIdOf(run);
-      try {
-        expect(processesOfRun(runId)).toEqual([]);
-      } finally {
-        await new LocalRuntime().clean(runId);
-      }
     },
     300_000,
   );
