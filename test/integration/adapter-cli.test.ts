@@ -11,16 +11,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRuntime } from '../../cluster/runtime/index.js';
 import {
-  CLI,
-  ROOT,
   build,
+  CLI,
+  expectLocalRunLeftNothing,
   latestRun,
-  namespacesOfRun,
-  processesOfRun,
   readResults,
-  runIdOf,
+  ROOT,
   userProject,
 } from './test-command-helpers.js';
 
@@ -46,16 +43,7 @@ function fixtureRun(name: string, fixture: string, seconds: number) {
   return { dir, result: splitbrainIn(dir, ['test', '--db', path.join(fixtures, fixture), ...args]) };
 }
 
-/** Asserts a run left no process or namespace behind (sweeping them if it did, so the machine stays clean). */
-async function expectNothingLeft(runDir: string): Promise<void> {
-  const runId = runIdOf(runDir);
-  try {
-    expect(processesOfRun(runId)).toEqual([]);
-    expect(await namespacesOfRun(runId)).toEqual([]);
-  } finally {
-    await new LocalRuntime().clean(runId);
-  }
-}
+const expectNothingLeft = expectLocalRunLeftNothing;
 
 describe('splitbrain init and a user adapter', () => {
   it('refuses to overwrite files init would write', async () => {

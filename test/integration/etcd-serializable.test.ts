@@ -22,16 +22,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRuntime } from '../../cluster/runtime/index.js';
-import {
-  build,
-  latestRun,
-  namespacesOfRun,
-  processesOfRun,
-  readResults,
-  runIdOf,
-  splitbrain,
-} from './test-command-helpers.js';
+import { build, expectLocalRunLeftNothing, latestRun, readResults, splitbrain } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasEtcd = existsSync('/usr/bin/etcd');
@@ -67,14 +58,8 @@ async function runEtcd(name: string, seed: number, extra: string[]) {
     ...extra,
   ]);
   const run = latestRun(store, name);
-  const runId = runIdOf(run);
-  try {
-    // The run heals and tears down on its own; nothing of it may be left either way.
-    expect(processesOfRun(runId)).toEqual([]);
-    expect(await namespacesOfRun(runId)).toEqual([]);
-  } finally {
-    await new LocalRuntime().clean(runId);
-  }
+  // The run heals and tears down on its own; nothing of it may be left either way.
+  await expectLocalRunLeftNothing(run);
   return { exitCode: r.exitCode, all: r.all, run };
 }
 

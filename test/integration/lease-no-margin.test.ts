@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRuntime } from '../../cluster/runtime/index.js';
-import { build, latestRun, processesOfRun, readResults, runIdOf, splitbrain } from './test-command-helpers.js';
+import { build, expectLocalRunLeftNothing, latestRun, readResults, splitbrain } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const store = mkdtempSync(path.join(tmpdir(), 'splitbrain-it-lease-no-margin-'));
@@ -47,12 +46,7 @@ async function runRaftkv(name: string, seed: number, extra: string[]) {
     ...extra,
   ]);
   const run = latestRun(store, name);
-  const runId = runIdOf(run);
-  try {
-    expect(processesOfRun(runId)).toEqual([]);
-  } finally {
-    await new LocalRuntime().clean(runId);
-  }
+  await expectLocalRunLeftNothing(run);
   return { exitCode: r.exitCode, all: r.all, run };
 }
 

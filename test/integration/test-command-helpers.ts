@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { expect } from 'vitest';
+import { LocalRuntime } from '../../cluster/runtime/index.js';
 import { type HistoryEvent } from '../../src/history/index.js';
 import { type RunResults } from '../../src/store/index.js';
 
@@ -118,4 +120,18 @@ export function userProject(parent: string, name: string): string {
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
   symlinkSync(ROOT, path.join(dir, 'node_modules', 'splitbrain'));
   return dir;
+}
+
+/**
+ * Asserts a local run left no process or network namespace behind, then sweeps whatever it did
+ * leave (`cluster clean --run`), so one failed test does not leak into the next.
+ */
+export async function expectLocalRunLeftNothing(runDir: string): Promise<void> {
+  const runId = runIdOf(runDir);
+  try {
+    expect(processesOfRun(runId)).toEqual([]);
+    expect(await namespacesOfRun(runId)).toEqual([]);
+  } finally {
+    await new LocalRuntime().clean(runId);
+  }
 }

@@ -10,16 +10,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRuntime } from '../../cluster/runtime/index.js';
 import type { RunResults } from '../../src/store/index.js';
 import {
   build,
+  expectLocalRunLeftNothing,
   latestRun,
-  namespacesOfRun,
-  processesOfRun,
   readHistory,
   readResults,
-  runIdOf,
   splitbrain,
 } from './test-command-helpers.js';
 
@@ -51,13 +48,7 @@ async function validZooKeeperRun(name: string, args: string[]): Promise<RunResul
   ]);
   expect(r.exitCode, r.all).toBe(0);
   const run = latestRun(store, name);
-  const runId = runIdOf(run);
-  try {
-    expect(processesOfRun(runId)).toEqual([]);
-    expect(await namespacesOfRun(runId)).toEqual([]);
-  } finally {
-    await new LocalRuntime().clean(runId);
-  }
+  await expectLocalRunLeftNothing(run);
   return { ...readResults(run), dir: run };
 }
 
