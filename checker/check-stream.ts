@@ -70,7 +70,14 @@ export async function checkFeed<S>(feed: EventFeed, options: CheckOptions<S>): P
   try {
     const parts = partsOf(store, model, given.partition === partitionByKey, afford, options.file);
     const searched: PartList = { length: parts.length, at: (k) => parts.at(k).searched };
-    const outcomes: (SearchOutcome | undefined)[] = await runPartsInterleaved(searched, model, search, pause);
+    const outcomes: (SearchOutcome | undefined)[] = await runPartsInterleaved(
+      searched,
+      model,
+      search,
+      pause,
+      undefined,
+      options.everyKey,
+    );
     return assemble(
       { model, ops: store.size, parts: parts.length, partAt: (k) => parts.at(k) },
       outcomes,

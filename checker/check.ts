@@ -12,7 +12,7 @@ import { fillDefaults, type FilledModel, type Model } from './model.js';
 import { modelByName } from './models/index.js';
 import { runPartsInWorkers, workersAvailable } from './pool.js';
 import { prepareParts, type Part } from './preprocess.js';
-import type { CheckResult, Operation } from './result.js';
+import type { CheckResult, InvalidKey, Operation } from './result.js';
 import { runPartsInterleaved, runPartsInterleavedSync } from './run-parts.js';
 import type { SearchLimits, SearchOutcome } from './search.js';
 import { MemoryBudget } from './visited.js';
@@ -45,6 +45,13 @@ export interface CheckOptions<S = unknown> {
   describeTime?: (time: number) => string;
   /** Warnings from reading the history, copied into the result. */
   warnings?: string[];
+  /**
+   * Search every key even after one is found not linearizable, and list each invalid key with
+   * the op it failed at in the result's `invalidKeys`, as Jepsen's independent checker reports
+   * every failing key. It costs at most what checking a valid history costs. Default: stop at
+   * the first invalid key, which is all a verdict needs.
+   */
+  everyKey?: boolean;
 }
 
 /** How long the parts are searched in this thread before the unfinished ones go to workers. */
@@ -73,10 +80,17 @@ export async function check<S>(
     // Most parts finish in this thread in a few milliseconds, and copying them to workers would
     // cost more than checking them. Only parts still unfinished after a while go to workers.
     const handoff = workers > 0 ? { afterMs: HANDOFF_AFTER_MS, minPending: 2 } : undefined;
-    outcomes = await runPartsInterleaved(searched, prep.model, searchLimits(limits, options.signal), pause, handoff);
+    outcomes = await runPartsInterleaved(
+      searched,
+      prep.model,
+      searchLimits(limits, options.signal),
+      pause,
+      handoff,
+      options.everyKey,
+    );
   }
   const pending = outcomes.flatMap((o, k) => (o === undefined ? [k] : []));
-  if (workers > 0 && pending.length > 0 && !outcomes.some((o) => o?.valid === false)) {
+  if (workers > 0 && pending.length > 0 && (options.everyKey || !outcomes.some((o) => o?.valid === false))) {
     threads = Math.min(workers, pending.length);
     const rest = await runPartsInWorkers(
       pending.map((k) => prep.parts[k]!),
@@ -85,6 +99,7 @@ export async function check<S>(
       limits.deadline,
       limits.memoryLimitBytes,
       options.signal,
+      options.everyKey,
     );
     rest.forEach((o, j) => (outcomes[pending[j]!] = o));
   }
@@ -101,7 +116,12 @@ export function checkSync<S>(
   const started = performance.now();
   const prep = prepare(history, options);
   const limits = limitsOf(options, started);
-  const outcomes = runPartsInterleavedSync(searchedOf(prep.parts), prep.model, searchLimits(limits, options.signal));
+  const outcomes = runPartsInterleavedSync(
+    searchedOf(prep.parts),
+    prep.model,
+    searchLimits(limits, options.signal),
+    options.everyKey,
+  );
   return assemble(checked(prep), outcomes, started, options);
 }
 
@@ -186,7 +206,10 @@ export interface Checked<S> {
   partAt(k: number): Part;
 }
 
-/** Merges the parts' outcomes into the result: invalid (with its counterexample), then unknown, then valid. */
+/**
+ * Merges the parts' outcomes into the result: invalid (with the first invalid part's
+ * counterexample, and with `everyKey` every invalid part's failed op), then unknown, then valid.
+ */
 export function assemble<S>(
   prep: Checked<S>,
   outcomes: (SearchOutcome | undefined)[],
@@ -201,15 +224,22 @@ export function assemble<S>(
     const outcome = outcomes[k];
     if (!outcome) continue;
     if (outcome.valid === false) {
-      result.valid = false;
-      result.counterexample = buildCounterexample(
-        prep.partAt(k),
-        outcome.prefix,
-        outcome.failed,
-        prep.model,
-        options.describeTime,
-      );
-      break;
+      const part = prep.partAt(k);
+      if (result.valid !== false) {
+        result.valid = false;
+        result.counterexample = buildCounterexample(
+          part,
+          outcome.prefix,
+          outcome.failed,
+          prep.model,
+          options.describeTime,
+        );
+      }
+      if (!options.everyKey) break;
+      const invalid: InvalidKey = { failed: part.searched[outcome.failed]! };
+      if (part.key !== undefined) invalid.key = part.key;
+      (result.invalidKeys ??= []).push(invalid);
+      continue;
     }
     if (outcome.valid === 'unknown') unknown ??= outcome.reason;
   }

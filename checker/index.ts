@@ -21,6 +21,7 @@ export { MODELS, modelByName } from './models/index.js';
 export {
   type CheckResult,
   type Counterexample,
+  type InvalidKey,
   type LinearizationStep,
   type Operation,
   type Verdict,

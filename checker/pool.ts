@@ -24,6 +24,8 @@ export interface WorkerRequest {
   parts: Pick<Operation, 'f' | 'input' | 'output' | 'status' | 'call' | 'return' | 'key'>[][];
   deadline: number;
   memoryLimitBytes: number;
+  /** Search on past an invalid part (CheckOptions' `everyKey`). */
+  everyPart: boolean;
 }
 
 /** A worker's answer: one outcome per part of the batch, undefined for parts skipped after an invalid one. */
@@ -31,7 +33,10 @@ export interface WorkerResponse {
   outcomes: (SearchOutcome | undefined)[];
 }
 
-/** Searches `parts` with `model` (a built-in name) over `workers` threads; one outcome per part, undefined where not searched. */
+/**
+ * Searches `parts` with `model` (a built-in name) over `workers` threads; one outcome per part,
+ * undefined where not searched. The first invalid part stops every worker unless `everyPart`.
+ */
 export function runPartsInWorkers(
   parts: Part[],
   model: string,
@@ -39,6 +44,7 @@ export function runPartsInWorkers(
   deadline: number,
   memoryLimitBytes: number,
   signal?: AbortSignal,
+  everyPart = false,
 ): Promise<(SearchOutcome | undefined)[]> {
   const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
   let total = 0;
@@ -105,11 +111,12 @@ export function runPartsInWorkers(
         ),
         deadline,
         memoryLimitBytes: Math.floor(perWorkerBytes / 2),
+        everyPart,
       };
       w.once('message', (response: WorkerResponse) => {
         running--;
         response.outcomes.forEach((o, j) => (outcomes[batch[j]!] = o));
-        if (response.outcomes.some((o) => o?.valid === false)) return finish();
+        if (!everyPart && response.outcomes.some((o) => o?.valid === false)) return finish();
         dispatch(w);
       });
       w.postMessage(request);

@@ -58,6 +58,14 @@ export interface Counterexample {
   explanation: string;
 }
 
+/** One key whose sub-history is not linearizable, and the op its search could not linearize. */
+export interface InvalidKey {
+  /** Absent for a model that is not keyed (the whole history is the one part). */
+  key?: Key;
+  /** The op the search could not linearize after the longest prefix it found (a counterexample's failed op). */
+  failed: Operation;
+}
+
 export interface CheckResult {
   file?: string;
   model: string;
@@ -71,6 +79,11 @@ export interface CheckResult {
   /** Why the verdict is unknown: 'time-limit' or 'memory-limit'. */
   reason?: string;
   counterexample?: Counterexample;
+  /**
+   * With `everyKey`: every key found not linearizable, in key order (the counterexample is of the
+   * first). Keys whose search ran out of time or memory are not in it.
+   */
+  invalidKeys?: InvalidKey[];
   /** Worker threads that searched the hardest parts, when any did (keyed models). */
   workers?: number;
   /** Non-fatal problems found while reading the history (e.g. a torn last line). */

@@ -25,7 +25,8 @@ export interface PartList {
 
 /**
  * Searches every part; one outcome per part, undefined for parts left unsearched because another
- * was invalid. `pause` is awaited between rounds when given (to let an abort signal land).
+ * was invalid (unless `everyPart`, which searches on past an invalid part). `pause` is awaited
+ * between rounds when given (to let an abort signal land).
  */
 export async function runPartsInterleaved<S>(
   parts: PartList,
@@ -33,9 +34,10 @@ export async function runPartsInterleaved<S>(
   limits: SearchLimits,
   pause?: () => Promise<void>,
   handoff?: Handoff,
+  everyPart = false,
 ): Promise<(SearchOutcome | undefined)[]> {
   const started = Date.now();
-  const gen = interleave(parts, model, limits);
+  const gen = interleave(parts, model, limits, everyPart);
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value.outcomes;
@@ -60,8 +62,9 @@ export function runPartsInterleavedSync<S>(
   parts: PartList,
   model: FilledModel<S>,
   limits: SearchLimits,
+  everyPart = false,
 ): (SearchOutcome | undefined)[] {
-  const gen = interleave(parts, model, limits);
+  const gen = interleave(parts, model, limits, everyPart);
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value.outcomes;
@@ -69,7 +72,12 @@ export function runPartsInterleavedSync<S>(
 }
 
 /** Yields after every part searched (so a caller can pause) with the outcomes so far; at the end of a round, also the number of unfinished parts. */
-function* interleave<S>(parts: PartList, model: FilledModel<S>, limits: SearchLimits): Generator<Progress, Progress> {
+function* interleave<S>(
+  parts: PartList,
+  model: FilledModel<S>,
+  limits: SearchLimits,
+  everyPart: boolean,
+): Generator<Progress, Progress> {
   const outcomes: (SearchOutcome | undefined)[] = new Array<SearchOutcome | undefined>(parts.length).fill(undefined);
   // Searches are created lazily: each holds typed arrays sized to its part.
   const searches = new Map<number, LinearizationSearch<S>>();
@@ -94,7 +102,7 @@ function* interleave<S>(parts: PartList, model: FilledModel<S>, limits: SearchLi
       if (o === undefined) still.push(k);
       else {
         searches.delete(k);
-        if (o.valid === false) return { outcomes, pending: 0, roundEnd: true };
+        if (o.valid === false && !everyPart) return { outcomes, pending: 0, roundEnd: true };
       }
       yield { outcomes, pending: -1, roundEnd: false };
     }

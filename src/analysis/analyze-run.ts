@@ -6,7 +6,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MalformedHistoryError, type CheckResult, type HistoryEvent } from '../../checker/index.js';
+import { MalformedHistoryError, type CheckResult, type HistoryEvent, type Operation } from '../../checker/index.js';
 import { writeReport } from '../report/index.js';
 import { computeHistoryStats, junitXml, RUN_FILES, summarizeCheck, type RunResults } from '../store/index.js';
 import { EXIT, exitCodeOfVerdict, verdictWord, type ExitCode } from './exit-codes.js';
@@ -34,7 +34,11 @@ export interface RunAnalysisInput {
   dir: string;
   /** The whole history, nemesis events included. */
   events: readonly HistoryEvent[];
-  /** Judges the history; omitted when the run broke before its history was whole (then no verdict). */
+  /**
+   * Judges the history; omitted when the run broke before its history was whole (then no verdict).
+   * A linearizability checker with `everyKey` lets `firstAnomalyS` be the earliest over every key;
+   * otherwise it is the counterexample's.
+   */
   checker?: Checker;
   /** The model the checker uses (the workload's). */
   model: string;
@@ -133,10 +137,23 @@ export async function analyzeRun(input: RunAnalysisInput): Promise<RunAnalysis> 
   return { results, exitCode, ...(check ? { check } : {}), ...(error !== undefined ? { error } : {}) };
 }
 
-/** When the counterexample's failed op was invoked, in seconds after `fromNs` (the run phase's start). */
-function firstAnomaly(check: CheckResult | undefined, fromNs: number | undefined): { firstAnomalyS?: number } {
+/**
+ * The first anomalous op: of the ops the checker could not linearize, one per invalid key, the
+ * one invoked first (the counterexample's when the check stopped at the first invalid key); its
+ * invoke in seconds after `fromNs` (the run phase's start), and its key.
+ */
+function firstAnomaly(
+  check: CheckResult | undefined,
+  fromNs: number | undefined,
+): Pick<RunResults, 'runStartNs' | 'firstAnomalyS' | 'firstAnomalyKey'> {
+  if (fromNs === undefined) return {};
   const ce = check?.counterexample;
-  const op = ce?.ops.find((o) => o.id === ce.failedOp);
-  if (op === undefined || fromNs === undefined) return {};
-  return { firstAnomalyS: Math.round((op.call - fromNs) / 1e7) / 100 };
+  const failed = check?.invalidKeys?.map((k) => k.failed) ?? ce?.ops.filter((o) => o.id === ce.failedOp) ?? [];
+  const first = failed.reduce<Operation | undefined>((a, o) => (a === undefined || o.call < a.call ? o : a), undefined);
+  if (first === undefined) return { runStartNs: fromNs };
+  return {
+    runStartNs: fromNs,
+    firstAnomalyS: Math.round((first.call - fromNs) / 1e7) / 100,
+    ...(first.key !== undefined ? { firstAnomalyKey: first.key } : {}),
+  };
 }

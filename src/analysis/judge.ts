@@ -16,18 +16,22 @@ import { oneLine } from './one-line.js';
 /** Judges a history with a model (the workload's); resolves with the verdict. */
 export type Checker = (events: readonly HistoryEvent[], context: { model: string }) => Promise<CheckResult>;
 
-/** The linearizability checker (WGL search) with the given budget and labels; the model comes from the workload. */
+/**
+ * The linearizability checker (WGL search) with the given budget and labels; the model comes from
+ * the workload. It searches every key by default (`everyKey`), so results.json can time the
+ * first anomaly over all keys rather than on the counterexample's key alone.
+ */
 export function linearizabilityChecker(options: Omit<CheckOptions, 'model'> = {}): Checker {
-  return (events, { model }) => check(events, { ...options, model });
+  return (events, { model }) => check(events, { everyKey: true, ...options, model });
 }
 
 /**
  * The linearizability checker with a user-written model (see checker's Model: init, step, and
  * the optional explain hook) instead of the workload's built-in one. The ops' `f` names are the
- * model's; the model's own name is recorded in the results.
+ * model's; the model's own name is recorded in the results. Searches every key by default too.
  */
 export function modelChecker<S>(model: Model<S>, options: Omit<CheckOptions<S>, 'model'> = {}): Checker {
-  return (events) => check(events, { ...options, model });
+  return (events) => check(events, { everyKey: true, ...options, model });
 }
 
 /**

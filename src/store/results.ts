@@ -3,7 +3,7 @@
  * Computed from the history (op counts, throughput, latency) plus what the runner knows (the
  * verdict, the check, the nemesis, the seed, versions, the exact command line).
  */
-import { counterexampleByPosition, pairEvents, type CheckResult, type Verdict } from '../../checker/index.js';
+import { counterexampleByPosition, pairEvents, type CheckResult, type Key, type Verdict } from '../../checker/index.js';
 import type { HistoryEvent } from '../history/index.js';
 import { computeQuantiles, type Quantiles } from './quantiles.js';
 
@@ -52,13 +52,25 @@ export interface RunResults {
   test: Record<string, unknown>;
   seed: number;
   stats: HistoryStats;
-  /** The checker's result without the bulky counterexample ops (kept in check.json / the report). */
-  check?: Omit<CheckResult, 'counterexample'> & {
+  /** The checker's result without the bulky counterexample ops and invalid keys (kept in check.json / the report). */
+  check?: Omit<CheckResult, 'counterexample' | 'invalidKeys'> & {
     /** `failedOp` is the op's position in history.jsonl, the op id every output uses (`op N`). */
     counterexample?: { key?: unknown; failedOp: number; explanation: string };
   };
-  /** Seconds from the start of the run phase to the invoke of the counterexample's failed op. */
+  /**
+   * History time (ns) that `firstAnomalyS` counts from: the start of the run phase, or the first
+   * client event when `analyze` re-checks a stored run (whose run phase is not recorded).
+   */
+  runStartNs?: number;
+  /**
+   * Seconds from `runStartNs` to the invoke of the first anomalous op: of the ops the checker
+   * could not linearize, one per key found not linearizable, the one invoked first (it may be on
+   * another key than the counterexample's). Only the counterexample's op when the checker did not
+   * search every key (a checker of the user's own).
+   */
   firstAnomalyS?: number;
+  /** The key that op was on (keyed workloads). */
+  firstAnomalyKey?: Key;
   /** Node processes that exited by themselves and fatal lines in node logs; any makes the run invalid. */
   nodeFailures?: { deaths: readonly unknown[]; fatalLines: readonly unknown[]; reason: string };
   /** The nemesis's own summary: faults injected per kind, whether they bit, faults skipped and why. */
@@ -140,7 +152,8 @@ export function computeHistoryStats(
 
 /** Strips the counterexample's op list (it can be large) for results.json. */
 export function summarizeCheck(check: CheckResult): RunResults['check'] {
-  const { counterexample, ...rest } = check;
+  // Each invalid key's failed op is summed up in firstAnomalyS and kept whole in check.json.
+  const { counterexample, invalidKeys: _invalidKeys, ...rest } = check;
   if (!counterexample) return rest;
   return {
     ...rest,

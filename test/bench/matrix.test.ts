@@ -1,33 +1,45 @@
 /**
- * The matrix times a caught run by its earliest anomaly over every key, not by the one
- * counterexample results.json carries (the first invalid key in key order).
+ * The matrix times a caught run by results.json's first anomalous op (or a node that died by
+ * itself before it), from the start of the run phase, and names the faults in force then.
  */
 import { describe, expect, it } from 'vitest';
 import { type HistoryEvent } from '../../src/history/index.js';
-import { earliestAnomalyS } from './matrix.js';
+import { firstAnomaly } from './matrix.js';
 
 const S = 1e9;
-let index = 0;
-const op = (process: number, key: number, f: string, value: unknown, from: number, to: number, out = value) => [
-  { type: 'invoke', process, f, key, value: f === 'read' ? null : value, time: from * S, index: index++ },
-  { type: 'ok', process, f, key, value: out, time: to * S, index: index++ },
+const nemesis = (t: number, f: string, value: Record<string, unknown>): HistoryEvent => ({
+  type: 'info',
+  process: 'nemesis',
+  f,
+  value,
+  time: t * S,
+});
+// Client ops from 1 s; a partition from 2 s to 4 s, a kill from 6 s to 7 s.
+const events: HistoryEvent[] = [
+  { type: 'invoke', process: 0, f: 'write', key: 1, value: 1, time: 1 * S },
+  nemesis(2, 'start-partition', { injected: 4 }),
+  nemesis(4, 'stop-partition', { healed: 4 }),
+  nemesis(6, 'kill', { injected: 1 }),
+  nemesis(7, 'start', { healed: 1 }),
+  { type: 'ok', process: 0, f: 'write', key: 1, value: 1, time: 9 * S },
 ];
 
-describe('matrix: earliest anomaly', () => {
-  it('takes the earliest failed op over all keys, in seconds after the start', () => {
-    const events = [
-      ...op(0, 0, 'write', 1, 1, 1.1),
-      ...op(1, 1, 'write', 1, 1, 1.1),
-      ...op(1, 1, 'write', 2, 2, 2.1),
-      // key 1: reads an overwritten value at 3 s; key 0: reads a value never written at 9 s.
-      ...op(1, 1, 'read', null, 3, 3.1, 1),
-      ...op(0, 0, 'read', null, 9, 9.1, 7),
-    ] as HistoryEvent[];
-    expect(earliestAnomalyS(events, 0.5 * S)).toBe(2.5);
+describe('matrix: first anomaly', () => {
+  it("takes results.json's first anomalous op and the faults in force at it, from the run phase's start", () => {
+    // The run phase began at 0.5 s, before the first client event: 2.5 s after it is 3 s.
+    expect(firstAnomaly({ runStartNs: 0.5 * S, firstAnomalyS: 2.5 }, events)).toEqual({
+      firstAnomalyS: 2.5,
+      faultsThen: ['partition'],
+    });
   });
 
-  it('is undefined for a linearizable history', () => {
-    const events = [...op(0, 0, 'write', 1, 1, 1.1), ...op(0, 0, 'read', null, 2, 2.1, 1)] as HistoryEvent[];
-    expect(earliestAnomalyS(events, 0)).toBeUndefined();
+  it('takes a node that died by itself when that came first', () => {
+    const results = { runStartNs: 0.5 * S, firstAnomalyS: 2.5, nodeFailures: { deaths: [{ time: 6.5 * S }] } };
+    expect(firstAnomaly({ ...results, firstAnomalyS: 8 }, events)).toEqual({ firstAnomalyS: 6, faultsThen: ['kill'] });
+    expect(firstAnomaly(results, events).firstAnomalyS).toBe(2.5);
+  });
+
+  it('counts from the first client event for results without the run start', () => {
+    expect(firstAnomaly({ firstAnomalyS: 5.5 }, events)).toEqual({ firstAnomalyS: 5.5, faultsThen: ['kill'] });
   });
 });

@@ -2,10 +2,11 @@
  * `npm run matrix`: the proof that a green verdict means something. Runs the default test once per
  * seed for every injected raftkv bug, N runs each (default 5), plus N clean controls, one run at a
  * time, and prints per bug: caught n/N (exit 1), the median and worst time from the start of the
- * run phase to the first anomaly (the earliest failed op of any key's counterexample, or a node
- * dying by itself if that came first), and the faults in force then. The table is written as
- * Markdown into the run store (`<store>/matrix-<time>.md`), and each run's row is appended to
- * `<store>/matrix-<time>.jsonl` as it finishes, so a matrix cut short keeps what it measured.
+ * run phase to the first anomaly (results.json's first anomalous op, the earliest over every key,
+ * or a node dying by itself if that came first), and the faults in force then. The table is
+ * written as Markdown into the run store (`<store>/matrix-<time>.md`), and each run's row is
+ * appended to `<store>/matrix-<time>.jsonl` as it finishes, so a matrix cut short keeps what it
+ * measured.
  *
  *   npm run matrix -- [--runs 5] [--controls 10] [--time-limit 60] [--runtime local]
  *                     [--bugs vote-term-only,stale-read,...] [--store store/matrix] [--seed 1]
@@ -14,7 +15,6 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSync } from '../../checker/index.js';
 import { computeFaultWindows } from '../../nemesis/summary.js';
 import { type HistoryEvent } from '../../src/history/index.js';
 
@@ -62,53 +62,40 @@ function runOne(bug: string | null, seed: number, o: { timeLimit: string; runtim
   if (runDir === undefined) return { ...run, reason: out.trim().split('\n').slice(-1)[0] };
   run.runDir = runDir;
   try {
-    const results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as {
-      firstAnomalyS?: number;
-      check?: { reason?: string };
-      error?: string;
-      nodeFailures?: { deaths: { time: number }[] };
-    };
+    const results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as MatrixResults;
     const reason = results.error ?? results.check?.reason;
     if (reason !== undefined) run.reason = reason;
-    const events = readHistory(runDir);
-    const start = events.find((e) => e.process !== 'nemesis')?.time ?? 0;
-    // A node that died by itself is the first anomaly when it came before any anomalous op.
-    const death = results.nodeFailures?.deaths[0];
-    const deathS = death === undefined ? undefined : Math.round((death.time - start) / 1e7) / 100;
-    const anomalyS = run.exitCode === 1 ? (earliestAnomalyS(events, start) ?? results.firstAnomalyS) : undefined;
-    const first = [anomalyS, deathS].filter((t): t is number => t !== undefined);
-    if (first.length > 0) {
-      run.firstAnomalyS = Math.min(...first);
-      run.faultsThen = faultsAt(events, start + run.firstAnomalyS * 1e9);
-    }
+    if (run.exitCode === 1) Object.assign(run, firstAnomaly(results, readHistory(runDir)));
   } catch {
     run.reason ??= 'no results.json';
   }
   return run;
 }
 
+/** What the matrix reads of a run's results.json. */
+export interface MatrixResults {
+  runStartNs?: number;
+  firstAnomalyS?: number;
+  check?: { reason?: string };
+  error?: string;
+  nodeFailures?: { deaths: { time: number }[] };
+}
+
 /**
- * Seconds from `start` to the earliest anomaly over every key: results.json times the one
- * counterexample the checker reports, which is the invalid key that comes first in key order, so
- * a key whose anomaly shows only in the final reads could hide an earlier one on a later key.
- * Each key's sub-history is checked on its own (they are small) and the failed ops compared.
+ * A caught run's first anomaly, in seconds from the start of its run phase: results.json's first
+ * anomalous op, or a node that died by itself if that came first; and the faults in force then.
  */
-export function earliestAnomalyS(events: readonly HistoryEvent[], start: number): number | undefined {
-  const byKey = new Map<unknown, HistoryEvent[]>();
-  for (const e of events) {
-    if (e.process === 'nemesis' || e.key === undefined) continue;
-    const mine = byKey.get(e.key);
-    if (mine) mine.push(e);
-    else byKey.set(e.key, [e]);
-  }
-  let earliest: number | undefined;
-  for (const keyEvents of byKey.values()) {
-    const r = checkSync(keyEvents, { model: 'kv', timeLimitMs: 10_000 });
-    const ce = r.counterexample;
-    const call = ce?.ops.find((o) => o.id === ce.failedOp)?.call;
-    if (call !== undefined && (earliest === undefined || call < earliest)) earliest = call;
-  }
-  return earliest === undefined ? undefined : Math.round((earliest - start) / 1e7) / 100;
+export function firstAnomaly(
+  results: MatrixResults,
+  events: readonly HistoryEvent[],
+): Pick<MatrixRun, 'firstAnomalyS' | 'faultsThen'> {
+  const start = results.runStartNs ?? events.find((e) => e.process !== 'nemesis')?.time ?? 0;
+  const death = results.nodeFailures?.deaths[0];
+  const deathS = death === undefined ? undefined : Math.round((death.time - start) / 1e7) / 100;
+  const first = [results.firstAnomalyS, deathS].filter((t): t is number => t !== undefined);
+  if (first.length === 0) return {};
+  const firstAnomalyS = Math.min(...first);
+  return { firstAnomalyS, faultsThen: faultsAt(events, start + firstAnomalyS * 1e9) };
 }
 
 /** A run's history. */

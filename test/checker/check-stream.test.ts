@@ -15,12 +15,12 @@ function jsonl(name: string, events: readonly HistoryEvent[], tail = ''): string
   return file;
 }
 
-function streamed(file: string, model: string, memoryLimitBytes?: number) {
+function streamed(file: string, model: string, memoryLimitBytes?: number, everyKey = false) {
   return checkFeed(
     async (push) => {
       await streamJsonl(file, push);
     },
-    { model, file, workers: 0, ...(memoryLimitBytes === undefined ? {} : { memoryLimitBytes }) },
+    { model, file, workers: 0, everyKey, ...(memoryLimitBytes === undefined ? {} : { memoryLimitBytes }) },
   );
 }
 
@@ -53,6 +53,20 @@ describe('checking a history as a stream', () => {
     const failed = fromStream.counterexample!.ops.find((op) => op.id === fromStream.counterexample!.failedOp);
     expect(failed).toMatchObject({ f: 'read', output: -424242 });
     expect(fromStream.counterexample!.failedOp).toBe(inMemory.counterexample!.failedOp);
+  });
+
+  it('with everyKey, lists the same invalid keys and failed ops as checking in memory', async () => {
+    // Reads of two keys made to return values nobody wrote.
+    const bad = events.map((e) => ({ ...e }));
+    const first = bad.find((e) => e.type === 'ok' && e.f === 'read')!;
+    const second = bad.find((e) => e.type === 'ok' && e.f === 'read' && e.key !== first.key)!;
+    first.value = -1;
+    second.value = -2;
+    const fromStream = await streamed(jsonl('bad-twice.jsonl', bad), 'kv', undefined, true);
+    const inMemory = await check(bad, { model: 'kv', workers: 0, everyKey: true });
+    const summary = (keys: typeof inMemory.invalidKeys) => keys?.map((k) => [k.key, k.failed.id]);
+    expect(inMemory.invalidKeys).toHaveLength(2);
+    expect(summary(fromStream.invalidKeys)).toEqual(summary(inMemory.invalidKeys));
   });
 
   it('checks an unkeyed history as one part', async () => {

@@ -1,7 +1,11 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, checkSync, type Model } from '../../checker/index.js';
 import { MalformedHistoryError } from '../../src/history/index.js';
-import { hardInvalidHistory, history } from './hand-made.js';
+import { hardInvalidHistory, hardKeyedHistory, history } from './hand-made.js';
+
+// Worker threads run only from the compiled checker, which the test run's global setup builds.
+const COMPILED = resolve(import.meta.dirname, '../../dist/checker/index.js');
 
 describe('checking small hand-made histories', () => {
   it('accepts a read that overlaps the write it observes', () => {
@@ -98,6 +102,26 @@ describe('checking small hand-made histories', () => {
     expect(r.counterexample!.key).toBe('y');
   });
 
+  it('with everyKey, searches on past the first invalid key and lists each with the op it failed at', async () => {
+    const h = history([
+      [0, 'invoke', 'read', null, 'y'],
+      [0, 'ok', 'read', 5, 'y'],
+      [1, 'invoke', 'write', 1, 'x'],
+      [1, 'ok', 'write', 1, 'x'],
+      [2, 'invoke', 'read', null, 'z'],
+      [2, 'ok', 'read', 7, 'z'],
+    ]);
+    for (const r of [checkSync(h, { model: 'kv', everyKey: true }), await check(h, { model: 'kv', everyKey: true })]) {
+      expect(r.counterexample!.key).toBe('y');
+      expect(r.invalidKeys!.map((k) => [k.key, k.failed.f, k.failed.output])).toEqual([
+        ['y', 'read', 5],
+        ['z', 'read', 7],
+      ]);
+    }
+    // By default the check stops at the first invalid key.
+    expect(checkSync(h, { model: 'kv' }).invalidKeys).toBeUndefined();
+  });
+
   it('finds two holders of a mutex impossible', () => {
     const h = history([
       [0, 'invoke', 'acquire'],
@@ -167,5 +191,18 @@ describe('budgets', () => {
 
   it('still proves the hard history invalid when given room', () => {
     expect(checkSync(hardInvalidHistory(10), { model: 'cas-register' }).valid).toBe(false);
+  });
+});
+
+describe('worker threads', () => {
+  it('with everyKey, search every key past the first invalid one', async () => {
+    const compiled = (await import(COMPILED)) as typeof import('../../checker/index.js');
+    const h = hardKeyedHistory(['a', 'b', 'c'], ['b', 'c']);
+    const every = await compiled.check(h, { model: 'kv', workers: 2, everyKey: true });
+    expect(every).toMatchObject({ valid: false, workers: 2 });
+    expect(every.invalidKeys!.map((k) => k.key)).toEqual(['b', 'c']);
+    const first = await compiled.check(h, { model: 'kv', workers: 2 });
+    expect(first).toMatchObject({ valid: false, workers: 2 });
+    expect(first.invalidKeys).toBeUndefined();
   });
 });
