@@ -4,10 +4,11 @@
  * skipped and listed with their reasons, so the run's output says what it did not test.
  */
 import { readlink } from 'node:fs/promises';
-import { isClockAware, isKillable, isPausable, type Db } from '../cluster/db/index.js';
+import { isClockAware, isKillable, isPausable, isRaftStatusAware, type Db } from '../cluster/db/index.js';
 import { hasLinkControl } from '../cluster/runtime/index.js';
 import type { ExecResult, StartedCluster, StartedNode } from '../cluster/runtime/index.js';
 import { describeClockEffect } from './clock-nemesis.js';
+import { figure8ClusterProblem } from './figure-8-nemesis.js';
 import { NemesisUnavailableError } from './errors.js';
 import type { FaultName, NemesisRequest } from './faults.js';
 
@@ -64,10 +65,20 @@ export async function checkNemesisCapabilities(
               'Run as root so each node gets its own network namespace (and a kernel with sch_netem), or use packet instead.',
           }
         : ((await (iptables ??= probeIptables(cluster))) ?? probeNetem(firstNode(cluster))),
+    'figure-8': async () => {
+      if (db === undefined || !isRaftStatusAware(db))
+        return {
+          reason: `the ${db?.name ?? 'missing'} DB does not report its nodes' Raft term, commit and last index`,
+          remedy: 'Drop figure-8 from --nemesis (raftkv reports them).',
+        };
+      const size = figure8ClusterProblem(cluster.nodes.length);
+      if (size !== undefined) return { reason: size, remedy: 'Use --nodes 5 (or 7, 9).' };
+      return (iptables ??= probeIptables(cluster));
+    },
   };
-  if (hasLinkControl(cluster) && request.faults.some((f) => f === 'partition' || f === 'packet')) {
+  if (hasLinkControl(cluster) && request.faults.some((f) => f === 'partition' || f === 'packet' || f === 'figure-8')) {
     out.notes.push(
-      "partition, packet: nodes share the host's network stack here, so they are injected on node-to-node links by splitbrain's userspace link proxy",
+      "partition, packet, figure-8: nodes share the host's network stack here, so they are injected on node-to-node links by splitbrain's userspace link proxy",
     );
   }
   for (const fault of request.faults) {

@@ -11,8 +11,12 @@ import type { Grudge } from './grudge.js';
 export const PARTITION_CHAIN = 'SPLITBRAIN-PARTITION';
 /** The chain packet-loss rules live in. */
 export const PACKET_CHAIN = 'SPLITBRAIN-PACKET';
+/** The chain the figure-8 move's cuts live in (apart from partitions, so both can be in force). */
+export const FIGURE8_CHAIN = 'SPLITBRAIN-FIG8';
+/** The chain the figure-8 move's packet loss lives in. */
+export const FIGURE8_LOSS_CHAIN = 'SPLITBRAIN-FIG8-LOSS';
 /** Every chain splitbrain may create, for sweeping a node a crashed run left dirty. */
-export const OWNED_CHAINS = [PARTITION_CHAIN, PACKET_CHAIN] as const;
+export const OWNED_CHAINS = [PARTITION_CHAIN, PACKET_CHAIN, FIGURE8_CHAIN, FIGURE8_LOSS_CHAIN] as const;
 /** Built-in chains that jump to ours. */
 const HOOKS = ['INPUT', 'OUTPUT'] as const;
 
@@ -46,13 +50,15 @@ export function computePartitionRules(grudge: Grudge, addresses: Readonly<Record
 
 /**
  * Computes random-loss rules for each target: every packet between the target and another
- * node, either way, is dropped with the given probability (iptables `statistic` match). Client
+ * node, either way (or, `inboundOnly`, only those arriving at the target), is dropped with the
+ * given probability (iptables `statistic` match). Client
  * traffic from the host is not touched: the fault is on the links between nodes.
  */
 export function computePacketLossRules(
   targets: readonly string[],
   addresses: Readonly<Record<string, string>>,
   probability: number,
+  { inboundOnly = false }: { inboundOnly?: boolean } = {},
 ): NodeRules {
   if (!(probability > 0 && probability <= 1))
     throw new Error(`packet loss probability must be in (0, 1]: ${probability}`);
@@ -62,7 +68,8 @@ export function computePacketLossRules(
     for (const other of Object.keys(addresses).sort()) {
       if (other === target) continue;
       const a = host(addressOf(addresses, other));
-      (out[target] ??= []).push(['-s', a, ...loss], ['-d', a, ...loss]);
+      (out[target] ??= []).push(['-s', a, ...loss]);
+      if (!inboundOnly) out[target].push(['-d', a, ...loss]);
     }
   }
   return sortRules(out);

@@ -30,14 +30,15 @@ export function applyGrudge(
     : layer.apply(computePartitionRules(grudge, addresses));
 }
 
-/** Puts packet loss on the links of `targets`, in the layer's terms. */
+/** Puts packet loss on the links of `targets` (or, `inboundOnly`, on what reaches them), in the layer's terms. */
 export function applyPacketLoss(
   layer: LinkFaultLayer,
   targets: readonly string[],
   addresses: Readonly<Record<string, string>>,
   probability: number,
+  how: { inboundOnly?: boolean } = {},
 ): Promise<ChainOutcome> {
   return layer instanceof ProxyLinkLayer
-    ? layer.apply(packetLossLinkFaults(targets, Object.keys(addresses).sort(), probability))
-    : layer.apply(computePacketLossRules(targets, addresses, probability));
+    ? layer.apply(packetLossLinkFaults(targets, Object.keys(addresses).sort(), probability, how))
+    : layer.apply(computePacketLossRules(targets, addresses, probability, how));
 }

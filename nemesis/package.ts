@@ -8,11 +8,12 @@
  * (`composeNemesisPackage`). The opened package also samples who leads while it is set up, so its
  * summary can count the leader changes each fault caused.
  */
-import { isKillable, isLeaderAware, isPausable, type Db } from '../cluster/db/index.js';
+import { isKillable, isLeaderAware, isPausable, isRaftStatusAware, type Db } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/index.js';
 import type { HistoryEvent } from '../src/history/index.js';
 import { checkNemesisCapabilities, type NemesisCapabilities } from './capabilities.js';
 import { createClockNemesis } from './clock-nemesis.js';
+import { createFigure8Nemesis } from './figure-8-nemesis.js';
 import type { FaultName, NemesisRequest } from './faults.js';
 import { fitInterval } from './fit-interval.js';
 import { createKillNemesis } from './kill-nemesis.js';
@@ -173,6 +174,11 @@ export function composeNemesisPackage(o: ComposeNemesisOptions): ComposedNemesis
         break;
       case 'clock':
         parts.push(createClockNemesis({ cluster, db, leader }));
+        break;
+      case 'figure-8':
+        if (!isRaftStatusAware(db))
+          throw new Error(`--nemesis figure-8: the ${db.name} DB does not report its Raft state`);
+        parts.push(createFigure8Nemesis({ cluster, db }));
         break;
     }
   }

@@ -18,13 +18,14 @@ export function grudgeLinkFaults(grudge: Grudge): LinkFault[] {
 
 /**
  * The link faults of packet loss on `targets`: every link between a target and another node,
- * both ways, loses with `probability` (twice over between two targets, as a packet passes the
+ * both ways (or, `inboundOnly`, only into the target), loses with `probability` (twice over between two targets, as a packet passes the
  * iptables rules of both).
  */
 export function packetLossLinkFaults(
   targets: readonly string[],
   nodes: readonly string[],
   probability: number,
+  { inboundOnly = false }: { inboundOnly?: boolean } = {},
 ): LinkFault[] {
   if (!(probability > 0 && probability <= 1))
     throw new Error(`packet loss probability must be in (0, 1]: ${probability}`);
@@ -33,7 +34,7 @@ export function packetLossLinkFaults(
       .filter((n) => n !== t)
       .flatMap((n) => [
         { from: n, to: t, loss: probability },
-        { from: t, to: n, loss: probability },
+        ...(inboundOnly ? [] : [{ from: t, to: n, loss: probability }]),
       ]),
   );
 }

@@ -11,6 +11,7 @@
  */
 import { createRng, sequence, timeline, type Generator, type Rng, type TimedOp } from '../workloads/index.js';
 import type { BumpPlan, StrobePlan } from './clock-nemesis.js';
+import type { Figure8Plan } from './figure-8-nemesis.js';
 import { FAULT_FS, FAULTS, type FaultName } from './faults.js';
 import { computeGrudge, isolateGrudge, type PartitionKind } from './grudge.js';
 import type { NemesisOp } from './nemesis.js';
@@ -131,6 +132,9 @@ function openingOf(
         : { atS: rng.between(KILL_ALL_AT_S[0], KILL_ALL_AT_S[0] + 3), combined: opts.nodes.length > 1 };
     case 'pause':
       return { atS: lagThenLeaderFirst ? afterOpening() : rng.between(11, 14), combined: leaderOk };
+    case 'figure-8':
+      // Once the cluster has a leader that clients have written to for a while.
+      return { atS: rng.between(2, 4), combined: false };
     case 'packet':
     case 'packet-delay':
       return {
@@ -316,8 +320,23 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
         'packet-delay',
       );
     }
+    case 'figure-8': {
+      // The move heals itself as it ends; the stop op, due at once, runs right after it and
+      // heals whatever an error left. A move runs for about FIGURE8_TYPICAL_S.
+      const plan: Figure8Plan = { probability: rng.pick([0.4, 0.5, 0.6]), draws: [rng.next(), rng.next()] };
+      return {
+        steps: [
+          { atS: 0, op: { f: 'start-figure-8', value: plan } },
+          { atS: 0.001, op: { f: FAULT_FS['figure-8'].stop } },
+        ],
+        lengthS: FIGURE8_TYPICAL_S,
+      };
+    }
   }
 }
+
+/** Seconds a figure-8 move usually takes (two elections and a commit); the schedule's gap counts from there. */
+const FIGURE8_TYPICAL_S = 5;
 
 /**
  * A minority of followers is cut off long enough to fall behind, then, with no heal between, the
@@ -370,6 +389,6 @@ function leaseStep(rng: Rng, maxOffsetMs: number): Episode {
  * final reads. Each heal is harmless when its fault is not in force.
  */
 export function createFinalHeal(faults: readonly FaultName[]): Generator {
-  const order: FaultName[] = ['packet-delay', 'packet', 'partition', 'clock', 'pause', 'kill'];
+  const order: FaultName[] = ['figure-8', 'packet-delay', 'packet', 'partition', 'clock', 'pause', 'kill'];
   return sequence(order.filter((f) => faults.includes(f)).map((f) => ({ f: FAULT_FS[f].stop })));
 }

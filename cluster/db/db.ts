@@ -49,6 +49,27 @@ export interface LeaderAware {
   leader(cluster: StartedCluster): Promise<string | undefined>;
 }
 
+/** One node's Raft state as the node reports it. */
+export interface RaftNodeStatus {
+  term: number;
+  /** `leader`, `follower`, `candidate` or `pre-candidate`. */
+  role: string;
+  /** The highest log index the node knows to be committed. */
+  commit: number;
+  /** The index of the last entry in its log, committed or not. */
+  lastIndex: number;
+}
+
+/**
+ * Can report each node's term, role, commit index and last log index. Moves that must strike
+ * between two Raft steps (figure 8: a leader commits old entries before its own first one has
+ * spread) time their cuts by it.
+ */
+export interface RaftStatusAware {
+  /** The node's state, or undefined when it does not answer (down, paused, cut off from us). */
+  raftStatus(node: StartedNode): Promise<RaftNodeStatus | undefined>;
+}
+
 /** Says whether its processes read wall-clock time through libc (so libfaketime affects them). */
 export interface ClockAware {
   readonly clockSkewEffective: boolean;
@@ -63,4 +84,5 @@ export interface ClockAware {
 export const isKillable = (db: Db): db is Db & Killable => 'kill' in db && 'start' in db;
 export const isPausable = (db: Db): db is Db & Pausable => 'pause' in db && 'resume' in db;
 export const isLeaderAware = (db: Db): db is Db & LeaderAware => 'leader' in db;
+export const isRaftStatusAware = (db: Db): db is Db & RaftStatusAware => 'raftStatus' in db;
 export const isClockAware = (db: Db): db is Db & ClockAware => 'clockSkewEffective' in db;

@@ -12,6 +12,7 @@ export {
   isKillable,
   isLeaderAware,
   isPausable,
+  isRaftStatusAware,
   type ClockAware,
   type Db,
   type DbOptions,
@@ -19,6 +20,8 @@ export {
   type Killable,
   type LeaderAware,
   type Pausable,
+  type RaftNodeStatus,
+  type RaftStatusAware,
 } from './db.js';
 
 export { probeJson, waitFor } from './http-probe.js';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import type { ClockAware, DbOptions, LeaderAware } from './db.js';
+import type { ClockAware, DbOptions, LeaderAware, RaftNodeStatus, RaftStatusAware } from './db.js';
 import type { NodeStatus } from '../raftkv/node/index.js';
 import { projectRoot, type Daemon, type StartedCluster, type StartedNode } from '../runtime/index.js';
 import { DaemonDb } from './daemon-db.js';
@@ -27,7 +27,7 @@ export interface RaftkvDbOptions {
 }
 
 /** The raftkv DB. */
-export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
+export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware, RaftStatusAware {
   readonly clockSkewEffective = true;
   /** A line the node writes only when it stops itself (failed fsync, a broken Raft invariant): the test fails. */
   readonly fatalLogPattern = /^\S+ \S+ fatal: /;
@@ -104,6 +104,14 @@ export class RaftkvDb extends DaemonDb implements LeaderAware, ClockAware {
     let best: string | undefined;
     for (const [lead, n] of votes) if (!best || n > votes.get(best)!) best = lead;
     return best;
+  }
+
+  /** The node's /status, asked with a short timeout: callers poll it every few milliseconds. */
+  async raftStatus(node: StartedNode): Promise<RaftNodeStatus | undefined> {
+    if (this.isPaused(node)) return undefined;
+    const s = (await probeJson(`${this.clientEndpoint(node)}/status`, 300))?.body as NodeStatus | undefined;
+    if (s === undefined || typeof s.term !== 'number') return undefined;
+    return { term: s.term, role: s.role, commit: s.commit, lastIndex: s.lastIndex };
   }
 
   /** The daemon running on a node, if any (for tests and the nemesis summary). */

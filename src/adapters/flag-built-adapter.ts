@@ -1,6 +1,7 @@
 /**
  * A bundled adapter built from command-line flags of its own, because what it runs is itself a
- * flag (`--db maelstrom --bin PATH`). The adapter's file declares its flags and how they become
+ * flag (`--db maelstrom --bin PATH`) or because its flags tune the system it starts (raftkv's
+ * `--max-entries-per-msg`). The adapter's file declares its flags and how they become
  * an adapter; the `test` command only registers them, refuses them beside another `--db`, and
  * calls `build`, so no flag of one system is named in the CLI.
  */

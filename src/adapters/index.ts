@@ -6,7 +6,7 @@ import type { Adapter } from '../index.js';
 import { etcdAdapter } from './etcd.js';
 import type { FlagBuiltAdapter } from './flag-built-adapter.js';
 import { maelstromFlagAdapter } from './maelstrom.js';
-import { raftkvAdapter } from './raftkv.js';
+import { raftkvAdapter, raftkvFlagAdapter } from './raftkv.js';
 import { zookeeperAdapter } from './zookeeper/index.js';
 
 export { firstFlagGiven, type FlagBuiltRun } from './flag-built-adapter.js';
@@ -18,8 +18,11 @@ export const BUNDLED_ADAPTERS: Readonly<Record<string, Adapter>> = {
   zookeeper: zookeeperAdapter,
 };
 
-/** Adapters built from their own flags (`--db maelstrom --bin PATH`), not listed in BUNDLED_ADAPTERS. */
-export const FLAG_BUILT_ADAPTERS: readonly FlagBuiltAdapter[] = [maelstromFlagAdapter];
+/**
+ * Adapters built from their own flags: maelstrom (`--db maelstrom --bin PATH`, not in
+ * BUNDLED_ADAPTERS), and raftkv, which a config file names too and whose flag tunes its nodes.
+ */
+export const FLAG_BUILT_ADAPTERS: readonly FlagBuiltAdapter[] = [raftkvFlagAdapter, maelstromFlagAdapter];
 
 /** The default `--db`. */
 export const DEFAULT_ADAPTER = 'raftkv';

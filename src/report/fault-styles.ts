@@ -24,4 +24,5 @@ export const FAULT_STYLES: Readonly<Record<FaultName, FaultStyle>> = {
   clock: { label: 'clock', color: 'rgba(0, 137, 123, 0.13)', row: 1 },
   packet: { label: 'packet-loss', color: 'rgba(249, 168, 37, 0.18)', row: 2 },
   'packet-delay': { label: 'packet-delay', color: 'rgba(121, 85, 72, 0.15)', row: 3 },
+  'figure-8': { label: 'figure-8', color: 'rgba(216, 27, 96, 0.12)', row: 2 },
 };

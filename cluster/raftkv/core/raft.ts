@@ -481,6 +481,18 @@ export class Raft {
   handleAppendEntries(m: Message): void {
     const index = m.index ?? 0;
     if (index < this.log.committed) {
+      // Entries up to our commit index are settled, so a leader's copies must match them (Log
+      // Matching). One that differs means an entry committed here was overwritten: stop, rather
+      // than answer "I have them" to a leader whose log differs and leave it probing forever.
+      for (const e of m.entries ?? []) {
+        if (e.index > this.log.committed) break;
+        const ours = this.log.term(e.index);
+        if (ours !== undefined && ours !== e.term) {
+          throw new RaftInvariantError(
+            `entry ${e.index} of term ${e.term} from ${m.from} conflicts with committed entry of term ${ours} (committed ${this.log.committed})`,
+          );
+        }
+      }
       this.send({ type: 'MsgAppResp', to: m.from, index: this.log.committed, term: this.term });
       return;
     }

@@ -17,6 +17,10 @@ export interface NodeArgs {
   heartbeatTicks: number;
   /** Take a snapshot and compact the WAL every this many applied entries. */
   snapshotEntries: number;
+  /** Most log entries one append message carries. */
+  maxEntriesPerMsg: number;
+  /** Most append messages in flight to one follower before the leader waits for an answer. */
+  maxInflightMsgs: number;
   /** Optional explicit client addresses of the peers (otherwise learned over the transport). */
   clientAddrs: Map<NodeId, string>;
 }
@@ -27,7 +31,7 @@ export class ArgsError extends Error {}
 export const USAGE =
   'usage: node dist/cluster/raftkv/node/main.js --id ID --peers ID=HOST:PORT,... --client-port P --data-dir DIR ' +
   '[--bug NAME ...] [--listen-host H] [--tick-ms 50] [--election-ticks 10] [--heartbeat-ticks 1] ' +
-  '[--election-tick-ms MS] [--snapshot-entries 10000] [--client-addrs ID=HOST:PORT,...]';
+  '[--election-tick-ms MS] [--snapshot-entries 10000] [--max-entries-per-msg 512] [--max-inflight-msgs 1024] [--client-addrs ID=HOST:PORT,...]';
 
 function parseAddrList(option: string, text: string): Map<NodeId, { host: string; port: number }> {
   const out = new Map<NodeId, { host: string; port: number }>();
@@ -80,6 +84,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     'heartbeat-ticks',
     'election-tick-ms',
     'snapshot-entries',
+    'max-entries-per-msg',
+    'max-inflight-msgs',
     'client-addrs',
   ]);
   for (const k of raw.keys()) if (!known.has(k)) throw new ArgsError(`unknown option --${k}\n${USAGE}`);
@@ -122,6 +128,12 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     );
   const snapshotEntries =
     one('snapshot-entries') === undefined ? 10_000 : parsePositiveInt('--snapshot-entries', one('snapshot-entries'));
+  const maxEntriesPerMsg =
+    one('max-entries-per-msg') === undefined
+      ? 512
+      : parsePositiveInt('--max-entries-per-msg', one('max-entries-per-msg'));
+  const maxInflightMsgs =
+    one('max-inflight-msgs') === undefined ? 1024 : parsePositiveInt('--max-inflight-msgs', one('max-inflight-msgs'));
   const clientAddrs = new Map<NodeId, string>();
   const ca = one('client-addrs');
   if (ca !== undefined)
@@ -137,6 +149,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     electionTicks,
     heartbeatTicks,
     snapshotEntries,
+    maxEntriesPerMsg,
+    maxInflightMsgs,
     clientAddrs,
   };
 }

@@ -120,8 +120,8 @@ export class RaftKvNode {
       bugs: coreBugs,
       logger: (l) => this.log(l),
       applied: this.applied,
-      maxInflight: 1024,
-      maxEntriesPerMsg: 512,
+      maxInflight: this.args.maxInflightMsgs,
+      maxEntriesPerMsg: this.args.maxEntriesPerMsg,
     });
     this.kv = new RaftKvService({
       id: this.args.id,

@@ -160,7 +160,7 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('db', {
       type: 'string',
-      describe: `System under test: ${[...Object.keys(BUNDLED_ADAPTERS), ...FLAG_BUILT_ADAPTERS.map((a) => a.summary)].join(', ')}, or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
+      describe: `System under test: ${[...Object.keys(BUNDLED_ADAPTERS), ...FLAG_BUILT_ADAPTERS.filter((a) => !(a.name in BUNDLED_ADAPTERS)).map((a) => a.summary)].join(', ')}, or a path to an adapter module (.ts, .js, .mjs) (default ${DEFAULT_ADAPTER})`,
     })
     .option('nodes', {
       type: 'number',
@@ -173,7 +173,7 @@ function builder(y: Argv): Argv<TestArgs> {
     })
     .option('nemesis', {
       type: 'string',
-      describe: `Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none (default ${d.nemesis})`,
+      describe: `Faults: comma list of partition,kill,pause,clock,packet,packet-delay, or all, or none (default ${d.nemesis}); figure-8 (raftkv, by name only) plays Raft's figure 8 against the leader`,
     })
     .option('nemesis-interval', {
       type: 'number',

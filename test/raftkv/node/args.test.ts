@@ -23,12 +23,19 @@ describe('node command line', () => {
     expect(a.bugs).toEqual([]);
     expect(a.tickMs).toBe(50);
     expect(a.electionTicks).toBe(10);
+    expect(a.maxEntriesPerMsg).toBe(512);
   });
 
   it('accepts repeated --bug flags and --opt=value spelling', () => {
     const a = parseNodeArgs([...base, '--bug', 'stale-read', '--bug=vote-term-only', '--election-tick-ms=300']);
     expect(a.bugs).toEqual(['stale-read', 'vote-term-only']);
     expect(a.electionTicks).toBe(6);
+  });
+
+  it('takes the append batch size and window, and refuses one that is not a positive integer', () => {
+    expect(parseNodeArgs([...base, '--max-entries-per-msg', '4']).maxEntriesPerMsg).toBe(4);
+    expect(parseNodeArgs([...base, '--max-inflight-msgs=1']).maxInflightMsgs).toBe(1);
+    expect(() => parseNodeArgs([...base, '--max-entries-per-msg', '0'])).toThrow(/--max-entries-per-msg: expected/);
   });
 
   it('rejects an unknown bug, naming the valid ones', () => {
