@@ -170,12 +170,15 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
       ),
     ].sort();
     const newSide = names.filter((n) => !oldSide.includes(n));
-    const [lossy] = pickByDraw(newSide, 1, plan.draws[1]);
+    // All but one of that side hear the others through lossy links: whoever of them wins, M's
+    // first entry has a lossy way to go to at least one voter.
+    const [clean] = pickByDraw(newSide, 1, plan.draws[1]);
+    const lossy = newSide.filter((n) => n !== clean);
     value.leader = leader;
     value.oldSide = oldSide;
 
     // 1. L's side keeps taking writes it cannot commit; the other side elects M, slowly reaching A.
-    await apply([oldSide, newSide], [lossy!]);
+    await apply([oldSide, newSide], lossy);
     const cutOff = await statuses(names);
     const committed = Math.max(...names.map((n) => cutOff[n]?.commit ?? 0));
     value.committedAtCut = committed;
@@ -200,11 +203,15 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
 
     // 2. A voter without M's first entry (A, if it is one) joins L's side, which elects W (L or its companion).
     const choices = ready.length > 0 ? ready : without;
-    const moved = choices.includes(lossy!) ? lossy! : choices[0]!;
+    const moved = choices[0]!;
     value.moved = moved;
     note(`${moved} (last index ${m.s[moved]!.lastIndex}) joins ${oldSide.join(',')}`);
     // Lighter loss now: W must keep A's votes and answers long enough to send it entries one by one.
-    await apply([[...oldSide, moved], newSide.filter((n) => n !== moved)], [moved], plan.probability / 2);
+    await apply(
+      [[...oldSide, moved], newSide.filter((n) => n !== moved)],
+      [moved],
+      Math.max(0.3, plan.probability / 2),
+    );
     const wSide = [...oldSide, moved];
     const w = await pollUntil(wSide, pollMs, (s) => {
       const id = leaderAmong(s, oldSide, m.s[m.id]!.term);
@@ -217,14 +224,17 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
     note(`${w.id} leads term ${w.term}; its first entry is ${firstOfW}`);
 
     // 3. Strike when W counts old entries as committed before its own first entry is.
+    // With one append in flight, A holding the entry after M's first means W heard A take M's
+    // first, which W then counted as committed: whichever shows first, strike.
     let commitSeen = 0;
-    const struck = await pollUntil([w.id], STRIKE_POLL_MS, (s) => {
+    const struck = await pollUntil([w.id, moved], STRIKE_POLL_MS, (s) => {
       const now = s[w.id];
       if (now === undefined) return undefined;
       commitSeen = now.commit;
       if (now.role !== 'leader' || now.term !== w.term) return 'lost';
       if (now.commit >= firstOfW) return 'own';
-      return now.commit >= firstOfM ? 'old' : undefined;
+      const movedLast = s[moved]?.lastIndex ?? 0;
+      return now.commit >= firstOfM || (movedLast > firstOfM && movedLast < firstOfW) ? 'old' : undefined;
     });
     if (struck !== 'old')
       return finish(
@@ -240,7 +250,7 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
     if (stopped) await db.pause(cluster.node(moved));
     else errors.push(...(await applyPacketLoss(loss, [moved], addresses, 1)).errors);
     note(
-      `${w.id} committed up to ${commitSeen}, entries of term ${t0}, before its own first entry; ${moved} ${stopped ? 'stopped' : 'cut off'}`,
+      `${w.id} counted entries of term ${t0} from ${firstOfM} as committed (its commit: ${commitSeen}) before its own first entry; ${moved} ${stopped ? 'stopped' : 'cut off'}`,
     );
     await apply([oldSide, newSide], []);
     if (stopped) await db.resume(cluster.node(moved));

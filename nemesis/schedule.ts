@@ -323,7 +323,7 @@ export function drawEpisode(fault: FaultName, opts: ScheduleOptions, rng: Rng, f
     case 'figure-8': {
       // The move heals itself as it ends; the stop op, due at once, runs right after it and
       // heals whatever an error left. A move runs for about FIGURE8_TYPICAL_S.
-      const plan: Figure8Plan = { probability: rng.pick([0.4, 0.5, 0.6]), draws: [rng.next(), rng.next()] };
+      const plan: Figure8Plan = { probability: rng.pick([0.3, 0.4, 0.5]), draws: [rng.next(), rng.next()] };
       return {
         steps: [
           { atS: 0, op: { f: 'start-figure-8', value: plan } },
