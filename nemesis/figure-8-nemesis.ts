@@ -1,19 +1,24 @@
 /**
- * The Raft paper's figure 8 (§5.4.2) played on a live cluster, one move per `start-figure-8`.
- * A leader L and a companion are cut off while clients still write to L, so they hold entries of
- * L's term that no majority has. The other side elects M; one of its voters, A, has lossy links,
- * so M's first entry often reaches A late, and the move, seeing M lead while A lacks that entry,
- * moves A over to L's side at once. L's side re-elects L or its companion
- * (W), which sends A its old entries, a few per message (raftkv's `--max-entries-per-msg`), ahead
- * of its own first entry. The moment W's commit index passes old entries while its own first
- * entry is still uncommitted (correct Raft never does that: it commits only entries of its own
- * term by counting), A goes back to M's side, which elects a leader whose log wins over A's and
- * overwrites what W called committed. Healed, W's side meets a log that contradicts committed
- * entries: a node stops on its invariant, or reads lose acknowledged data. With a correct Raft the
- * move ends at W's commit, and nothing is lost.
+ * The Raft paper's figure 8 (§5.4.2) played on a live cluster, one move per `start-figure-8`:
  *
- * Every step is timed by the nodes' own reports (`RaftStatusAware`), polled every few
- * milliseconds; the history's op value lists each step with its time from the move's start.
+ * 1. The leader L and a companion are cut off while clients still write to L, so they hold
+ *    entries of L's term that no majority has. The other side elects M; two of its three nodes
+ *    hear the others through lossy links (inbound only, so their votes still go out), so M's
+ *    first entry of its term is often late to one of them, A.
+ * 2. The moment M leads while A lacks that entry, A moves to L's side, which re-elects L or its
+ *    companion (W) with A's vote. W sends A the old entries A lacks, ahead of its own first entry.
+ * 3. Once A holds an old entry past M's first, W heard A take M's first position: a W that
+ *    commits old entries by counting replicas has then committed it while its own first entry is
+ *    not. A is stopped with SIGSTOP (one signal, quicker than any rule) and moved back. A correct
+ *    Raft commits only entries of its own term by counting, so nothing it committed is at stake.
+ * 4. M's side, with A, elects a leader whose log outranks A's and overwrites the entries W
+ *    called committed. Healed, the nodes that committed them meet a leader whose log
+ *    contradicts them; raftkv's followers stop on that (Log Matching), and the run fails.
+ *
+ * The race in step 3 is won only when W sends A one old entry per round trip: raftkv with
+ * `--max-entries-per-msg 1 --max-inflight-msgs 1`. Every step is timed by the nodes' own
+ * reports (`RaftStatusAware`), polled every few milliseconds; the history's op value lists each
+ * step with its time from the move's start and how the move ended.
  */
 import { isPausable, type Db, type RaftNodeStatus, type RaftStatusAware } from '../cluster/db/index.js';
 import type { StartedCluster } from '../cluster/runtime/index.js';
@@ -32,9 +37,9 @@ import {
 
 /** The plan a `start-figure-8` op carries; the schedule draws it, so a seed replays the choices. */
 export interface Figure8Plan {
-  /** Drop probability on the links of the voter A that is to move, in (0, 1). */
+  /** Drop probability of what reaches the lossy nodes of M's side, in (0, 1); half of it, at least 0.3, in step 2. */
   probability: number;
-  /** Two draws in [0, 1): the first picks L's companions, the second A. */
+  /** Two draws in [0, 1): the first picks L's companions, the second the node of M's side with clean links. */
   draws: readonly [number, number];
 }
 
@@ -223,17 +228,19 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
     value.reelected = w.id;
     note(`${w.id} leads term ${w.term}; its first entry is ${firstOfW}`);
 
-    // 3. Strike when W counts old entries as committed before its own first entry is.
-    // With one append in flight, A holding the entry after M's first means W heard A take M's
-    // first, which W then counted as committed: whichever shows first, strike.
+    // 3. Strike once A holds an old entry past M's first. With one append in flight W sent it
+    // only after hearing A take M's first: a W that counts replicas of old entries has then
+    // committed up to M's first (its commit shows it, or will within a round trip); a correct
+    // W has not, and the strike does it no harm.
     let commitSeen = 0;
+    let movedLast = 0;
     const struck = await pollUntil([w.id, moved], STRIKE_POLL_MS, (s) => {
       const now = s[w.id];
       if (now === undefined) return undefined;
       commitSeen = now.commit;
+      movedLast = s[moved]?.lastIndex ?? 0;
       if (now.role !== 'leader' || now.term !== w.term) return 'lost';
       if (now.commit >= firstOfW) return 'own';
-      const movedLast = s[moved]?.lastIndex ?? 0;
       return now.commit >= firstOfM || (movedLast > firstOfM && movedLast < firstOfW) ? 'old' : undefined;
     });
     if (struck !== 'old')
@@ -250,7 +257,9 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
     if (stopped) await db.pause(cluster.node(moved));
     else errors.push(...(await applyPacketLoss(loss, [moved], addresses, 1)).errors);
     note(
-      `${w.id} counted entries of term ${t0} from ${firstOfM} as committed (its commit: ${commitSeen}) before its own first entry; ${moved} ${stopped ? 'stopped' : 'cut off'}`,
+      commitSeen >= firstOfM
+        ? `${w.id} counted entries of term ${t0} from ${firstOfM} as committed (its commit: ${commitSeen}) before its own first entry; ${moved} ${stopped ? 'stopped' : 'cut off'}`
+        : `${moved} holds old entries up to ${movedLast}, ${w.id}'s commit is ${commitSeen}; ${moved} ${stopped ? 'stopped' : 'cut off'}`,
     );
     await apply([oldSide, newSide], []);
     if (stopped) await db.resume(cluster.node(moved));
@@ -259,13 +268,17 @@ export function createFigure8Nemesis(opts: Figure8NemesisOptions): Nemesis {
       `${moved} moved back and ${stopped ? 'continued' : 'reconnected'} at last index ${after[moved]?.lastIndex ?? '?'}`,
     );
 
-    // 4. M's side elects a leader whose log outranks the entries W called committed.
-    const n2 = await pollUntil(newSide, pollMs, (s) => leaderAmong(s, newSide, w.term));
-    value.overwriter = n2;
+    // 4. M's side elects a leader whose log outranks A's: it overwrites the old entries, which a
+    // W that counted replicas of them had called committed.
+    const n2 = await pollUntil(newSide, pollMs, (s) => {
+      const id = leaderAmong(s, newSide, w.term);
+      return id === undefined ? undefined : { id, term: s[id]!.term };
+    });
+    value.overwriter = n2?.id;
     return finish(
       n2 === undefined
         ? `${newSide.join(',')} elected no leader within ${stepTimeoutMs} ms`
-        : `${n2} leads over entries ${w.id} committed`,
+        : `${n2.id} leads term ${n2.term} over ${moved}'s old entries`,
     );
   };
 

@@ -59,6 +59,8 @@ describe('splitbrain test refuses bad choices before starting a cluster', () => 
     [['--db', 'raftkv', '--record-messages'], /--record-messages is for --db maelstrom only, not raftkv/],
     [['--db', 'etcd', '--bin-arg=--local-reads'], /--bin-arg is for --db maelstrom only, not etcd/],
     [['--bin', '/bin/true'], /--bin is for --db maelstrom only, not raftkv/],
+    [['--db', 'etcd', '--max-inflight-msgs', '1'], /--max-inflight-msgs is for --db raftkv only, not etcd/],
+    [['--max-entries-per-msg', '0'], /--max-entries-per-msg must be a whole number from 1 to 1000000, got 0/],
   ])('exits 64 with one line on %j', async (flags, message) => {
     const r = await splitbrain(['test', ...flags, '--store', join(dir, 'store-flags')]);
     expect(r.exitCode, r.stderr).toBe(64);

@@ -122,4 +122,29 @@ describe('the default nemesis schedule', () => {
     expect(plan.filter((t) => classifyF(t.op.f)?.phase === 'stop').every((t) => heals.has(t.op.f))).toBe(true);
     expect(DEFAULT_INTERVAL_S).toBeGreaterThan(0);
   });
+
+  it('figure-8 alone: one start op a move, its stop due right after, early in the run, with a seeded plan', () => {
+    for (const seed of SEEDS.slice(0, 10)) {
+      const plan = planSchedule({ nodes: NODES, faults: ['figure-8'], seed, durationS: 60, leaderAware: true });
+      const starts = plan.filter((o) => o.op.f === 'start-figure-8');
+      expect(starts.length).toBeGreaterThanOrEqual(3);
+      expect(starts[0]!.at / 1e9).toBeLessThan(4);
+      for (const [i, o] of plan.entries()) {
+        if (o.op.f !== 'start-figure-8') continue;
+        const v = o.op.value as { probability: number; draws: number[] };
+        expect(v.probability).toBeGreaterThan(0);
+        expect(v.draws.every((d) => d >= 0 && d < 1)).toBe(true);
+        expect(plan[i + 1]?.op.f).toBe('stop-figure-8');
+      }
+      expect(planSchedule({ nodes: NODES, faults: ['figure-8'], seed, durationS: 60, leaderAware: true })).toEqual(
+        plan,
+      );
+    }
+  });
+
+  it("adding figure-8 leaves the other kinds' timelines as they were", () => {
+    const base = planSchedule(opts(7));
+    const withMove = planSchedule(opts(7, { faults: [...FAULTS, 'figure-8'] }));
+    expect(withMove.filter((o) => !o.op.f.includes('figure-8'))).toEqual(base);
+  });
 });

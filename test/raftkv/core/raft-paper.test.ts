@@ -145,6 +145,38 @@ describe('Raft paper rules', () => {
     expect(n2.storage.term(n2.rn.status().commit)).toBe(n2.rn.status().term);
   });
 
+  it('§5.3 Log Matching: a follower stops when a leader sends an entry that contradicts one it committed', () => {
+    const peers = ['n1', 'n2', 'n3'];
+    const committedAt = (): RawNode => {
+      const storage = new MemoryStorage(peers);
+      storage.append([
+        { index: 1, term: 1, type: 'normal', data: 'a' },
+        { index: 2, term: 1, type: 'normal', data: 'b' },
+      ]);
+      storage.setHardState({ term: 1, vote: '', commit: 2 });
+      return new RawNode({ id: 'n1', peers, storage, rng: seededRng(1) });
+    };
+    const app = (term: number): Message => ({
+      type: 'MsgApp',
+      from: 'n2',
+      to: 'n1',
+      term: 3,
+      index: 0,
+      logTerm: 0,
+      entries: [
+        { index: 1, term: 1, type: 'normal', data: 'a' },
+        { index: 2, term, type: 'normal', data: 'x' },
+      ],
+      commit: 0,
+    });
+    // The same committed entries: answered with the commit index, as before.
+    expect(stepAndDrain(committedAt(), app(1))).toEqual([expect.objectContaining({ type: 'MsgAppResp', index: 2 })]);
+    // Entry 2 of another term: what this node committed was overwritten elsewhere.
+    expect(() => committedAt().step(app(2))).toThrow(
+      /entry 2 of term 2 from n2 conflicts with committed entry of term 1/,
+    );
+  });
+
   it('§6.4: reads on a follower are refused with the leader named', () => {
     const net = new Network(['n1', 'n2', 'n3']);
     net.campaign('n1');
