@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type HistoryEvent } from '../../src/history/index.js';
-import { firstAnomaly } from './matrix.js';
+import { firstAnomaly, renderMatrix, type MatrixRun } from './matrix.js';
 
 const S = 1e9;
 const nemesis = (t: number, f: string, value: Record<string, unknown>): HistoryEvent => ({
@@ -41,5 +41,32 @@ describe('matrix: first anomaly', () => {
 
   it('counts from the first client event for results without the run start', () => {
     expect(firstAnomaly({ firstAnomalyS: 5.5 }, events)).toEqual({ firstAnomalyS: 5.5, faultsThen: ['kill'] });
+  });
+});
+
+describe('matrix: table', () => {
+  it('counts runs under the figure-8 setup in rows of their own, controls as valid runs', () => {
+    const run = (bug: string | null, figure8: boolean, exitCode: number): MatrixRun => ({
+      bug,
+      ...(figure8 ? { figure8 } : {}),
+      seed: 1,
+      exitCode,
+      seconds: 60,
+    });
+    const table = renderMatrix(
+      [
+        run('commit-old-term', false, 0),
+        run('commit-old-term', true, 1),
+        run('commit-old-term', true, 0),
+        run(null, false, 0),
+        run(null, true, 0),
+        run(null, true, 1),
+      ],
+      'header',
+    );
+    expect(table).toMatch(/\| commit-old-term \| 0\/1 \|/);
+    expect(table).toMatch(/\| commit-old-term \+ figure-8 \| 1\/2 \|/);
+    expect(table).toMatch(/\| \(control\) \| 1\/1 valid \|/);
+    expect(table).toMatch(/\| \(control\) \+ figure-8 \| 1\/2 valid \|/);
   });
 });

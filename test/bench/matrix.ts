@@ -28,9 +28,28 @@ export const MATRIX_BUGS = [
   'commit-old-term',
 ] as const;
 
+/**
+ * How commit-old-term is caught (item 8 of issue 11, docs/bugs.md): the figure-8 move, alone,
+ * against raftkv nodes that send a catching-up follower one entry per round trip.
+ */
+export const FIGURE8_SETUP = ['--nemesis', 'figure-8', '--max-entries-per-msg', '1', '--max-inflight-msgs', '1'];
+
+/** One kind of run: a bug (null for a clean control), on the default test or under the figure-8 setup. */
+export interface MatrixCase {
+  bug: string | null;
+  figure8: boolean;
+}
+
+/** The table row a case's runs are counted in. */
+export function caseLabel(c: MatrixCase): string {
+  return `${c.bug ?? '(control)'}${c.figure8 ? ' + figure-8' : ''}`;
+}
+
 /** One run of the matrix. */
 export interface MatrixRun {
   bug: string | null;
+  /** Run under FIGURE8_SETUP instead of `--nemesis all`. */
+  figure8?: boolean;
   seed: number;
   exitCode: number;
   seconds: number;
@@ -49,15 +68,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 
 /** Runs one test and reads back what it found. */
-function runOne(bug: string | null, seed: number, o: { timeLimit: string; runtime: string; store: string }): MatrixRun {
+function runOne(c: MatrixCase, seed: number, o: { timeLimit: string; runtime: string; store: string }): MatrixRun {
+  const { bug, figure8 } = c;
   const args = [cli, 'test', '--runtime', o.runtime, '--db', 'raftkv', '--nodes', '5', '--workload', 'kv'];
-  args.push('--nemesis', 'all', '--time-limit', o.timeLimit, '--seed', String(seed), '--store', o.store);
-  if (bug !== null) args.push('--bug', bug, '--name', `matrix-${bug}`);
-  else args.push('--name', 'matrix-control');
+  args.push(...(figure8 ? FIGURE8_SETUP : ['--nemesis', 'all']));
+  args.push('--time-limit', o.timeLimit, '--seed', String(seed), '--store', o.store);
+  if (bug !== null) args.push('--bug', bug);
+  args.push('--name', `matrix-${bug ?? 'control'}${figure8 ? '-figure-8' : ''}`);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const out = `${r.stdout}\n${r.stderr}`;
-  const run: MatrixRun = { bug, seed, exitCode: r.status ?? -1, seconds: Math.round((Date.now() - t0) / 1000) };
+  const run: MatrixRun = {
+    bug,
+    ...(figure8 ? { figure8 } : {}),
+    seed,
+    exitCode: r.status ?? -1,
+    seconds: Math.round((Date.now() - t0) / 1000),
+  };
   const runDir = /run folder:? (\S+)/.exec(out)?.[1]?.replace(/;$/, '');
   if (runDir === undefined) return { ...run, reason: out.trim().split('\n').slice(-1)[0] };
   run.runDir = runDir;
@@ -132,7 +159,10 @@ export function renderMatrix(runs: readonly MatrixRun[], header: string): string
   ];
   lines.push('|---|---|---|---|---|---|');
   const groups = new Map<string, MatrixRun[]>();
-  for (const r of runs) groups.set(r.bug ?? '(control)', [...(groups.get(r.bug ?? '(control)') ?? []), r]);
+  for (const r of runs) {
+    const label = caseLabel({ bug: r.bug, figure8: r.figure8 === true });
+    groups.set(label, [...(groups.get(label) ?? []), r]);
+  }
   for (const [bug, rs] of groups) {
     const caught = rs.filter((r) => r.exitCode === 1);
     const times = caught.map((r) => r.firstAnomalyS).filter((t): t is number => t !== undefined);
@@ -141,8 +171,9 @@ export function renderMatrix(runs: readonly MatrixRun[], header: string): string
     const faults = new Map<string, number>();
     for (const r of caught) for (const f of r.faultsThen ?? ['(none)']) faults.set(f, (faults.get(f) ?? 0) + 1);
     const other = rs.filter((r) => r.exitCode !== 0 && r.exitCode !== 1).map((r) => `exit ${r.exitCode}`);
-    const label =
-      bug === '(control)' ? `${rs.length - caught.length}/${rs.length} valid` : `${caught.length}/${rs.length}`;
+    const label = bug.startsWith('(control)')
+      ? `${rs.length - caught.length}/${rs.length} valid`
+      : `${caught.length}/${rs.length}`;
     lines.push(
       `| ${bug} | ${label} | ${med?.toFixed(1) ?? '-'} | ${worst?.toFixed(1) ?? '-'} | ${
         [...faults].map(([f, n]) => `${f} ${n}`).join(', ') || '-'
@@ -163,30 +194,36 @@ async function main(): Promise<void> {
   const bugs = option(args, 'bugs', MATRIX_BUGS.join(','))
     .split(',')
     .filter((b) => b !== '');
+  // commit-old-term again under the figure-8 setup, with as many clean controls of that setup.
+  const figure8 = option(args, 'figure-8', 'yes') !== 'no' && bugs.includes('commit-old-term');
   mkdirSync(store, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const jsonl = path.join(store, `matrix-${stamp}.jsonl`);
-  const plan: (string | null)[] = [];
+  const plan: MatrixCase[] = [];
   // Interleaved, so a matrix stopped early has runs of every bug.
   for (let i = 0; i < Math.max(runs, controls); i++) {
-    if (i < runs) plan.push(...bugs);
-    if (i < controls) plan.push(null);
+    if (i < runs) plan.push(...bugs.map((bug) => ({ bug, figure8: false })));
+    if (i < runs && figure8) plan.push({ bug: 'commit-old-term', figure8: true });
+    if (i < controls) plan.push({ bug: null, figure8: false });
+    if (i < controls && figure8) plan.push({ bug: null, figure8: true });
   }
   const done: MatrixRun[] = [];
-  for (const [i, bug] of plan.entries()) {
+  for (const [i, c] of plan.entries()) {
     const seed = firstSeed + i;
-    const r = runOne(bug, seed, { timeLimit, runtime, store });
+    const r = runOne(c, seed, { timeLimit, runtime, store });
     done.push(r);
     appendFileSync(jsonl, JSON.stringify(r) + '\n');
     console.log(
-      `[${i + 1}/${plan.length}] ${bug ?? 'control'} seed ${seed}: exit ${r.exitCode} in ${r.seconds} s` +
+      `[${i + 1}/${plan.length}] ${caseLabel(c)} seed ${seed}: exit ${r.exitCode} in ${r.seconds} s` +
         (r.firstAnomalyS !== undefined
           ? `, first anomaly at ${r.firstAnomalyS} s (${(r.faultsThen ?? []).join('+') || 'no fault'})`
           : '') +
         (r.reason !== undefined ? ` — ${r.reason.slice(0, 160)}` : ''),
     );
   }
-  const header = `Matrix ${stamp}: \`splitbrain test --runtime ${runtime} --db raftkv --nodes 5 --workload kv --nemesis all --time-limit ${timeLimit} --bug B\`, ${runs} runs per bug, ${controls} controls, seeds from ${firstSeed}`;
+  const header =
+    `Matrix ${stamp}: \`splitbrain test --runtime ${runtime} --db raftkv --nodes 5 --workload kv --nemesis all --time-limit ${timeLimit} --bug B\`, ${runs} runs per bug, ${controls} controls, seeds from ${firstSeed}` +
+    (figure8 ? `; rows "+ figure-8" run \`${FIGURE8_SETUP.join(' ')}\` instead of \`--nemesis all\`` : '');
   const table = renderMatrix(done, header);
   writeFileSync(path.join(store, `matrix-${stamp}.md`), table);
   console.log(`\n${table}`);
