@@ -104,17 +104,16 @@ export function parseReadConsistency(adapter: Adapter, v: string | undefined): s
  */
 export function parseFlagBuiltAdapter(db: string, argv: Readonly<Record<string, unknown>>): FlagBuiltRun | undefined {
   for (const adapter of FLAG_BUILT_ADAPTERS) {
-    if (adapter.name === db) {
-      try {
-        return adapter.build(argv);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
+    if (adapter.name === db) continue;
     const stray = firstFlagGiven(adapter, argv);
     if (stray) throw new UsageError(`--${stray} is for --db ${adapter.name} only, not ${db}`);
   }
-  return undefined;
+  const mine = FLAG_BUILT_ADAPTERS.find((a) => a.name === db);
+  try {
+    return mine?.build(argv);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** Reads the SSH flags when `--runtime ssh` (refusing them otherwise); a bad hosts file is a usage error. */
