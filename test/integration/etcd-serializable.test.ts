@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, expectLocalRunLeftNothing, latestRun, readResults, splitbrain } from './test-command-helpers.js';
+import { build, readResults, runLocalTest, splitbrain, type LocalRun } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasEtcd = existsSync('/usr/bin/etcd');
@@ -32,35 +32,20 @@ beforeAll(build, 300_000);
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 /** Runs etcd on 3 local nodes under partitions for 20 s, with extra flags; returns the exit, output and run folder. */
-async function runEtcd(name: string, seed: number, extra: string[]) {
-  const r = await splitbrain([
-    'test',
-    '--runtime',
-    'local',
+function runEtcd(name: string, seed: number, extra: string[]): Promise<LocalRun> {
+  const flags = [
     '--db',
     'etcd',
     '--nodes',
     '3',
-    '--workload',
-    'kv',
     '--nemesis',
     'partition',
     '--nemesis-interval',
     '3',
     '--time-limit',
     '20',
-    '--seed',
-    String(seed),
-    '--store',
-    store,
-    '--name',
-    name,
-    ...extra,
-  ]);
-  const run = latestRun(store, name);
-  // The run heals and tears down on its own; nothing of it may be left either way.
-  await expectLocalRunLeftNothing(run);
-  return { exitCode: r.exitCode, all: r.all, run };
+  ];
+  return runLocalTest(store, name, seed, [...flags, ...extra]);
 }
 
 describe('splitbrain test --read-consistency', () => {

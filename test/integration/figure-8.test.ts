@@ -13,14 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  build,
-  expectLocalRunLeftNothing,
-  latestRun,
-  readHistory,
-  readResults,
-  splitbrain,
-} from './test-command-helpers.js';
+import { build, readHistory, readResults, runLocalTest, type LocalRun } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const store = mkdtempSync(path.join(tmpdir(), 'splitbrain-it-figure-8-'));
@@ -29,36 +22,16 @@ beforeAll(build, 300_000);
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 /** Runs raftkv on 5 local nodes under the figure-8 move for 60 s; returns the exit, output and run folder. */
-async function runFigure8(name: string, seed: number, extra: string[]) {
-  const r = await splitbrain([
-    'test',
-    '--runtime',
-    'local',
-    '--db',
-    'raftkv',
-    '--nodes',
-    '5',
-    '--workload',
-    'kv',
-    '--nemesis',
-    'figure-8',
+function runFigure8(name: string, seed: number, extra: string[]): Promise<LocalRun> {
+  const flags = ['--db', 'raftkv', '--nodes', '5', '--nemesis', 'figure-8', '--time-limit', '60'];
+  return runLocalTest(store, name, seed, [
+    ...flags,
     '--max-entries-per-msg',
     '1',
     '--max-inflight-msgs',
     '1',
-    '--time-limit',
-    '60',
-    '--seed',
-    String(seed),
-    '--store',
-    store,
-    '--name',
-    name,
     ...extra,
   ]);
-  const run = latestRun(store, name);
-  await expectLocalRunLeftNothing(run);
-  return { exitCode: r.exitCode, all: r.all, run };
 }
 
 /** The steps every figure-8 move of a run wrote into its completed op. */

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, expectLocalRunLeftNothing, latestRun, readResults, splitbrain } from './test-command-helpers.js';
+import { build, readResults, runLocalTest, type LocalRun } from './test-command-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const store = mkdtempSync(path.join(tmpdir(), 'splitbrain-it-lease-no-margin-'));
@@ -22,32 +22,9 @@ beforeAll(build, 300_000);
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 /** Runs raftkv on 5 local nodes under clock faults and partitions for 30 s; returns the exit, output and run folder. */
-async function runRaftkv(name: string, seed: number, extra: string[]) {
-  const r = await splitbrain([
-    'test',
-    '--runtime',
-    'local',
-    '--db',
-    'raftkv',
-    '--nodes',
-    '5',
-    '--workload',
-    'kv',
-    '--nemesis',
-    'clock,partition',
-    '--time-limit',
-    '30',
-    '--seed',
-    String(seed),
-    '--store',
-    store,
-    '--name',
-    name,
-    ...extra,
-  ]);
-  const run = latestRun(store, name);
-  await expectLocalRunLeftNothing(run);
-  return { exitCode: r.exitCode, all: r.all, run };
+function runRaftkv(name: string, seed: number, extra: string[]): Promise<LocalRun> {
+  const flags = ['--db', 'raftkv', '--nodes', '5', '--nemesis', 'clock,partition', '--time-limit', '30'];
+  return runLocalTest(store, name, seed, [...flags, ...extra]);
 }
 
 describe.skipIf(!isRoot)('raftkv lease-no-margin under the clock nemesis (needs root for namespaces)', () => {

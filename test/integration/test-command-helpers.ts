@@ -32,6 +32,38 @@ export function splitbrain(
   });
 }
 
+/** How a named local run ended: its exit code, its whole output and its run folder. */
+export interface LocalRun {
+  exitCode: number | undefined;
+  all: string;
+  run: string;
+}
+
+/**
+ * Runs `splitbrain test --runtime local --workload kv` with `flags` (the DB, nodes, nemesis, time
+ * limit and whatever else), seeded, into `store` under `name`; checks it left nothing behind.
+ */
+export async function runLocalTest(store: string, name: string, seed: number, flags: string[]): Promise<LocalRun> {
+  const r = await splitbrain([
+    'test',
+    '--runtime',
+    'local',
+    '--workload',
+    'kv',
+    '--seed',
+    String(seed),
+    ...flags,
+    '--store',
+    store,
+    '--name',
+    name,
+  ]);
+  const run = latestRun(store, name);
+  // The run heals and tears down on its own; nothing of it may be left either way.
+  await expectLocalRunLeftNothing(run);
+  return { exitCode: r.exitCode, all: r.all, run };
+}
+
 /** The newest run folder of a test in a store. */
 export function latestRun(store: string, test: string): string {
   return realpathSync(path.join(store, test, 'latest'));
